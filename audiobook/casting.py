@@ -1,0 +1,298 @@
+"""Load and validate voices.yaml, and give every speaking character a distinct voice."""
+
+from __future__ import annotations
+
+import difflib
+import zlib
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import CastingError
+from .gender import gender_from_title
+from .model import Casting, Character, Gender, Role, Voice
+
+VOICES_DIR = next(
+    (p for p in (Path(__file__).parent / "voices", Path(__file__).parent.parent / "voices") if p.is_dir()),
+    Path(__file__).parent / "voices",
+)
+DEFAULT_CASTING = VOICES_DIR / "default.yaml"
+CATALOG = VOICES_DIR / "catalog.yaml"
+
+# Checks a voice id; returns None if the engine has it, else the sentence to show the user.
+VoiceCheck = Callable[[str], "str | None"]
+
+_VOICE_KEYS = ("voice", "rate", "pitch", "volume")
+_ALLOWED = {
+    "": ("narrator", "characters"),
+    "narrator": ("name", *_VOICE_KEYS),
+    "character": (*_VOICE_KEYS, "aliases", "gender"),
+}
+_MAX_NODES = 50_000  # YAML aliases can expand a small file into billions of nodes
+
+
+def load_casting(path: Path | None = None, check_voice: VoiceCheck | None = None) -> Casting:
+    """Read voices.yaml over the bundled default; raise CastingError naming file, line, key and what is allowed."""
+    check = check_voice or espeak_voice_check
+    default, _ = _Loader(DEFAULT_CASTING, check).casting(_compose(DEFAULT_CASTING))
+    if path is None:
+        return default
+    loaded, has_narrator = _Loader(path, check).casting(_compose(path))
+    if not has_narrator:
+        return replace(default, roles=loaded.roles, source=str(path))
+    return loaded
+
+
+def cast_voices(casting: Casting, speakers: Iterable[tuple[str, int]],
+                genders: Mapping[str, Gender] | None = None) -> Casting:
+    """Give a distinct automatic voice to every role and speaker without one; the same book gets the same voices."""
+    roles = dict(casting.roles)
+    for name, _lines in speakers:
+        if name not in roles:
+            gender = (genders or {}).get(name) or gender_from_title(name)
+            roles[name] = Role(Character(name, (), gender), None)
+    taken = {casting.narrator.voice} | {r.voice.voice for r in roles.values() if r.voice}
+    lines = dict(speakers)
+    # The busiest characters choose first, so minor ones never push a main one off its voice.
+    waiting = sorted((n for n, r in roles.items() if r.voice is None), key=lambda n: (-lines.get(n, 0), n))
+    pools = _catalog()
+    used_count: dict[str, int] = {}
+    for name in waiting:
+        role = roles[name]
+        pool = pools[role.character.gender] if role.character.gender else _interleave(pools["female"], pools["male"])
+        voice = _pick(pool, taken, used_count, name)
+        voice = replace(
+            voice,
+            rate=role.rate if role.rate is not None else voice.rate,
+            pitch=role.pitch if role.pitch is not None else voice.pitch,
+            volume=role.volume if role.volume is not None else voice.volume,
+        )
+        roles[name] = replace(role, voice=voice)
+    return replace(casting, roles=roles)
+
+
+def _pick(pool: list[Voice], taken: set[str], used_count: dict[str, int], name: str) -> Voice:
+    free = [v for v in pool if v.voice not in taken]
+    if free:
+        taken.add(free[0].voice)
+        return free[0]
+    # More characters than voices: reuse one, shifted in pitch so that neighbours still differ.
+    base = pool[zlib.crc32(name.encode()) % len(pool)]
+    n = used_count[base.voice] = used_count.get(base.voice, 0) + 1
+    shift = (8 * ((n + 1) // 2)) * (1 if n % 2 else -1)
+    return replace(base, pitch=min(100, max(0, base.pitch + shift)))
+
+
+def _interleave(a: list[Voice], b: list[Voice]) -> list[Voice]:
+    out = [v for pair in zip(a, b, strict=False) for v in pair]
+    return out + a[len(b):] + b[len(a):]
+
+
+def _catalog() -> dict[Gender, list[Voice]]:
+    node = _compose(CATALOG)
+    loader = _Loader(CATALOG, lambda _v: None)
+    data = loader.mapping(node, "", ("female", "male"))
+    pools: dict[Gender, list[Voice]] = {"female": [], "male": []}
+    for gender in ("female", "male"):
+        _key, entries = data[gender]
+        if not isinstance(entries, yaml.SequenceNode):
+            raise CastingError(loader.where(entries, gender) + "must be a list of voices")
+        for i, entry in enumerate(entries.value):
+            fields = loader.mapping(entry, f"{gender}[{i}]", _VOICE_KEYS)
+            pools[gender].append(loader.voice(fields, f"{gender}[{i}]", entry, required=True))
+    return pools
+
+
+def espeak_voice_check(voice_id: str) -> str | None:
+    """Check a voice id against the eSpeak NG voices and variants on this machine."""
+    from .engine import list_voices, normalize_voice_id
+
+    voices = list_voices()
+    languages = {v.id for v in voices if v.kind == "language"}
+    variants = {v.id.lower() for v in voices if v.kind == "variant"}
+    language, plus, variant = normalize_voice_id(voice_id).partition("+")
+    if language not in languages:
+        close = _close_matches(language, languages, cutoff=0.6)
+        hint = f"; close matches: {', '.join(close)}" if close else ""
+        return f"eSpeak NG has no voice {language!r}{hint} (run `audiobook voices` for the list)"
+    if plus and variant not in variants:
+        close = _close_matches(variant, variants, cutoff=0.5)
+        hint = f"; close matches: {', '.join(close)}" if close else ""
+        return f"eSpeak NG has no voice variant {variant!r}{hint} (run `audiobook voices` for the list)"
+    return None
+
+
+def _close_matches(word: str, options: Iterable[str], cutoff: float) -> list[str]:
+    """The three options most like `word`, ties in alphabetical order."""
+    scored = [(difflib.SequenceMatcher(None, word, o).ratio(), o) for o in options]
+    return [o for r, o in sorted(scored, key=lambda ro: (-ro[0], ro[1])) if r >= cutoff][:3]
+
+
+def _compose(path: Path) -> yaml.Node | None:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise CastingError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise CastingError(f"{path}: is a directory, not a voices.yaml file") from None
+    except UnicodeDecodeError as exc:
+        raise CastingError(f"{path}: not UTF-8 text (byte offset {exc.start})") from None
+    except OSError as exc:
+        raise CastingError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    try:
+        return yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = f", line {mark.line + 1}" if mark else ""
+        raise CastingError(f"{path}{line}: not valid YAML: {exc.problem or exc.context}") from None
+    except yaml.YAMLError as exc:
+        raise CastingError(f"{path}: not valid YAML: {exc}") from None
+
+
+class _Loader:
+    """Walks the YAML node tree so that every error can name its line."""
+
+    def __init__(self, path: Path, check_voice: VoiceCheck) -> None:
+        self.path = path
+        self.check_voice = check_voice
+        self.nodes = 0
+
+    def where(self, node: yaml.Node | None, key: str) -> str:
+        line = f", line {node.start_mark.line + 1}" if node is not None else ""
+        return f"{self.path}{line}: {key}: " if key else f"{self.path}{line}: "
+
+    def mapping(self, node: yaml.Node | None, key: str, allowed: tuple[str, ...],
+                free_keys: bool = False) -> dict[str, tuple[yaml.Node, yaml.Node]]:
+        """Return {key: (key node, value node)}; unknown or repeated keys are errors."""
+        if not isinstance(node, yaml.MappingNode):
+            raise CastingError(self.where(node, key) + f"must be a mapping with keys: {', '.join(allowed)}")
+        out: dict[str, tuple[yaml.Node, yaml.Node]] = {}
+        for knode, vnode in node.value:
+            self.nodes += 1
+            if self.nodes > _MAX_NODES:
+                raise CastingError(f"{self.path}: too large (over {_MAX_NODES} entries, or an alias bomb)")
+            if not isinstance(knode, yaml.ScalarNode) or not knode.value.strip():
+                raise CastingError(self.where(knode, key) + "keys must be non-empty names")
+            name = knode.value
+            full = f"{key}.{name}" if key else name
+            if not free_keys and name not in allowed:
+                close = difflib.get_close_matches(name, allowed, n=1)
+                hint = f" (did you mean {close[0]!r}?)" if close else ""
+                raise CastingError(self.where(knode, full) + f"unknown key{hint}; allowed: {', '.join(allowed)}")
+            if name in out:
+                raise CastingError(self.where(knode, full) + "appears twice")
+            out[name] = (knode, vnode)
+        return out
+
+    def casting(self, root: yaml.Node | None) -> tuple[Casting, bool]:
+        """Return the casting and whether the file names a narrator."""
+        if root is None:
+            raise CastingError(f"{self.path}: is empty; give `narrator:` and/or `characters:`")
+        top = self.mapping(root, "", _ALLOWED[""])
+        narrator, narrator_name = Voice("gmw/en-us"), "eSpeak NG"
+        if "narrator" in top:
+            fields = self.mapping(top["narrator"][1], "narrator", _ALLOWED["narrator"])
+            narrator = self.voice(fields, "narrator", top["narrator"][1], required=True)
+            narrator_name = self.string(fields["name"][1], "narrator.name") if "name" in fields else narrator.voice
+        roles: dict[str, Role] = {}
+        if "characters" in top and not _is_null(top["characters"][1]):
+            chars = self.mapping(top["characters"][1], "characters", (), free_keys=True)
+            claimed: dict[str, str] = {}
+            for name, (_knode, vnode) in chars.items():
+                roles[name] = self.role(name, vnode, claimed)
+        return Casting(narrator, roles, str(self.path), narrator_name), "narrator" in top
+
+    def role(self, name: str, node: yaml.Node, claimed: dict[str, str]) -> Role:
+        key = f"characters.{name}"
+        fields = {} if _is_null(node) else self.mapping(node, key, _ALLOWED["character"])
+        aliases: list[str] = []
+        if "aliases" in fields:
+            anode = fields["aliases"][1]
+            if not isinstance(anode, yaml.SequenceNode):
+                raise CastingError(self.where(anode, key + ".aliases") + "must be a list of names, like [Lizzy, Eliza]")
+            aliases = [self.string(a, f"{key}.aliases") for a in anode.value]
+        for alias in (name, *aliases):
+            owner = claimed.setdefault(alias, name)
+            if owner != name:
+                where = self.where(fields["aliases"][1] if "aliases" in fields else node, key + ".aliases")
+                raise CastingError(
+                    where + f"{alias!r} is already a name or alias of {owner!r}; a name can belong to one character"
+                )
+        gender: Gender | None = None
+        if "gender" in fields:
+            value = self.string(fields["gender"][1], key + ".gender").lower()
+            if value not in ("female", "male"):
+                where = self.where(fields["gender"][1], key + ".gender")
+                raise CastingError(where + f"{value!r} is not allowed; use female or male")
+            gender = "female" if value == "female" else "male"
+        character = Character(name, tuple(a for a in aliases if a != name), gender)
+        if "voice" in fields:
+            return Role(character, self.voice(fields, key, node, required=True))
+        partial = self.voice(fields, key, node, required=False)
+        return Role(character, None,
+                    rate=partial.rate if "rate" in fields else None,
+                    pitch=partial.pitch if "pitch" in fields else None,
+                    volume=partial.volume if "volume" in fields else None)
+
+    def voice(self, fields: dict[str, tuple[yaml.Node, yaml.Node]], key: str, node: yaml.Node,
+              required: bool) -> Voice:
+        """Build a Voice from voice/rate/pitch/volume fields, checking each against what is allowed."""
+        voice_id = "gmw/en-us"
+        if "voice" in fields:
+            vnode = fields["voice"][1]
+            voice_id = self.string(vnode, key + ".voice")
+            problem = self.check_voice(voice_id)
+            if problem:
+                raise CastingError(self.where(vnode, key + ".voice") + problem)
+        elif required:
+            raise CastingError(self.where(node, key) + "needs a `voice:` (an eSpeak NG voice id such as gmw/en-us+f3)")
+        rate = self.number(fields, key, "rate", 80, 450, whole=True,
+                           what="words per minute, a whole number from 80 to 450")
+        pitch = self.number(fields, key, "pitch", 0, 100, whole=True, what="a whole number from 0 to 100")
+        volume = self.number(fields, key, "volume", 0, 1, whole=False,
+                             what="a number above 0 and at most 1", exclusive_low=True)
+        return Voice(voice_id.strip(), int(rate if rate is not None else 175),
+                     int(pitch if pitch is not None else 50), float(volume if volume is not None else 1.0))
+
+    def number(self, fields: dict[str, tuple[yaml.Node, yaml.Node]], key: str, name: str, low: float,
+               high: float, whole: bool, what: str, exclusive_low: bool = False) -> float | None:
+        if name not in fields:
+            return None
+        node = fields[name][1]
+        value = _scalar(node)
+        ok = isinstance(value, int | float) and not isinstance(value, bool)
+        if ok and whole and isinstance(value, float):
+            ok = value.is_integer()
+        if ok:
+            assert isinstance(value, int | float)
+            ok = (low < value if exclusive_low else low <= value) and value <= high
+        if not ok:
+            where = self.where(node, f"{key}.{name}")
+            raise CastingError(where + f"{_shown(node)} is not allowed; {name} must be {what}")
+        assert isinstance(value, int | float)
+        return value
+
+    def string(self, node: yaml.Node, key: str) -> str:
+        value = _scalar(node)
+        if not isinstance(value, str) or not value.strip():
+            raise CastingError(self.where(node, key) + f"{_shown(node)} is not allowed; give a non-empty text")
+        return value
+
+
+def _scalar(node: yaml.Node) -> Any:
+    if not isinstance(node, yaml.ScalarNode):
+        return node
+    return yaml.SafeLoader("").construct_object(node) if node.tag != "tag:yaml.org,2002:str" else node.value
+
+
+def _shown(node: yaml.Node) -> str:
+    if isinstance(node, yaml.ScalarNode):
+        return repr(node.value) if node.tag == "tag:yaml.org,2002:str" else str(node.value)
+    return "a list" if isinstance(node, yaml.SequenceNode) else "a mapping"
+
+
+def _is_null(node: yaml.Node) -> bool:
+    return isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:null"

@@ -1,0 +1,177 @@
+"""The `audiobook` command: parse options, call one library function, print the result."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from . import __version__
+from .errors import AudiobookError
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    help="Turn a story or novel into a multi-voice audiobook, offline, on a CPU.",
+)
+
+VoicesOption = Annotated[
+    Path | None, typer.Option("--voices", "-v", help="voices.yaml: the narrator, the characters and their voices.")
+]
+TitleOption = Annotated[str | None, typer.Option(help="Book title (default: the file name made readable).")]
+
+
+@contextmanager
+def _errors() -> Iterator[None]:
+    """The one place where library errors become `Error: ...` and an exit status."""
+    try:
+        yield
+    except AudiobookError as exc:
+        typer.echo(f"Error: {exc}", err=True)
+        raise typer.Exit(1) from None
+    except KeyboardInterrupt:
+        typer.echo("Error: interrupted; no partial chapter file was left behind", err=True)
+        raise typer.Exit(130) from None
+
+
+def _interactive() -> bool:
+    return sys.stderr.isatty() and os.environ.get("CI", "").lower() not in ("1", "true", "yes")
+
+
+@app.command()
+def render(
+    file: Annotated[Path, typer.Argument(help="The book: a UTF-8 text file.", show_default=False)],
+    voices: VoicesOption = None,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder to write the book's folder into.")] = Path("output"),
+    title: TitleOption = None,
+    author: Annotated[str, typer.Option(help="Author, for the tags.")] = "Unknown",
+    jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1, help="Worker processes (default: all cores).")]
+    = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON summary instead of text.")] = False,
+) -> None:
+    """Render FILE into tagged chapter MP3s under OUT/<title>/."""
+    from .render import plan_book, render_book, speaker_lines
+
+    with _errors():
+        script = plan_book(file, voices, title)
+        if _interactive() and not as_json:
+            result = _render_with_progress(script, out, author, jobs)
+        else:
+            result = render_book(script, out, author=author, jobs=jobs)
+    speakers = dict(speaker_lines(script.segments))
+    if as_json:
+        summary: dict[str, Any] = {
+            "book": script.title,
+            "folder": str(result.folder),
+            "files": [{"chapter": f.index, "title": f.title, "path": str(f.path), "seconds": round(f.seconds, 3),
+                       "clips": f.clips} for f in result.files],
+            "seconds": round(sum(f.seconds for f in result.files), 3),
+            "wall_seconds": round(result.wall_seconds, 3),
+            "segments": len(script.segments),
+            "dialogue_segments": sum(s.kind == "dialogue" for s in script.segments),
+            "speakers": speakers,
+            "voices": {"narrator": script.casting.narrator.voice,
+                       **{n: r.voice.voice for n, r in script.casting.roles.items() if r.voice and n in speakers}},
+        }
+        typer.echo(json.dumps(summary, ensure_ascii=False, indent=2))
+        return
+    total = sum(f.seconds for f in result.files)
+    typer.echo(f"Wrote {len(result.files)} chapter files ({_hms(total)} of audio) to {result.folder} "
+               f"in {result.wall_seconds:.1f} s; {len(speakers)} speaking characters.")
+
+
+def _render_with_progress(script: Any, out: Path, author: str, jobs: int | None) -> Any:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from .render import chapter_lines, render_book
+
+    total_clips = sum(len(chapter_lines(script, c)) for c in script.chapters)
+    with Progress(TextColumn("{task.description:>8}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  transient=False) as bar:
+        chapters = bar.add_task("chapters", total=len(script.chapters))
+        clips = bar.add_task("clips", total=total_clips)
+
+        def tick(kind: str, n: int) -> None:
+            bar.advance(chapters if kind == "chapter" else clips, n)
+
+        return render_book(script, out, author=author, jobs=jobs, progress=tick)
+
+
+@app.command("segment")
+def segment_cmd(
+    file: Annotated[Path, typer.Argument(help="The book: a UTF-8 text file.", show_default=False)],
+    voices: VoicesOption = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="jsonl (one object per segment) or text (a script).")]
+    = "jsonl",
+    title: TitleOption = None,
+) -> None:
+    """Print who says what: each segment's kind, offsets, speaker and chapter."""
+    from .listing import segments_jsonl, segments_text
+    from .render import plan_book
+
+    with _errors():
+        if fmt not in ("jsonl", "text"):
+            raise _usage(f"--format {fmt!r} is not allowed; use jsonl or text")
+        script = plan_book(file, voices, title)
+    lines = segments_jsonl(script) if fmt == "jsonl" else segments_text(script)
+    out = sys.stdout
+    for line in lines:
+        out.write(line + "\n")
+
+
+@app.command("voices")
+def voices_cmd(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+    lang: Annotated[str | None, typer.Option(help="Only language voices whose id contains this, e.g. en.")] = None,
+) -> None:
+    """List the voices this machine can speak with: language voices, and variants to add with `+`."""
+    from .engine import list_voices
+
+    with _errors():
+        voices = [v for v in list_voices() if not lang or v.kind == "variant" or lang.lower() in v.id]
+    if as_json:
+        typer.echo(json.dumps([v.__dict__ for v in voices], ensure_ascii=False, indent=2))
+        return
+    typer.echo("Language voices (use the id as `voice:` in voices.yaml):")
+    for v in voices:
+        if v.kind == "language":
+            typer.echo(f"  {v.id:28} {v.name:40} {v.gender or ''}")
+    typer.echo("\nVariants (append with +, e.g. gmw/en-us+f3):")
+    for v in voices:
+        if v.kind == "variant":
+            typer.echo(f"  {v.id:28} {v.name:40} {v.gender or ''}")
+
+
+def _usage(message: str) -> AudiobookError:
+    return AudiobookError(message)
+
+
+def _hms(seconds: float) -> str:
+    s = round(seconds)
+    return f"{s // 3600}:{s % 3600 // 60:02d}:{s % 60:02d}"
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"audiobook {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")]
+    = False,
+) -> None:
+    """Turn a story or novel into a multi-voice audiobook, offline, on a CPU."""
+
+
+def main() -> None:
+    """Entry point of the `audiobook` console script."""
+    app()

@@ -1,0 +1,50 @@
+"""Guess the gender of characters the text names, from titles and the pronouns that follow their names."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from .model import Gender
+
+_FEMALE_TITLES = {"mrs", "miss", "ms", "lady", "madame", "mme", "mlle", "aunt", "queen", "duchess", "sister",
+                  "mother", "princess", "countess", "dame", "mistress", "grandma", "granny", "girl", "woman"}
+_MALE_TITLES = {"mr", "sir", "lord", "colonel", "captain", "major", "general", "uncle", "king", "duke", "father",
+                "brother", "prince", "count", "monsieur", "dr", "doctor", "reverend", "rev", "master", "grandpa",
+                "boy", "man", "mister", "professor"}
+_PRONOUN = re.compile(r"\b(he|him|his|himself|she|her|hers|herself)\b", re.IGNORECASE)
+_WINDOW = 80  # characters after a mention in which the next pronoun most often refers back to it
+
+
+def gender_from_title(name: str) -> Gender | None:
+    """`Mrs. Bennet` is female, `Colonel Brandon` male; a bare name tells nothing."""
+    first = name.split(" ", 1)[0].rstrip(".").lower()
+    if first in _FEMALE_TITLES:
+        return "female"
+    if first in _MALE_TITLES:
+        return "male"
+    return None
+
+
+def guess_genders(text: str, names: Iterable[str]) -> dict[str, Gender]:
+    """For each name, the gender its title gives, else the one most pronouns right after its mentions agree on."""
+    out: dict[str, Gender] = {}
+    for name in names:
+        titled = gender_from_title(name)
+        if titled:
+            out[name] = titled
+            continue
+        female = male = 0
+        for m in re.finditer(rf"\b{re.escape(name)}\b", text):
+            pronoun = _PRONOUN.search(text, m.end(), m.end() + _WINDOW)
+            if pronoun:
+                if pronoun.group(1).lower().startswith(("s", "her")):
+                    female += 1
+                else:
+                    male += 1
+        # A clear majority only: a name followed by both pronouns as often is left unknown.
+        if female >= 2 and female >= 2 * male:
+            out[name] = "female"
+        elif male >= 2 and male >= 2 * female:
+            out[name] = "male"
+    return out

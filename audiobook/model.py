@@ -1,0 +1,79 @@
+"""Frozen dataclasses passed between the pipeline stages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+SegmentKind = Literal["narration", "dialogue"]
+Gender = Literal["female", "male"]
+
+
+@dataclass(frozen=True)
+class Chapter:
+    """A chapter: text[start:end] of the book, its heading (if any) in text[start:body_start]."""
+
+    index: int  # 1-based
+    title: str
+    start: int
+    body_start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A run of narration or one quote's piece, as code-point offsets into the book text."""
+
+    kind: SegmentKind
+    start: int  # inclusive
+    end: int  # exclusive
+    chapter: int  # Chapter.index
+    paragraph: int  # paragraph number within the book, increasing; pauses depend on it
+    speaker: str | None = None  # None for narration and for unattributed dialogue
+    evidence: str | None = None  # how the speaker was found: "explicit", "alternation", ...
+
+
+@dataclass(frozen=True)
+class Character:
+    """A speaking character as the attributor knows it: a name, other names, maybe a gender."""
+
+    name: str
+    aliases: tuple[str, ...] = ()
+    gender: Gender | None = None
+
+
+@dataclass(frozen=True)
+class Voice:
+    """How one part is spoken: engine voice id, words per minute, pitch 0-100, volume 0-1."""
+
+    voice: str
+    rate: int = 175
+    pitch: int = 50
+    volume: float = 1.0
+
+
+@dataclass(frozen=True)
+class Role:
+    """A cast member: a character and the voice that speaks it."""
+
+    character: Character
+    voice: Voice | None  # None until casting gives the character an automatic voice
+    # Settings given without a voice id: they tune the automatic voice.
+    rate: int | None = None
+    pitch: int | None = None
+    volume: float | None = None
+
+
+@dataclass(frozen=True)
+class Casting:
+    """The whole cast: the narrator's voice and each character's role, keyed by cast name."""
+
+    narrator: Voice
+    roles: dict[str, Role] = field(default_factory=dict)
+    source: str = "<default>"  # the file it came from, for messages
+    narrator_name: str = "eSpeak NG"
+
+    @property
+    def characters(self) -> tuple[Character, ...]:
+        """The characters of the cast, in file order."""
+        return tuple(role.character for role in self.roles.values())

@@ -1,0 +1,32 @@
+"""A fake speech engine: fast, deterministic audio whose length follows the words, for tests where the voice does not matter."""
+
+from __future__ import annotations
+
+import math
+import re
+
+from audiobook.engine import Clip
+from audiobook.errors import EngineError
+from audiobook.model import Voice
+
+RATE = 22050
+
+
+class FakeEngine:
+    """Speaks every word as a 60 ms tone whose pitch follows the voice; records what it was asked."""
+
+    name = "fake"
+
+    def __init__(self, fail_on: str | None = None) -> None:
+        self.calls: list[tuple[str, Voice]] = []
+        self.fail_on = fail_on
+
+    def synthesize(self, text: str, voice: Voice) -> Clip:
+        if self.fail_on and self.fail_on in text:
+            raise EngineError(f"the engine wrote no audio for {text[:20]!r}")
+        self.calls.append((text, voice))
+        words = max(1, len(re.findall(r"\w+", text)))
+        n = int(RATE * 0.06) * words
+        freq = 200 + 2 * voice.pitch
+        samples = (int(8000 * math.sin(2 * math.pi * freq * i / RATE)) for i in range(n))
+        return Clip(b"".join(s.to_bytes(2, "little", signed=True) for s in samples), RATE)
