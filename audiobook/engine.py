@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import ctypes
 import io
@@ -84,6 +85,9 @@ def _pyttsx3() -> Any:
             tts.runAndWait()
     except Exception as exc:  # pyttsx3 raises bare RuntimeErrors and ImportErrors
         raise EngineError(f"cannot start eSpeak NG through pyttsx3: {exc}") from None
+    # pyttsx3's DriverProxy.__del__ runs during interpreter shutdown, after the modules it uses are gone,
+    # and prints "Exception ignored ..."; the process is ending anyway, so skip it.
+    atexit.register(lambda: setattr(type(tts.proxy), "__del__", lambda _self: None))
     return tts
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -98,7 +99,7 @@ def test_segment_jsonl_contract(example: Path) -> None:
     rows = [json.loads(line) for line in out.splitlines()]
     text = example.read_text(encoding="utf-8")
     assert {r["kind"] for r in rows} == {"narration", "dialogue"}
-    for prev, row in zip(rows, rows[1:], strict=False):
+    for prev, row in itertools.pairwise(rows):
         assert prev["end"] <= row["start"]
     for row in rows:
         assert set(row) >= {"kind", "start", "end", "speaker", "chapter"}
@@ -151,7 +152,7 @@ def test_render_failure_is_one_line_and_leaves_no_file(example: Path, tmp_path: 
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     engine = FakeEngine(fail_on="Bell Rock")
     monkeypatch.setattr("audiobook.render.EspeakEngine", lambda: engine)
-    code, out, err = run("render", example, "--out", tmp_path, "--jobs", "1")
+    code, _out, err = run("render", example, "--out", tmp_path, "--jobs", "1")
     assert code == 1
     assert err.startswith("Error: chapter 2 (Chapter II: The Bell Rock): the engine wrote no audio for ")
     assert err.count("\n") == 1

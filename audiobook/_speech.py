@@ -1,0 +1,268 @@
+"""Speech-tag lexicon and character-name resolution shared by the attributor."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+
+from audiobook.model import Character, Gender
+
+
+def _words(spaced: str) -> frozenset[str]:
+    return frozenset(spaced.split())
+
+
+# Past and present forms; multi-word verbs are listed whole.
+SPEECH_VERBS = _words(
+    """
+    said says say replied replies answered answers returned returns cried cries asked asks
+    exclaimed exclaims whispered whispers observed observes added adds continued continues
+    rejoined rejoins remarked remarks repeated repeats resumed resumes retorted retorts
+    responded responds muttered mutters murmured murmurs shouted shouts screamed screams
+    called calls began begins interrupted interrupts interposed inquired inquires enquired
+    enquires demanded demands declared declares protested protests suggested suggests
+    urged urges pleaded pleads begged begs insisted insists explained explains
+    remonstrated expostulated ejaculated stammered stammers stuttered sobbed sobs sighed
+    sighs groaned groans moaned moans laughed laughs chuckled giggled sneered snapped
+    snaps snarled growled growls grumbled grunted roared roars bellowed yelled yells
+    hissed breathed gasped gasps panted faltered quavered shrieked squeaked squealed
+    wailed whimpered whined howled thundered blurted admitted admits agreed agrees
+    assented conceded confessed acknowledged announced announces proclaimed stated
+    affirmed asserted maintained noted commented mused reflected pondered wondered
+    thought thinks reasoned argued objected complained lamented warned cautioned advised
+    ordered commanded directed instructed told tells informed assured promised vowed swore
+    threatened teased joked jested mocked scoffed taunted chided scolded rebuked reproached
+    corrected concluded finished persisted pursued proceeded interjected spoke read sang
+    recited intoned drawled lisped mumbled prompted hinted ventured volunteered offered
+    guessed supposed echoed quoted reiterated queried questioned countered snorted sniffed
+    smiled grinned nodded shrugged sniggered bawled barked piped chirped sang cooed crowed
+    yelped exploded fumed raged stormed soothed comforted consoled coaxed wheedled implored
+    entreated besought beseeched prayed recommended proposed explained conjectured
+    speculated sneezed coughed stuttered accused demurred challenged bantered observed
+    """
+)
+PHRASAL_VERBS = ("went on", "goes on", "broke in", "put in", "cut in", "chimed in", "called out",
+                 "cried out", "spoke up", "broke out", "burst out", "struck in", "added in")
+
+TITLES_MALE = _words(
+    "Mr Mister Sir Lord Master Monsieur M Signor Senor Herr Don Father Uncle Brother King Prince "
+    "Duke Count Baron Earl Marquis Squire Colonel Captain Major General Lieutenant Sergeant "
+    "Corporal Admiral Commodore Reverend Rev Parson Bishop Cardinal Judge Mynheer"
+)
+TITLES_FEMALE = _words(
+    "Mrs Miss Ms Missus Lady Madam Madame Mme Mademoiselle Mlle Signora Signorina Senora Senorita "
+    "Frau Fraulein Dona Mother Aunt Sister Queen Princess Duchess Countess Baroness Dame Mistress "
+    "Granny Grandmother Widow Nurse"
+)
+TITLES_ANY = _words("Dr Doctor Professor Prof Cousin Saint St Old Young Little Dear")
+TITLES = TITLES_MALE | TITLES_FEMALE | TITLES_ANY
+ARTICLES = frozenset(("the", "a", "an"))
+# Capitalised words that start sentences or stand in speech but never name a speaker.
+NOT_NAMES = _words(
+    """
+    The A An And But Or Then When While As If So Yet Now Here There This That These Those It Its
+    He She His Her Him Hers They Them Their We Us Our You Your I Me My Mine One Oh O Ah Ay Aye Yes
+    No Nay Not Well Why What Who Whom Whose Which Where How Indeed Perhaps Still Again After Before
+    At In On Of For To From With Without By Upon Into Over Under Every Each All Some Any Nobody
+    Somebody Everybody Nothing Something Everything Good Dear God Heaven Lord Sir Madam Ma'am
+    Monday Tuesday Wednesday Thursday Friday Saturday Sunday Chapter CHAPTER Book Part Volume
+    Presently Suddenly Meanwhile Instantly Accordingly Besides However Thus Hence Soon Later Just
+    Only Even Such Both Either Neither Do Don't Did Does Is Was Are Were Be Let Said Replied
+    """
+)
+
+_VERB = "|".join(sorted(SPEECH_VERBS | {p.replace(" ", r"\s+") for p in PHRASAL_VERBS}, key=len, reverse=True))
+_TITLE = "|".join(sorted(TITLES, key=len, reverse=True))
+_CAP = r"[A-Z\u00C0-\u00DE]\w*(?:['’](?!s\b)\w+)*(?:-\w+)*"
+# A name: optional article and title, then capitalised words ("Lady Catherine de Bourgh").
+NAME = (
+    rf"(?:(?:[Tt]he|[Aa]n?)\s+)?(?:(?:{_TITLE})\.?\s+)?{_CAP}"
+    rf"(?:\s+(?:(?:of|de|la|le|du|von|van|di|da)\s+)?{_CAP})*"
+)
+PRONOUN = r"[Hh]e|[Ss]he|I|[Tt]hey|[Ww]e"
+# A noun phrase that is neither (said "his wife"), kept so a cast alias can still match it.
+PHRASE = r"(?:[Tt]he|[Hh]is|[Hh]er|[Mm]y|[Oo]ur|[Tt]heir|[Aa]n?)\s+(?:[\w-]+\s+){0,2}?[\w-]+"
+SUBJECT = rf"(?:(?P<pron>(?:{PRONOUN})\b)|(?P<name>{NAME})|(?P<np>{PHRASE}))"
+ADVERB = r"(?:\w+ly\s+)"
+LEAD = r"^[\s,;:—–\-]*(?:and\s+|then\s+)?"
+
+# Tag after a quote: `"…," said Elizabeth` / `"…" Elizabeth replied`.
+VERB_FIRST_RE = re.compile(rf"{LEAD}{ADVERB}?(?:{_VERB})\b(?:\s+{ADVERB})?\s*{SUBJECT}\b")
+SUBJECT_FIRST_RE = re.compile(
+    rf"{LEAD}{SUBJECT}(?:\s*,[^,\"“”]{{1,40}},)?\s+{ADVERB}?(?:had\s+|has\s+|was\s+|then\s+|again\s+)?"
+    rf"(?:{_VERB})\b"
+)
+# Tag before a quote, at the end of the narration: `Elizabeth said, "…"` / `said she: "…"`.
+BEFORE_SUBJECT_RE = re.compile(rf"{SUBJECT}\s+{ADVERB}?(?:had\s+|then\s+|again\s+)?(?:{_VERB})\b")
+BEFORE_VERB_RE = re.compile(rf"(?:{_VERB})\s+{SUBJECT}\b")
+SENTENCE_END_RE = re.compile(r"[.!?;]\s")
+# A sentence boundary that is not the point of a title ("Mr. Darcy").
+SENTENCE_START_RE = re.compile(
+    r"(?<!\bMr)(?<!\bMrs)(?<!\bMs)(?<!\bDr)(?<!\bSt)(?<!\bMme)(?<!\bMlle)(?<!\bRev)[.!?][\"”’')]*\s+"
+)
+SUBJECT_ANY_RE = re.compile(rf"\b(?:(?P<pron>{PRONOUN})|(?P<name>{NAME}))\b")
+VOCATIVE_RE = re.compile(rf"(?:^[\"“'‘]|,\s)({_CAP})(?=[,.!?])")
+VERB_WORD_RE = re.compile(rf"\b(?:{_VERB})\b")
+CAPSEQ_RE = re.compile(rf"\b{NAME}")
+PRONOUN_GENDER_RE = re.compile(r"\b(?:(he|him|his|himself)|(she|her|hers|herself))\b")
+_TOKEN_RE = re.compile(r"[\w'’-]+")
+
+
+_HONORIFICS = frozenset(("Mr", "Mrs", "Ms", "Miss", "Dr", "Mme", "Mlle", "St", "Sir", "Lady", "Lord"))
+_PARTICLES = frozenset(("of", "de", "la", "le", "du", "von", "van", "di", "da"))
+
+
+def clean_name(raw: str) -> str:
+    """Drop sentence words caught before a name ("Though Elizabeth") and titles caught after it."""
+    words = raw.split()
+    while len(words) > 1 and words[0] in NOT_NAMES and words[0].rstrip(".") not in TITLES:
+        words.pop(0)
+    while len(words) > 1 and (words[-1].rstrip(".") in _HONORIFICS or words[-1] in _PARTICLES):
+        words.pop()
+    return " ".join(words)
+
+
+def title_gender(title: str) -> Gender | None:
+    """The gender a title implies, if any."""
+    bare = title.rstrip(".")
+    if bare in TITLES_MALE:
+        return "male"
+    if bare in TITLES_FEMALE:
+        return "female"
+    return None
+
+
+def split_name(raw: str) -> tuple[str, str | None, tuple[str, ...]]:
+    """Normalise a name: (key, title, the remaining name tokens)."""
+    words = _TOKEN_RE.findall(raw)
+    article = ""
+    if words and words[0].lower() in ARTICLES:
+        article = words.pop(0).lower() + " "
+    title = words.pop(0) if len(words) > 1 and words[0] in TITLES else None
+    rest = tuple(w for w in words if w[:1].isupper() and w not in NOT_NAMES)
+    key = article + " ".join(([title] if title else []) + list(words))
+    return key, title, rest
+
+
+class Names:
+    """Maps the names found in the text to canonical speakers, with their genders."""
+
+    def __init__(self) -> None:
+        self.exact: dict[str, str] = {}
+        self.folded: dict[str, str] = {}
+        self.parts: dict[str, str | None] = {}
+        self.gender: dict[str, Gender | None] = {}
+        self._cache: dict[str, str | None] = {}
+
+    def _add(self, alias: str, canonical: str) -> None:
+        key, _title, rest = split_name(alias)
+        for k in (key, key.split(" ", 1)[1] if key.split(" ", 1)[0] in ARTICLES and " " in key else key):
+            self.exact.setdefault(k, canonical)
+            self.folded.setdefault(k.casefold(), canonical)
+        for part in rest:
+            if len(part) > 1:
+                # A part shared by two characters ("Bennet") names neither.
+                if self.parts.get(part, canonical) != canonical:
+                    self.parts[part] = None
+                else:
+                    self.parts[part] = canonical
+
+    @classmethod
+    def from_cast(cls, characters: Sequence[Character]) -> Names:
+        """Resolver for a reviewed cast: every alias and unique name part maps to its name."""
+        names = cls()
+        for ch in characters:
+            names.gender[ch.name] = ch.gender
+            for alias in (ch.name, *ch.aliases):
+                names._add(alias, ch.name)
+        for part, owner in list(names.parts.items()):
+            if part in names.exact and names.exact[part] != owner:
+                names.parts[part] = None
+        return names
+
+    @classmethod
+    def discover(cls, found: Iterable[str]) -> Names:
+        """Resolver built from names seen in speech tags, merging obvious variants."""
+        surfaces: dict[str, Counter[str]] = {}
+        for n in found:
+            surfaces.setdefault(split_name(n)[0], Counter())[" ".join(n.split())] += 1
+        counts = Counter({k: sum(v.values()) for k, v in surfaces.items()})
+        entries = sorted(counts, key=lambda k: (-len(split_name(k)[2]), -counts[k], k))
+        groups: list[list[str]] = []
+        for key in entries:
+            rest = split_name(key)[2]
+            if not rest:
+                continue
+            home = [g for g in groups if _compatible(key, g[0]) and not any(_clash(key, k) for k in g)]
+            if len(home) == 1:
+                home[0].append(key)
+            else:
+                groups.append([key])
+        names = cls()
+        for group in groups:
+            # The fullest form is the likeliest to be a name others use too.
+            best = max(group, key=lambda k: (split_name(k)[1] is not None, counts[k]))
+            canonical = surfaces[best].most_common(1)[0][0]
+            genders = {title_gender(t) for t in (split_name(k)[1] for k in group) if t}
+            genders.discard(None)
+            names.gender[canonical] = genders.pop() if len(genders) == 1 else None
+            for key in group:
+                names._add(key, canonical)
+        return names
+
+    def resolve(self, raw: str) -> str | None:
+        """The canonical speaker a name in the text stands for, or None."""
+        if raw in self._cache:
+            return self._cache[raw]
+        found = self._resolve(raw)
+        self._cache[raw] = found
+        return found
+
+    def _resolve(self, raw: str) -> str | None:
+        key, title, rest = split_name(raw)
+        bare = key.split(" ", 1)[1] if " " in key and key.split(" ", 1)[0] in ARTICLES else key
+        for k in (key, bare):
+            if k in self.exact:
+                return self.exact[k]
+        for k in (key, bare):
+            if k.casefold() in self.folded:
+                return self.folded[k.casefold()]
+        want = title_gender(title) if title else None
+        for part in (rest[-1:] + rest[:1]) if rest else ():
+            owner = self.parts.get(part)
+            # A title that names someone else ("Mrs." for a man) must not match.
+            if (
+                owner is not None
+                and (want is None or self.gender.get(owner) in (None, want))
+                and (title is None or want is None or not self._other_titled(owner, title))
+            ):
+                return owner
+        return None
+
+    def _other_titled(self, owner: str, title: str) -> bool:
+        _k, own_title, _r = split_name(owner)
+        return own_title is not None and title_gender(own_title) != title_gender(title)
+
+
+def _clash(a: str, b: str) -> bool:
+    """Two names with different titles are two people (Mr. and Mrs. Bennet)."""
+    ta, tb = split_name(a)[1], split_name(b)[1]
+    return ta is not None and tb is not None and ta.rstrip(".") != tb.rstrip(".")
+
+
+def _compatible(small: str, big: str) -> bool:
+    """Whether name `small` can be a short form of `big` (Darcy / Mr. Darcy / Fitzwilliam Darcy)."""
+    _a, t1, r1 = split_name(small)
+    _b, t2, r2 = split_name(big)
+    if len(r1) == 1 and r1[0] in TITLES:
+        return t2 is not None and t2.rstrip(".") == r1[0]  # "Mademoiselle" for "Mademoiselle Reisz"
+    if not set(r1) <= set(r2):
+        return False
+    if t1 and t2 and t1.rstrip(".") != t2.rstrip("."):
+        return False
+    if t1 and not t2 and r1 != r2:
+        return False  # "Mr. Bennet" is not "Lizzy Bennet"
+    g1 = title_gender(t1) if t1 else None
+    g2 = title_gender(t2) if t2 else None
+    return g1 is None or g2 is None or g1 == g2

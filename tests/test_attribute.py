@@ -1,0 +1,135 @@
+"""Tests for audiobook.attribute: one small passage of our own per sieve rule."""
+
+from __future__ import annotations
+
+from audiobook.attribute import attribute
+from audiobook.model import Chapter, Character
+from audiobook.segment import segment
+
+CAST = (
+    Character("Elinor Ward", ("Elinor", "Miss Ward"), "female"),
+    Character("Mr. Hale", ("Hale", "Arthur Hale"), "male"),
+)
+
+
+def speakers(text: str, characters: tuple[Character, ...] = ()) -> list[tuple[str, str | None]]:
+    """(quote text, speaker) for each dialogue segment of the passage."""
+    segs = attribute(text, segment(text, [Chapter(1, "T", 0, 0, len(text))]), characters)
+    return [(text[s.start : s.end], s.speaker) for s in segs if s.kind == "dialogue"]
+
+
+def names(text: str, characters: tuple[Character, ...] = ()) -> list[str | None]:
+    return [who for _q, who in speakers(text, characters)]
+
+
+def test_tag_after_verb_first() -> None:
+    assert names('"It is late," said Elinor.', CAST) == ["Elinor Ward"]
+
+
+def test_tag_after_name_first() -> None:
+    assert names('"It is late," Elinor replied quietly.', CAST) == ["Elinor Ward"]
+
+
+def test_tag_before_quote() -> None:
+    assert names('Elinor said, "It is late."', CAST) == ["Elinor Ward"]
+
+
+def test_tag_before_quote_in_previous_paragraph() -> None:
+    text = 'Mr. Hale, turning from the window, observed,\n\n"The rain will not stop tonight."'
+    assert names(text, CAST) == ["Mr. Hale"]
+
+
+def test_title_and_alias_map_to_cast_name() -> None:
+    text = '"Yes," replied Mr. Hale.\n\n"No," said Miss Ward.\n\n"Perhaps," said Arthur Hale.'
+    assert names(text, CAST) == ["Mr. Hale", "Elinor Ward", "Mr. Hale"]
+
+
+def test_pronoun_resolved_by_gender() -> None:
+    text = (
+        "Elinor looked up when Mr. Hale came in.\n\n"
+        '"You are early," said she.\n\n'
+        '"I could not wait," he answered.'
+    )
+    assert names(text, CAST) == ["Elinor Ward", "Mr. Hale"]
+
+
+def test_split_quote_pieces_share_the_speaker() -> None:
+    text = '"I came," said Elinor, "because you asked me to."'
+    assert names(text, CAST) == ["Elinor Ward", "Elinor Ward"]
+
+
+def test_two_tags_in_one_paragraph_keep_their_own_speakers() -> None:
+    text = '"Go," said Elinor. "No," said Mr. Hale.'
+    assert names(text, CAST) == ["Elinor Ward", "Mr. Hale"]
+
+
+def test_alternation_in_back_and_forth() -> None:
+    text = (
+        '"Where were you?" asked Elinor.\n\n'
+        '"At the mill," said Mr. Hale.\n\n'
+        '"All night?"\n\n'
+        '"All night."\n\n'
+        '"I do not believe you."'
+    )
+    assert names(text, CAST) == ["Elinor Ward", "Mr. Hale", "Elinor Ward", "Mr. Hale", "Elinor Ward"]
+
+
+def test_pure_narration_resets_alternation() -> None:
+    text = (
+        '"Where were you?" asked Elinor.\n\n'
+        '"At the mill," said Mr. Hale.\n\n'
+        "The clock struck twelve and nobody moved for a long while.\n\n"
+        '"Well?"'
+    )
+    assert names(text, CAST) == ["Elinor Ward", "Mr. Hale", None]
+
+
+def test_multi_paragraph_speech_has_one_speaker() -> None:
+    text = (
+        '"The first part of my story is short,\n\n'
+        '"and the second part is shorter," said Mr. Hale.\n\n'
+        "Nobody laughed."
+    )
+    assert names(text, CAST) == ["Mr. Hale", "Mr. Hale"]
+
+
+def test_vocative_in_quote_is_not_the_speaker() -> None:
+    text = '"Elinor, come here," said Mr. Hale.'
+    assert names(text, CAST) == ["Mr. Hale"]
+
+
+def test_unknown_name_in_cast_mode_gives_no_speaker() -> None:
+    assert names('"Hello," said Bartholomew.', CAST) == [None]
+
+
+def test_narration_is_left_alone() -> None:
+    text = '"Hi," said Elinor.'
+    segs = segment(text, [Chapter(1, "T", 0, 0, len(text))])
+    out = attribute(text, segs, CAST)
+    assert [s.evidence for s in out] == ["explicit", None]
+    assert out[1] == segs[1]
+
+
+def test_discovery_merges_variants_and_keeps_titles_apart() -> None:
+    text = (
+        '"One," said Mr. Bennet.\n\n"Two," said Mrs. Bennet.\n\n'
+        '"Three," said Mr. Bennet.\n\n"Four," said Lizzy Bennet.\n\n'
+        '"Five," said Lizzy.\n\n"Six," said Mrs. Bennet.\n\n"Seven," said Lizzy.'
+    )
+    assert names(text) == ["Mr. Bennet", "Mrs. Bennet", "Mr. Bennet", "Lizzy", "Lizzy", "Mrs. Bennet", "Lizzy"]
+
+
+def test_discovery_guesses_gender_for_pronouns() -> None:
+    text = (
+        "Mr. Grey and Anna sat by the fire.\n\n"
+        '"Cold," said Anna.\n\n'
+        '"Colder still," said Mr. Grey.\n\n'
+        "Anna stood; she was restless.\n\n"
+        '"I shall walk," she said.'
+    )
+    assert names(text) == ["Anna", "Mr. Grey", "Anna"]
+
+
+def test_first_person_narrator_without_name_is_unattributed() -> None:
+    text = '"Hello," I said.\n\n"Hi," said Elinor.'
+    assert names(text, CAST) == [None, "Elinor Ward"]

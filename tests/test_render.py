@@ -1,0 +1,133 @@
+"""Rendering a book end to end: files, names, tags, pauses and what happens when something fails."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from mutagen.id3 import ID3
+from mutagen.mp3 import MP3
+
+from audiobook.engine import Clip, EspeakEngine
+from audiobook.errors import EngineError, OutputError
+from audiobook.render import chapter_lines, plan_book, render_book, safe_filename
+from audiobook.stitch import (
+    PAUSE_AFTER_TITLE,
+    PAUSE_CHAPTER_END,
+    PAUSE_COMMA,
+    PAUSE_PARAGRAPH,
+    Line,
+    pause_before,
+    stitch,
+)
+from tests.fakes import FakeEngine
+
+STORY = """CHAPTER I. Arrival
+
+Anna opened the door. "Who is there?" she asked.
+
+"Only me," said Tom.
+
+CHAPTER II. Departure
+
+"Goodbye," said Anna.
+"""
+
+
+def test_plan_book_attributes_and_casts(write: Callable[..., Path]) -> None:
+    script = plan_book(write("the_visit.txt", STORY))
+    assert script.title == "The Visit"
+    assert [c.title for c in script.chapters] == ["Chapter I: Arrival", "Chapter II: Departure"]
+    speakers = [s.speaker for s in script.segments if s.kind == "dialogue"]
+    assert speakers == ["Anna", "Tom", "Anna"]
+    anna, tom = script.casting.roles["Anna"].voice, script.casting.roles["Tom"].voice
+    assert anna and tom and anna.voice != tom.voice != script.casting.narrator.voice
+
+
+def test_chapter_lines_read_the_title_then_the_text(write: Callable[..., Path]) -> None:
+    script = plan_book(write("b.txt", STORY))
+    lines = chapter_lines(script, script.chapters[0])
+    assert [(ln.text, ln.who) for ln in lines] == [
+        ("Chapter 1. Arrival", "narrator"),
+        ("Anna opened the door.", "narrator"),
+        ("Who is there?", "Anna"),
+        ("she asked.", "narrator"),
+        ("Only me,", "Tom"),
+        ("said Tom.", "narrator"),
+    ]
+
+
+def test_render_writes_tagged_chapter_files(write: Callable[..., Path], tmp_path: Path) -> None:
+    script = plan_book(write("b.txt", STORY), title="A Visit")
+    result = render_book(script, tmp_path / "out", author="Jo Writer", jobs=1, engine=FakeEngine)
+    folder = tmp_path / "out" / "A Visit"
+    assert result.folder == folder
+    assert sorted(p.name for p in folder.iterdir()) == ["01 - Chapter I - Arrival.mp3", "02 - Chapter II - Departure.mp3"]
+    tags = ID3(folder / "02 - Chapter II - Departure.mp3")
+    assert tags.version == (2, 4, 0)
+    assert {k: str(tags[k]) for k in ("TIT2", "TALB", "TPE1", "TPE2", "TRCK", "TCON", "TCOM")} == {
+        "TIT2": "Chapter II: Departure", "TALB": "A Visit", "TPE1": "Jo Writer", "TPE2": "Jo Writer",
+        "TRCK": "2/2", "TCON": "Audiobook", "TCOM": "eSpeak NG (American English)",
+    }
+    info = MP3(folder / "01 - Chapter I - Arrival.mp3").info
+    assert info.channels == 1 and info.sample_rate == 22050
+    assert abs(info.length - result.files[0].seconds) < 0.1 and info.length > 3
+
+
+def test_render_with_two_jobs_matches_one(write: Callable[..., Path], tmp_path: Path) -> None:
+    script = plan_book(write("b.txt", STORY))
+    one = render_book(script, tmp_path / "one", jobs=1, engine=EspeakEngine)
+    two = render_book(script, tmp_path / "two", jobs=2, engine=EspeakEngine)
+    assert [f.path.name for f in one.files] == [f.path.name for f in two.files]
+    for a, b in zip(one.files, two.files, strict=True):
+        assert abs(a.seconds - b.seconds) < 0.2
+
+
+def test_failure_leaves_no_partial_file(write: Callable[..., Path], tmp_path: Path) -> None:
+    script = plan_book(write("b.txt", STORY))
+    with pytest.raises(EngineError, match=r"^chapter 1 \(Chapter I: Arrival\): the engine wrote no audio for 'Only me,'"):
+        render_book(script, tmp_path, jobs=1, engine=lambda: FakeEngine(fail_on="Only me"))
+    folder = tmp_path / "B"
+    assert list(folder.iterdir()) == []
+
+
+def test_rerender_removes_stale_chapter_files(write: Callable[..., Path], tmp_path: Path) -> None:
+    book = write("b.txt", STORY)
+    render_book(plan_book(book), tmp_path, jobs=1, engine=FakeEngine)
+    book.write_text("Just one chapter now.\n", encoding="utf-8")
+    render_book(plan_book(book), tmp_path, jobs=1, engine=FakeEngine)
+    assert sorted(p.name for p in (tmp_path / "B").iterdir()) == ["01 - B.mp3"]
+
+
+def test_unwritable_output_is_an_error(write: Callable[..., Path], tmp_path: Path) -> None:
+    blocker = write("out", "a file where the folder should be")
+    with pytest.raises(OutputError, match="cannot create the output folder"):
+        render_book(plan_book(write("b.txt", STORY)), blocker, jobs=1, engine=FakeEngine)
+
+
+@pytest.mark.parametrize(("name", "safe"), [("Chapter I: The Storm", "Chapter I - The Storm"),
+                                            ("../../etc/passwd", "etc_passwd"), ("a/b\\c*?", "a_b_c"),
+                                            ("   ", "Untitled"), ("x" * 300, "x" * 100)])
+def test_safe_filename(name: str, safe: str) -> None:
+    assert safe_filename(name) == safe
+
+
+def _line(paragraph: int, end: str = ".", voice: str = "narrator", title: bool = False) -> Line:
+    return Line(Clip(b"\x01\x00" * 2205, 22050), paragraph, voice, end, title)
+
+
+def test_pauses_follow_structure() -> None:
+    assert pause_before(_line(-1, title=True), _line(0)) == PAUSE_AFTER_TITLE
+    assert pause_before(_line(1), _line(2)) == PAUSE_PARAGRAPH
+    assert pause_before(_line(1, ","), _line(1, voice="Anna")) > PAUSE_COMMA
+    assert pause_before(_line(1, ","), _line(1)) == PAUSE_COMMA
+
+
+def test_stitch_is_clips_plus_pauses() -> None:
+    lines = [_line(-1, title=True), _line(0), _line(0, voice="Tom"), _line(1)]
+    pauses = [pause_before(a, b) for a, b in itertools.pairwise(lines)] + [PAUSE_CHAPTER_END]
+    audio = stitch(lines)
+    assert len(audio.raw_data) // 2 == 4 * 2205 + sum(22050 * ms // 1000 for ms in pauses)
+    assert audio.frame_rate == 22050 and audio.channels == 1
