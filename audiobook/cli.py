@@ -25,6 +25,11 @@ app = typer.Typer(
 VoicesOption = Annotated[
     Path | None, typer.Option("--voices", "-v", help="voices.yaml: the narrator, the characters and their voices.")
 ]
+CacheOption = Annotated[
+    Path | None,
+    typer.Option("--cache-dir", help="Clip cache folder (default: $AUDIOBOOK_CACHE or ~/.cache/audiobook).",
+                 show_default=False),
+]
 TitleOption = Annotated[str | None, typer.Option(help="Book title (default: the file name made readable).")]
 
 
@@ -55,16 +60,17 @@ def render(
     jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1, help="Worker processes (default: all cores).")]
     = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON summary instead of text.")] = False,
+    cache_dir: CacheOption = None,
 ) -> None:
-    """Render FILE into tagged chapter MP3s under OUT/<title>/."""
+    """Render FILE into tagged chapter MP3s under OUT/<title>/; unchanged chapters and clips are reused."""
     from .render import plan_book, render_book, speaker_lines
 
     with _errors():
         script = plan_book(file, voices, title)
         if _interactive() and not as_json:
-            result = _render_with_progress(script, out, author, jobs)
+            result = _render_with_progress(script, out, author, jobs, cache_dir)
         else:
-            result = render_book(script, out, author=author, jobs=jobs)
+            result = render_book(script, out, author=author, jobs=jobs, cache_dir=cache_dir)
     speakers = dict(speaker_lines(script.segments))
     if as_json:
         summary: dict[str, Any] = {
@@ -74,6 +80,9 @@ def render(
                        "clips": f.clips} for f in result.files],
             "seconds": round(sum(f.seconds for f in result.files), 3),
             "wall_seconds": round(result.wall_seconds, 3),
+            "clips_synthesized": result.clips_synthesized,
+            "clips_reused": result.clips_reused,
+            "chapters_encoded": result.chapters_encoded,
             "segments": len(script.segments),
             "dialogue_segments": sum(s.kind == "dialogue" for s in script.segments),
             "speakers": speakers,
@@ -83,11 +92,13 @@ def render(
         typer.echo(json.dumps(summary, ensure_ascii=False, indent=2))
         return
     total = sum(f.seconds for f in result.files)
-    typer.echo(f"Wrote {len(result.files)} chapter files ({_hms(total)} of audio) to {result.folder} "
-               f"in {result.wall_seconds:.1f} s; {len(speakers)} speaking characters.")
+    typer.echo(f"{len(result.files)} chapter files ({_hms(total)} of audio) in {result.folder}: "
+               f"{result.chapters_encoded} written, {len(result.files) - result.chapters_encoded} unchanged; "
+               f"{result.clips_synthesized} clips synthesized, {result.clips_reused} reused; "
+               f"{len(speakers)} speaking characters; {result.wall_seconds:.1f} s.")
 
 
-def _render_with_progress(script: Any, out: Path, author: str, jobs: int | None) -> Any:
+def _render_with_progress(script: Any, out: Path, author: str, jobs: int | None, cache_dir: Path | None) -> Any:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from .render import chapter_lines, render_book
@@ -101,7 +112,7 @@ def _render_with_progress(script: Any, out: Path, author: str, jobs: int | None)
         def tick(kind: str, n: int) -> None:
             bar.advance(chapters if kind == "chapter" else clips, n)
 
-        return render_book(script, out, author=author, jobs=jobs, progress=tick)
+        return render_book(script, out, author=author, jobs=jobs, progress=tick, cache_dir=cache_dir)
 
 
 @app.command("segment")
@@ -147,6 +158,38 @@ def voices_cmd(
     for v in voices:
         if v.kind == "variant":
             typer.echo(f"  {v.id:28} {v.name:40} {v.gender or ''}")
+
+
+cache_app = typer.Typer(help="Inspect or prune the clip cache.", no_args_is_help=True)
+app.add_typer(cache_app, name="cache")
+
+
+@cache_app.command("prune")
+def cache_prune(
+    max_size: Annotated[str, typer.Option(help="Keep at most this much, e.g. 500M, 2G, 0 to empty it.")] = "4G",
+    cache_dir: CacheOption = None,
+) -> None:
+    """Delete the least recently used clips until the cache fits in --max-size."""
+    from .cache import ClipCache, default_cache_dir
+
+    with _errors():
+        limit = _size(max_size)
+        result = ClipCache(cache_dir or default_cache_dir()).prune(limit)
+    typer.echo(f"Removed {result.removed_files} clips ({result.removed_bytes / 1e6:.1f} MB); "
+               f"{result.kept_files} clips ({result.kept_bytes / 1e6:.1f} MB) kept.")
+
+
+def _size(text: str) -> int:
+    units = {"": 1, "K": 1024, "M": 1024**2, "G": 1024**3, "T": 1024**4}
+    value = text.strip().upper().removesuffix("B")
+    unit = value[-1:] if value[-1:] in units else ""
+    try:
+        number = float(value[: len(value) - len(unit)])
+    except ValueError:
+        raise AudiobookError(f"--max-size {text!r} is not allowed; give a size such as 500M or 2G") from None
+    if number < 0:
+        raise AudiobookError(f"--max-size {text!r} is not allowed; give a size such as 500M or 2G")
+    return int(number * units[unit])
 
 
 def _usage(message: str) -> AudiobookError:

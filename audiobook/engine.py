@@ -15,6 +15,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Protocol
 
+from ._espeak_reset import StateReset
 from .errors import EngineError
 from .model import Voice
 
@@ -50,8 +51,6 @@ class VoiceInfo:
 class Engine(Protocol):
     """What the pipeline needs of a speech engine."""
 
-    name: str
-
     def synthesize(self, text: str, voice: Voice) -> Clip:
         """Speak `text` in `voice` and return the audio; raise EngineError if it fails."""
         ...
@@ -77,6 +76,7 @@ def load_espeak() -> Path:
 @cache
 def _pyttsx3() -> Any:
     load_espeak()
+    _state_reset()  # the snapshot must be taken before anything is synthesized in this process
     try:
         import pyttsx3
         with contextlib.redirect_stdout(io.StringIO()):
@@ -89,6 +89,31 @@ def _pyttsx3() -> Any:
     # and prints "Exception ignored ..."; the process is ending anyway, so skip it.
     atexit.register(lambda: setattr(type(tts.proxy), "__del__", lambda _self: None))
     return tts
+
+
+@cache
+def _state_reset() -> StateReset:
+    import espeakng_loader
+
+    return StateReset(espeakng_loader.get_library_path())
+
+
+@cache
+def engine_id() -> str:
+    """Everything about the engine that changes its sound: part of every clip's cache key."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    _pyttsx3()
+    from pyttsx3.drivers import _espeak
+
+    try:
+        loader = version("espeakng-loader")
+    except PackageNotFoundError:  # pragma: no cover - a source checkout without metadata
+        loader = "unknown"
+    info = _espeak.Info()
+    espeak = info.decode("ascii", "replace") if isinstance(info, bytes) else str(info)
+    state = "reset" if _state_reset().available else "carried"
+    return f"espeak-ng {espeak}; espeakng-loader {loader}; capture 1; state {state}; chunk {MAX_CHUNK}"
 
 
 @cache
@@ -175,7 +200,10 @@ def check_clip(clip: Clip, text: str, rate: int) -> None:
 class EspeakEngine:
     """eSpeak NG through pyttsx3, with its traps closed: every clip is checked, nothing printed."""
 
-    name = "espeak-ng"
+    @staticmethod
+    def identity() -> str:
+        """What changes this engine's sound (versions, capture method): part of every clip's cache key."""
+        return engine_id()
 
     def __init__(self) -> None:
         self._tts = _pyttsx3()
@@ -183,6 +211,7 @@ class EspeakEngine:
         from pyttsx3.drivers import _espeak
 
         self._espeak: Any = _espeak
+        self._reset = _state_reset()
         self._pcm: list[bytes] = []
         self._done = threading.Event()
 
@@ -230,6 +259,7 @@ class EspeakEngine:
         # stdout; so pyttsx3 only starts eSpeak NG and sets the voice, and the audio is captured here.
         self._pcm = []
         self._done.clear()
+        self._reset.restore()
         self._espeak.SetSynthCallback(self._on_synth)
         self._espeak.Synth(text.encode("utf-8"), flags=self._espeak.ENDPAUSE | self._espeak.CHARS_UTF8)
         if not self._done.wait(timeout=max(30.0, len(text) / 5)):

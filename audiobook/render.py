@@ -2,31 +2,42 @@
 
 from __future__ import annotations
 
-import contextlib
+import hashlib
+import json
 import os
 import re
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
-from dataclasses import dataclass
-from multiprocessing import get_context
+from dataclasses import astuple, dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from .attribute import attribute
+from .cache import DEFAULT_MAX_BYTES, ClipCache, clip_key, default_cache_dir
 from .casting import cast_voices, load_casting
 from .chapters import split_chapters, spoken_title
 from .engine import Engine, EspeakEngine, is_speakable, speech_text
 from .errors import EngineError, OutputError
 from .gender import guess_genders
 from .model import Casting, Chapter, Segment, Voice
+from .output import is_current, locked_folder, read_manifest, remove_stale, write_manifest
 from .segment import segment
 from .source import read_text, readable_title
-from .stitch import Line, export_mp3, stitch
+from .stitch import BITRATE, Line, export_mp3, pause_settings, stitch
 from .tagging import ChapterTags, tag_mp3
+from .workers import run_parallel
 
-EngineFactory = Callable[[], Engine]
+
+class EngineFactory(Protocol):
+    """Makes an engine (in each worker process) and names what changes its sound."""
+
+    def __call__(self) -> Engine: ...
+
+    def identity(self) -> str: ...
+
+
+FORMAT = 1  # bump when the way chapter files are made changes, so that old ones are re-encoded
 Progress = Callable[[str, int], None]  # ("clips", n) as clips are spoken, ("chapter", 1) as files land
 
 
@@ -51,6 +62,9 @@ class ChapterFile:
     path: Path
     seconds: float
     clips: int
+    synthesized: int  # clips the engine spoke; the rest came from the cache
+    encoded: bool  # False when the file on disk was already this chapter
+    fingerprint: str = ""
 
 
 @dataclass(frozen=True)
@@ -60,6 +74,21 @@ class RenderResult:
     folder: Path
     files: tuple[ChapterFile, ...]
     wall_seconds: float
+
+    @property
+    def clips_synthesized(self) -> int:
+        """Clips the engine spoke in this render."""
+        return sum(f.synthesized for f in self.files)
+
+    @property
+    def clips_reused(self) -> int:
+        """Clips taken from the cache or from unchanged chapter files."""
+        return sum(f.clips - f.synthesized for f in self.files)
+
+    @property
+    def chapters_encoded(self) -> int:
+        """Chapter files written in this render; the others were already up to date."""
+        return sum(f.encoded for f in self.files)
 
 
 def plan_book(source: Path, voices: Path | None = None, title: str | None = None) -> Script:
@@ -77,30 +106,69 @@ def plan_book(source: Path, voices: Path | None = None, title: str | None = None
 
 
 def render_book(script: Script, out_dir: Path, author: str = "Unknown", jobs: int | None = None,
-                engine: EngineFactory | None = None, progress: Progress | None = None) -> RenderResult:
-    """Speak every chapter of the script into a tagged MP3 under out_dir/<book title>/."""
+                engine: EngineFactory | None = None, progress: Progress | None = None,
+                cache_dir: Path | None = None, cache_max_bytes: int = DEFAULT_MAX_BYTES) -> RenderResult:
+    """Speak every chapter of the script into a tagged MP3 under out_dir/<book title>/, reusing what is done."""
     started = time.perf_counter()
+    factory: EngineFactory = engine or EspeakEngine
+    identity = factory.identity()
+    cache_root = cache_dir or default_cache_dir()
     folder = out_dir / safe_filename(script.title)
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise OutputError(f"{folder}: cannot create the output folder ({exc.strerror or exc})") from None
     width = max(2, len(str(len(script.chapters))))
-    jobs_list = [
-        ChapterJob(
-            chapter=chapter,
-            lines=tuple(chapter_lines(script, chapter)),
+    notify = progress or (lambda _kind, _n: None)
+    jobs_list = []
+    for chapter in script.chapters:
+        lines = tuple(chapter_lines(script, chapter))
+        tags = ChapterTags(chapter.title, script.title, author, chapter.index, len(script.chapters),
+                           script.casting.narrator_name)
+        keys = tuple(clip_key(identity, line.voice, line.text) for line in lines)
+        jobs_list.append(ChapterJob(
+            chapter=chapter, lines=lines, keys=keys,
             tmp_path=folder / f".{chapter.index:0{width}d}.part-{os.getpid()}.mp3",
             final_path=folder / f"{chapter.index:0{width}d} - {safe_filename(chapter.title)}.mp3",
-            tags=ChapterTags(chapter.title, script.title, author, chapter.index, len(script.chapters),
-                             script.casting.narrator_name),
-        )
-        for chapter in script.chapters
-    ]
-    workers = max(1, min(jobs or os.cpu_count() or 1, len(jobs_list)))
-    files = _run_jobs(jobs_list, workers, engine or EspeakEngine, progress)
-    _remove_stale(folder, {f.path for f in files})
-    return RenderResult(folder, tuple(sorted(files, key=lambda f: f.index)), time.perf_counter() - started)
+            tags=tags, fingerprint=_fingerprint(identity, lines, keys, tags), engine=factory, cache_root=cache_root,
+        ))
+    files: list[ChapterFile] = []
+    with locked_folder(folder):
+        manifest = read_manifest(folder)
+        todo = []
+        for job in jobs_list:
+            name = job.final_path.name
+            if is_current(folder, name, job.fingerprint, manifest):
+                files.append(ChapterFile(job.chapter.index, job.chapter.title, job.final_path,
+                                         float(manifest[name].get("seconds", 0.0)), len(job.lines), 0, False))
+                notify("clips", len(job.lines))
+                notify("chapter", 1)
+            else:
+                todo.append(job)
+
+        def finished(done: ChapterFile) -> None:
+            # Record each chapter as it lands, so a killed render resumes after it.
+            files.append(done)
+            manifest[done.path.name] = {"fingerprint": done.fingerprint, "size": done.path.stat().st_size,
+                                        "seconds": round(done.seconds, 3)}
+            write_manifest(folder, manifest)
+            notify("chapter", 1)
+
+        # The longest chapters first, so that no worker is left with a long one at the end.
+        todo.sort(key=lambda j: -sum(len(line.text) for line in j.lines))
+        workers = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
+        run_parallel(render_chapter, todo, workers, finished, lambda n: notify("clips", n))
+        keep = {job.final_path.name for job in jobs_list}
+        for name in set(manifest) - keep:
+            del manifest[name]
+        write_manifest(folder, manifest)
+        remove_stale(folder, keep)
+    ClipCache(cache_root).prune(cache_max_bytes)
+    files.sort(key=lambda f: f.index)
+    return RenderResult(folder, tuple(files), time.perf_counter() - started)
+
+
+def _fingerprint(identity: str, lines: Sequence[SpokenLine], keys: Sequence[str], tags: ChapterTags) -> str:
+    """Everything that decides a chapter file's bytes: when it is unchanged, the file is not rewritten."""
+    clips = [[key, line.paragraph, line.who, line.text[-1:], line.title] for key, line in zip(keys, lines, strict=True)]
+    parts = [FORMAT, identity, BITRATE, pause_settings(), list(astuple(tags)), clips]
+    return hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode("utf-8")).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -120,9 +188,13 @@ class ChapterJob:
 
     chapter: Chapter
     lines: tuple[SpokenLine, ...]
+    keys: tuple[str, ...]  # each line's clip cache key
     tmp_path: Path
     final_path: Path
     tags: ChapterTags
+    fingerprint: str
+    engine: EngineFactory
+    cache_root: Path
 
 
 def chapter_lines(script: Script, chapter: Chapter) -> list[SpokenLine]:
@@ -155,70 +227,32 @@ def safe_filename(name: str) -> str:
     return name[:100].rstrip(" ._") or "Untitled"
 
 
-def _run_jobs(jobs: list[ChapterJob], workers: int, engine: EngineFactory,
-              progress: Progress | None) -> list[ChapterFile]:
-    notify = progress or (lambda _kind, _n: None)
-    if workers == 1:
-        speaker = engine()
-        out = []
-        for job in jobs:
-            out.append(render_chapter(job, speaker, lambda n: notify("clips", n)))
-            notify("chapter", 1)
-        return out
-    # pyttsx3 keeps global state in the process: one engine per worker process, started fresh by spawn.
-    ctx = get_context("spawn")
-    with ctx.Manager() as manager:
-        ticks: Any = manager.Queue()
-        with ProcessPoolExecutor(workers, mp_context=ctx) as pool:
-            futures = [pool.submit(_worker_render, job, engine, ticks) for job in jobs]
-            out = []
-            pending = set(futures)
-            try:
-                while pending:
-                    done, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
-                    _drain(ticks, notify)
-                    for fut in done:
-                        out.append(fut.result())
-                        notify("chapter", 1)
-            except BaseException:
-                for fut in futures:
-                    fut.cancel()
-                for job in jobs:
-                    job.tmp_path.unlink(missing_ok=True)
-                raise
-            _drain(ticks, notify)
-    return out
+_engines: dict[Any, Engine] = {}
 
 
-def _drain(ticks: Any, notify: Callable[[str, int], None]) -> None:
-    n = 0
-    with contextlib.suppress(Exception):
-        while True:
-            n += ticks.get_nowait()
-    if n:
-        notify("clips", n)
+def _engine(factory: EngineFactory) -> Engine:
+    """One engine per process, started only when a clip is not in the cache."""
+    if factory not in _engines:
+        _engines[factory] = factory()
+    return _engines[factory]
 
 
-_worker_engine: Engine | None = None
-
-
-def _worker_render(job: ChapterJob, engine: EngineFactory, ticks: Any) -> ChapterFile:
-    global _worker_engine
-    if _worker_engine is None:
-        _worker_engine = engine()
-    return render_chapter(job, _worker_engine, ticks.put)
-
-
-def render_chapter(job: ChapterJob, speaker: Engine, tick: Callable[[int], None]) -> ChapterFile:
-    """Synthesize, stitch, encode and tag one chapter; the file appears at its final path only when complete."""
+def render_chapter(job: ChapterJob, tick: Callable[[int], None]) -> ChapterFile:
+    """Synthesize or reuse clips, stitch, encode and tag one chapter; the file appears only when complete."""
     chapter = job.chapter
+    cache = ClipCache(job.cache_root)
+    synthesized = 0
     try:
         lines = []
-        for item in job.lines:
-            try:
-                clip = speaker.synthesize(item.text, item.voice)            # text -> Clip
-            except EngineError as exc:
-                raise EngineError(f"chapter {chapter.index} ({chapter.title}): {exc}") from None
+        for item, key in zip(job.lines, job.keys, strict=True):
+            clip = cache.get(key)                                           # cache -> Clip
+            if clip is None:
+                try:
+                    clip = _engine(job.engine).synthesize(item.text, item.voice)  # text -> Clip
+                except EngineError as exc:
+                    raise EngineError(f"chapter {chapter.index} ({chapter.title}): {exc}") from None
+                cache.put(key, clip)
+                synthesized += 1
             lines.append(Line(clip, item.paragraph, item.who, item.text[-1:], item.title))
             tick(1)
         audio = stitch(lines)                                               # Clips -> chapter audio
@@ -231,11 +265,5 @@ def render_chapter(job: ChapterJob, speaker: Engine, tick: Callable[[int], None]
     except BaseException:  # an error or Ctrl-C: never leave a half-written file behind
         job.tmp_path.unlink(missing_ok=True)
         raise
-    return ChapterFile(chapter.index, chapter.title, job.final_path, seconds, len(lines))
-
-
-def _remove_stale(folder: Path, keep: set[Path]) -> None:
-    """Drop chapter files an earlier render left that this one did not write (the book's chapters changed)."""
-    for path in folder.glob("*.mp3"):
-        if path not in keep and re.match(r"^\d{2,} - .+\.mp3$", path.name):
-            path.unlink(missing_ok=True)
+    return ChapterFile(chapter.index, chapter.title, job.final_path, seconds, len(lines), synthesized, True,
+                       job.fingerprint)

@@ -47,6 +47,11 @@ def audio_segment_class() -> Any:
     return AudioSegment
 
 
+def pause_settings() -> list[int]:
+    """The pause lengths, for fingerprints: changing one re-encodes the chapters."""
+    return [PAUSE_AFTER_TITLE, PAUSE_PARAGRAPH, PAUSE_SENTENCE, PAUSE_COMMA, PAUSE_VOICE_CHANGE, PAUSE_CHAPTER_END]
+
+
 def pause_before(prev: Line, line: Line) -> int:
     """Milliseconds of silence between two lines of a chapter."""
     if prev.title:

@@ -7,10 +7,18 @@ from pathlib import Path
 
 import pytest
 
-from tests.fakes import FakeEngine
+from tests.fakes import FakeEngine, FakeFactory
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "the-lighthouse-keeper.txt"
+
+
+@pytest.fixture(autouse=True)
+def _own_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Each test gets an empty clip cache, never the user's."""
+    path = tmp_path_factory.mktemp("cache")
+    monkeypatch.setenv("AUDIOBOOK_CACHE", str(path))
+    return path
 
 
 @pytest.fixture
@@ -21,9 +29,9 @@ def example() -> Path:
 @pytest.fixture
 def fake_engine(monkeypatch: pytest.MonkeyPatch) -> FakeEngine:
     """A FakeEngine that `render_book` uses instead of eSpeak NG when given no engine."""
-    engine = FakeEngine()
-    monkeypatch.setattr("audiobook.render.EspeakEngine", lambda: engine)
-    return engine
+    factory = FakeFactory()
+    monkeypatch.setattr("audiobook.render.EspeakEngine", factory)
+    return factory.engine
 
 
 @pytest.fixture

@@ -15,7 +15,9 @@ RATE = 22050
 class FakeEngine:
     """Speaks every word as a 60 ms tone whose pitch follows the voice; records what it was asked."""
 
-    name = "fake"
+    @staticmethod
+    def identity() -> str:
+        return "fake 1"
 
     def __init__(self, fail_on: str | None = None) -> None:
         self.calls: list[tuple[str, Voice]] = []
@@ -30,3 +32,16 @@ class FakeEngine:
         freq = 200 + 2 * voice.pitch
         samples = (int(8000 * math.sin(2 * math.pi * freq * i / RATE)) for i in range(n))
         return Clip(b"".join(s.to_bytes(2, "little", signed=True) for s in samples), RATE)
+
+
+class FakeFactory:
+    """An engine factory that hands out one shared FakeEngine, so a test can see what it was asked."""
+
+    def __init__(self, engine: FakeEngine | None = None) -> None:
+        self.engine = engine or FakeEngine()
+
+    def __call__(self) -> FakeEngine:
+        return self.engine
+
+    def identity(self) -> str:
+        return f"fake 1 fail_on={self.engine.fail_on}"

@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from audiobook.cli import app
-from tests.fakes import FakeEngine
+from tests.fakes import FakeEngine, FakeFactory
 
 runner = CliRunner()
 
@@ -150,11 +150,11 @@ def test_render_json_summary_with_fake_engine(example: Path, tmp_path: Path, fak
 
 def test_render_failure_is_one_line_and_leaves_no_file(example: Path, tmp_path: Path,
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
-    engine = FakeEngine(fail_on="Bell Rock")
-    monkeypatch.setattr("audiobook.render.EspeakEngine", lambda: engine)
+    monkeypatch.setattr("audiobook.render.EspeakEngine", FakeFactory(FakeEngine(fail_on="Bell Rock")))
     code, _out, err = run("render", example, "--out", tmp_path, "--jobs", "1")
     assert code == 1
     assert err.startswith("Error: chapter 2 (Chapter II: The Bell Rock): the engine wrote no audio for ")
     assert err.count("\n") == 1
     folder = tmp_path / "The Lighthouse Keeper"
-    assert sorted(p.name for p in folder.iterdir()) == ["01 - Chapter I - The Storm.mp3"]
+    # The longer chapter 2 is rendered first and fails; nothing half-written is left behind.
+    assert sorted(p.name for p in folder.iterdir()) == [".audiobook.lock"]

@@ -22,7 +22,7 @@ from audiobook.stitch import (
     pause_before,
     stitch,
 )
-from tests.fakes import FakeEngine
+from tests.fakes import FakeEngine, FakeFactory
 
 STORY = """CHAPTER I. Arrival
 
@@ -64,7 +64,8 @@ def test_render_writes_tagged_chapter_files(write: Callable[..., Path], tmp_path
     result = render_book(script, tmp_path / "out", author="Jo Writer", jobs=1, engine=FakeEngine)
     folder = tmp_path / "out" / "A Visit"
     assert result.folder == folder
-    assert sorted(p.name for p in folder.iterdir()) == ["01 - Chapter I - Arrival.mp3", "02 - Chapter II - Departure.mp3"]
+    assert sorted(p.name for p in folder.iterdir() if not p.name.startswith(".")) == [
+        "01 - Chapter I - Arrival.mp3", "02 - Chapter II - Departure.mp3"]
     tags = ID3(folder / "02 - Chapter II - Departure.mp3")
     assert tags.version == (2, 4, 0)
     assert {k: str(tags[k]) for k in ("TIT2", "TALB", "TPE1", "TPE2", "TRCK", "TCON", "TCOM")} == {
@@ -88,9 +89,9 @@ def test_render_with_two_jobs_matches_one(write: Callable[..., Path], tmp_path: 
 def test_failure_leaves_no_partial_file(write: Callable[..., Path], tmp_path: Path) -> None:
     script = plan_book(write("b.txt", STORY))
     with pytest.raises(EngineError, match=r"^chapter 1 \(Chapter I: Arrival\): the engine wrote no audio for 'Only me,'"):
-        render_book(script, tmp_path, jobs=1, engine=lambda: FakeEngine(fail_on="Only me"))
+        render_book(script, tmp_path, jobs=1, engine=FakeFactory(FakeEngine(fail_on="Only me")))
     folder = tmp_path / "B"
-    assert list(folder.iterdir()) == []
+    assert sorted(p.name for p in folder.iterdir()) == [".audiobook.lock"]
 
 
 def test_rerender_removes_stale_chapter_files(write: Callable[..., Path], tmp_path: Path) -> None:
@@ -98,7 +99,7 @@ def test_rerender_removes_stale_chapter_files(write: Callable[..., Path], tmp_pa
     render_book(plan_book(book), tmp_path, jobs=1, engine=FakeEngine)
     book.write_text("Just one chapter now.\n", encoding="utf-8")
     render_book(plan_book(book), tmp_path, jobs=1, engine=FakeEngine)
-    assert sorted(p.name for p in (tmp_path / "B").iterdir()) == ["01 - B.mp3"]
+    assert sorted(p.name for p in (tmp_path / "B").iterdir() if not p.name.startswith(".")) == ["01 - B.mp3"]
 
 
 def test_unwritable_output_is_an_error(write: Callable[..., Path], tmp_path: Path) -> None:
