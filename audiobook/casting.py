@@ -56,14 +56,16 @@ def cast_voices(casting: Casting, speakers: Iterable[tuple[str, int]],
             roles[name] = Role(Character(name, (), gender), None)
     taken = {casting.narrator.voice} | {r.voice.voice for r in roles.values() if r.voice}
     lines = dict(speakers)
-    # The busiest characters choose first, so minor ones never push a main one off its voice.
-    waiting = sorted((n for n, r in roles.items() if r.voice is None), key=lambda n: (-lines.get(n, 0), n))
     pools = _catalog()
     used_count: dict[str, int] = {}
-    for name in waiting:
+    # The busiest characters choose first, so minor ones never push a main one off its voice. A character
+    # with a voice of its own still takes its turn, so that editing one voice leaves the others' alone.
+    for name in sorted(roles, key=lambda n: (-lines.get(n, 0), n)):
         role = roles[name]
         pool = pools[role.character.gender] if role.character.gender else _interleave(pools["female"], pools["male"])
         voice = _pick(pool, taken, used_count, name)
+        if role.voice is not None:
+            continue
         voice = replace(
             voice,
             rate=role.rate if role.rate is not None else voice.rate,

@@ -115,3 +115,14 @@ def test_cast_voice_settings_tune_the_automatic_voice(write: Callable[..., Path]
     voice = _auto(casting, [("Jo", 3)]).roles["Jo"].voice
     assert voice is not None and (voice.rate, voice.pitch) == (120, 90)
     assert voice.voice in {v.voice for v in _pool("female")}
+
+
+def test_giving_one_character_a_voice_leaves_the_others_alone(write: Callable[..., Path]) -> None:
+    speakers = [("Anna", 30), ("Beth", 20), ("Cara", 10), ("Dan", 5)]
+    genders = {"Anna": "female", "Beth": "female", "Cara": "female", "Dan": "male"}
+    before = _auto(load_casting(None), speakers, genders)
+    cast = load_casting(write("v.yaml", "characters:\n  Anna:\n    gender: female\n    voice: gmw/en-gb-scotland+m7\n"))
+    after = _auto(cast, speakers, genders)
+    assert after.roles["Anna"].voice == Voice("gmw/en-gb-scotland+m7")
+    assert {n: after.roles[n].voice for n in ("Beth", "Cara", "Dan")} == {
+        n: before.roles[n].voice for n in ("Beth", "Cara", "Dan")}
