@@ -13,7 +13,7 @@ import yaml
 
 from .errors import CastingError
 from .gender import gender_from_title
-from .model import Casting, Character, Gender, Role, Voice
+from .model import Casting, Character, Fix, Gender, Role, Voice
 
 VOICES_DIR = next(
     (p for p in (Path(__file__).parent / "voices", Path(__file__).parent.parent / "voices") if p.is_dir()),
@@ -27,7 +27,8 @@ VoiceCheck = Callable[[str], "str | None"]
 
 _VOICE_KEYS = ("voice", "rate", "pitch", "volume")
 _ALLOWED = {
-    "": ("narrator", "characters"),
+    "": ("narrator", "characters", "fixes"),
+    "fix": ("chapter", "quote", "text", "speaker", "occurrence"),
     "narrator": ("name", *_VOICE_KEYS),
     "character": (*_VOICE_KEYS, "aliases", "gender"),
 }
@@ -42,7 +43,7 @@ def load_casting(path: Path | None = None, check_voice: VoiceCheck | None = None
         return default
     loaded, has_narrator = _Loader(path, check).casting(_compose(path))
     if not has_narrator:
-        return replace(default, roles=loaded.roles, source=str(path))
+        return replace(default, roles=loaded.roles, source=str(path), fixes=loaded.fixes)
     return loaded
 
 
@@ -205,7 +206,36 @@ class _Loader:
             claimed: dict[str, str] = {}
             for name, (_knode, vnode) in chars.items():
                 roles[name] = self.role(name, vnode, claimed)
-        return Casting(narrator, roles, str(self.path), narrator_name), "narrator" in top
+        fixes = self.fixes(top["fixes"][1]) if "fixes" in top and not _is_null(top["fixes"][1]) else ()
+        return Casting(narrator, roles, str(self.path), narrator_name, fixes), "narrator" in top
+
+    def fixes(self, node: yaml.Node) -> tuple[Fix, ...]:
+        """The `fixes:` list: each entry pins a quote's speaker or marks a stretch of text."""
+        if not isinstance(node, yaml.SequenceNode):
+            raise CastingError(self.where(node, "fixes") + "must be a list of fixes, each with chapter, speaker "
+                               "and quote (its opening words) or text (an exact stretch)")
+        out = []
+        for i, entry in enumerate(node.value):
+            key = f"fixes[{i + 1}]"
+            fields = self.mapping(entry, key, _ALLOWED["fix"])
+            for needed in ("chapter", "speaker"):
+                if needed not in fields:
+                    raise CastingError(self.where(entry, key) + f"needs `{needed}:`")
+            if ("quote" in fields) == ("text" in fields):
+                raise CastingError(self.where(entry, key) + "needs exactly one of `quote:` (a quote's opening words) "
+                                   "or `text:` (an exact stretch of the chapter)")
+            chapter = self.number(fields, key, "chapter", 1, 100_000, whole=True, what="a chapter number, 1 or more")
+            occurrence = self.number(fields, key, "occurrence", 1, 100_000, whole=True, what="1 or more")
+            which = "quote" if "quote" in fields else "text"
+            out.append(Fix(
+                chapter=int(chapter or 1),
+                speaker=self.string(fields["speaker"][1], f"{key}.speaker").strip(),
+                quote=self.string(fields["quote"][1], f"{key}.quote").strip() if which == "quote" else None,
+                text=self.string(fields["text"][1], f"{key}.text") if which == "text" else None,
+                occurrence=int(occurrence or 1),
+                line=entry.start_mark.line + 1,
+            ))
+        return tuple(out)
 
     def role(self, name: str, node: yaml.Node, claimed: dict[str, str]) -> Role:
         key = f"characters.{name}"

@@ -67,6 +67,7 @@ def render(
 
     with _errors():
         script = plan_book(file, voices, title)
+        _warn(script.warnings)
         if _interactive() and not as_json:
             result = _render_with_progress(script, out, author, jobs, cache_dir)
         else:
@@ -131,10 +132,40 @@ def segment_cmd(
         if fmt not in ("jsonl", "text"):
             raise _usage(f"--format {fmt!r} is not allowed; use jsonl or text")
         script = plan_book(file, voices, title)
+        _warn(script.warnings)
     lines = segments_jsonl(script) if fmt == "jsonl" else segments_text(script)
     out = sys.stdout
     for line in lines:
         out.write(line + "\n")
+
+
+@app.command("report")
+def report_cmd(
+    file: Annotated[Path, typer.Argument(help="The book: a UTF-8 text file.", show_default=False)],
+    voices: VoicesOption = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
+    fail_under: Annotated[float | None, typer.Option(
+        "--fail-under", min=0.0, max=1.0, help="Exit 1 if fewer than this share of quotes (0-1) have a speaker.",
+        show_default=False)] = None,
+    title: TitleOption = None,
+) -> None:
+    """How the quotes were attributed: per chapter explicit / inferred / unattributed, and lines per character."""
+    from .render import plan_book
+    from .report import attribution_report, report_json, report_text
+
+    with _errors():
+        if fmt not in ("text", "json"):
+            raise _usage(f"--format {fmt!r} is not allowed; use text or json")
+        script = plan_book(file, voices, title)
+        _warn(script.warnings)
+        report = attribution_report(script)
+        if fmt == "json":
+            typer.echo(json.dumps(report_json(report), ensure_ascii=False, indent=2))
+        else:
+            typer.echo(report_text(report))
+        if fail_under is not None and report.attributed < fail_under:
+            raise AudiobookError(f"{100 * report.attributed:.1f} % of quotes have a speaker, "
+                                 f"below --fail-under {fail_under:g}")
 
 
 @app.command("voices")
@@ -190,6 +221,11 @@ def _size(text: str) -> int:
     if number < 0:
         raise AudiobookError(f"--max-size {text!r} is not allowed; give a size such as 500M or 2G")
     return int(number * units[unit])
+
+
+def _warn(warnings: tuple[str, ...]) -> None:
+    for warning in warnings:
+        typer.echo(f"Warning: {warning}", err=True)
 
 
 def _usage(message: str) -> AudiobookError:

@@ -65,6 +65,18 @@ class Role:
 
 
 @dataclass(frozen=True)
+class Fix:
+    """A user's correction from voices.yaml: who says a quote, or that a stretch of text is narration or a line."""
+
+    chapter: int
+    speaker: str  # a character's name, or "narrator" to read the stretch as narration
+    quote: str | None = None  # the opening words of a quote (without its mark)
+    text: str | None = None  # an exact stretch of the chapter's text
+    occurrence: int = 1  # which match in the chapter, for a text that appears more than once
+    line: int = 0  # where it stands in voices.yaml, for messages
+
+
+@dataclass(frozen=True)
 class Casting:
     """The whole cast: the narrator's voice and each character's role, keyed by cast name."""
 
@@ -72,6 +84,7 @@ class Casting:
     roles: dict[str, Role] = field(default_factory=dict)
     source: str = "<default>"  # the file it came from, for messages
     narrator_name: str = "eSpeak NG"
+    fixes: tuple[Fix, ...] = ()
 
     @property
     def characters(self) -> tuple[Character, ...]:

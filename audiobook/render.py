@@ -19,6 +19,7 @@ from .casting import cast_voices, load_casting
 from .chapters import split_chapters, spoken_title
 from .engine import Engine, EspeakEngine, is_speakable, speech_text
 from .errors import EngineError, OutputError
+from .fixes import apply_fixes
 from .gender import guess_genders
 from .model import Casting, Chapter, Segment, Voice
 from .output import is_current, locked_folder, read_manifest, remove_stale, write_manifest
@@ -51,6 +52,7 @@ class Script:
     chapters: tuple[Chapter, ...]
     segments: tuple[Segment, ...]
     casting: Casting
+    warnings: tuple[str, ...] = ()  # fixes that no longer match the text
 
 
 @dataclass(frozen=True)
@@ -99,10 +101,11 @@ def plan_book(source: Path, voices: Path | None = None, title: str | None = None
     chapters = split_chapters(text, book_title)                       # text -> Chapters
     segments = segment(text, chapters)                                # Chapters -> Segments
     segments = attribute(text, segments, casting.characters)          # Segments -> speakers
+    segments, stale = apply_fixes(text, segments, casting)            # the user's fixes:
     speakers = speaker_lines(segments)
     genders = guess_genders(text, [name for name, _ in speakers])     # speakers -> genders
     casting = cast_voices(casting, speakers, genders)                 # speakers -> Voices
-    return Script(source, book_title, text, tuple(chapters), tuple(segments), casting)
+    return Script(source, book_title, text, tuple(chapters), tuple(segments), casting, tuple(stale))
 
 
 def render_book(script: Script, out_dir: Path, author: str = "Unknown", jobs: int | None = None,

@@ -1,0 +1,193 @@
+#!/usr/bin/env python3
+"""Benchmark a render against a raw eSpeak NG + ffmpeg reference on the same machine, in the same run.
+
+Measures: cold render, raw reference and their ratio; re-render with nothing changed; re-render after
+one character's voice changed (and how many clips were synthesized); audio hours; realtime factor;
+peak RSS of the whole process tree (full book and a one-chapter book).
+
+    python scripts/bench.py [BOOK] [--jobs N] [--json bench.json]
+
+BOOK defaults to ../shared/pdnc/PrideAndPrejudice/novel_text.txt. Nothing is written outside a
+temporary folder except the JSON report.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ctypes
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import get_context
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_BOOK = ROOT.parent / "shared" / "pdnc" / "PrideAndPrejudice" / "novel_text.txt"
+
+
+def _raw_chapter(job: tuple[int, list[str], str]) -> float:
+    """Speak one chapter's paragraphs with libespeak-ng in synchronous mode, encode one MP3; return seconds."""
+    _index, paragraphs, out = job
+    import espeakng_loader
+    import imageio_ffmpeg
+
+    os.environ["ESPEAK_DATA_PATH"] = espeakng_loader.get_data_path()
+    lib = ctypes.CDLL(espeakng_loader.get_library_path())
+    lib.espeak_Initialize.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_char_p, ctypes.c_int]
+    rate = lib.espeak_Initialize(2, 0, None, 0)  # AUDIO_OUTPUT_SYNCHRONOUS
+    pcm: list[bytes] = []
+    callback_type = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.POINTER(ctypes.c_short), ctypes.c_int, ctypes.c_void_p)
+
+    def on_synth(wav: object, n: int, _events: object) -> int:
+        if n > 0:
+            pcm.append(ctypes.string_at(wav, n * 2))
+        return 0
+
+    callback = callback_type(on_synth)
+    lib.espeak_SetSynthCallback(callback)
+    lib.espeak_SetVoiceByName(b"gmw/en-us")
+    lib.espeak_Synth.argtypes = [ctypes.c_char_p, ctypes.c_size_t, ctypes.c_uint, ctypes.c_int, ctypes.c_uint,
+                                 ctypes.c_uint, ctypes.c_void_p, ctypes.c_void_p]
+    for paragraph in paragraphs:
+        data = paragraph.encode("utf-8")
+        lib.espeak_Synth(data, len(data) + 1, 0, 0, 0, 0x1 | 0x1000, None, None)  # CHARS_UTF8 | ENDPAUSE
+    audio = b"".join(pcm)
+    subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-v", "error", "-y", "-f", "s16le", "-ar", str(rate), "-ac",
+                    "1", "-i", "pipe:", "-b:a", "64k", "-f", "mp3", out], input=audio, check=True)
+    return len(audio) / 2 / rate
+
+
+def raw_reference(book: Path, jobs: int, tmp: Path) -> dict[str, float]:
+    """One voice, paragraph text straight into libespeak-ng, one ffmpeg encode per chapter, all cores."""
+    sys.path.insert(0, str(ROOT))
+    from audiobook.chapters import split_chapters
+
+    text = book.read_text(encoding="utf-8")
+    chapters = split_chapters(text, "Book")
+    work = []
+    for c in chapters:
+        paragraphs = [re.sub(r"\s+", " ", p).strip() for p in re.split(r"\n\s*\n", text[c.start:c.end])]
+        work.append((c.index, [p for p in paragraphs if p], str(tmp / f"raw-{c.index:03d}.mp3")))
+    work.sort(key=lambda w: -sum(len(p) for p in w[1]))
+    started = time.perf_counter()
+    with ProcessPoolExecutor(jobs, mp_context=get_context("spawn")) as pool:
+        seconds = sum(pool.map(_raw_chapter, work))
+    return {"seconds": time.perf_counter() - started, "audio_seconds": seconds}
+
+
+def _tree_rss_kb(pid: int) -> int:
+    """Resident memory of a process and all its descendants, in KiB (Linux /proc)."""
+    total = 0
+    todo = [pid]
+    while todo:
+        p = todo.pop()
+        try:
+            with open(f"/proc/{p}/status", encoding="ascii") as status:
+                for line in status:
+                    if line.startswith("VmRSS:"):
+                        total += int(line.split()[1])
+            with open(f"/proc/{p}/task/{p}/children", encoding="ascii") as children:
+                todo.extend(int(c) for c in children.read().split())
+        except (OSError, ValueError):
+            continue
+    return total
+
+
+def run_render(args: list[str], env: dict[str, str]) -> tuple[dict[str, object], float, int]:
+    """Run `audiobook render ... --json`; return its summary, wall seconds and peak tree RSS (KiB)."""
+    cmd = [sys.executable, "-m", "audiobook", "render", *args, "--json"]
+    started = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, text=True)
+    peak = 0
+    while proc.poll() is None:
+        peak = max(peak, _tree_rss_kb(proc.pid))
+        time.sleep(0.05)
+    out, err = proc.communicate()
+    wall = time.perf_counter() - started
+    if proc.returncode != 0:
+        raise SystemExit(f"render failed ({proc.returncode}): {err.strip()[-500:]}")
+    return json.loads(out), wall, peak
+
+
+def main() -> int:
+    """Run the benchmark and print the JSON report."""
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("book", nargs="?", type=Path, default=DEFAULT_BOOK)
+    ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    ap.add_argument("--json", type=Path, default=Path("bench.json"), help="where to write the report")
+    args = ap.parse_args()
+    book = args.book.resolve()
+    with tempfile.TemporaryDirectory(prefix="audiobook-bench-") as tmp_name:
+        tmp = Path(tmp_name)
+        env = {**os.environ, "AUDIOBOOK_CACHE": str(tmp / "cache")}
+        jobs = ["--jobs", str(args.jobs)]
+
+        # The cast a user would have after reviewing the book: every discovered speaker with a voice.
+        first, _, _ = run_render([str(book), "--out", str(tmp / "discover"), *jobs], env)
+        voices = {k: v for k, v in dict(first["voices"]).items() if k != "narrator"}  # type: ignore[call-overload]
+        cast = tmp / "voices.yaml"
+        cast.write_text(yaml.safe_dump({"characters": {n: {"voice": v} for n, v in voices.items()}}), "utf-8")
+        import shutil
+
+        shutil.rmtree(tmp / "cache")
+
+        reference = raw_reference(book, args.jobs, tmp)
+        cold, cold_wall, cold_rss = run_render([str(book), "--voices", str(cast), "--out", str(tmp / "out"), *jobs],
+                                               env)
+        same, same_wall, _ = run_render([str(book), "--voices", str(cast), "--out", str(tmp / "out"), *jobs], env)
+
+        speakers = dict(cold["speakers"])  # type: ignore[call-overload]
+        top = max(speakers, key=lambda n: speakers[n])
+        changed = {n: {"voice": v} for n, v in voices.items()}
+        changed[top] = {"voice": voices[top], "pitch": 85}
+        cast.write_text(yaml.safe_dump({"characters": changed}), "utf-8")
+        edit, edit_wall, _ = run_render([str(book), "--voices", str(cast), "--out", str(tmp / "out"), *jobs], env)
+
+        one_chapter = tmp / "one.txt"
+        text = book.read_text(encoding="utf-8")
+        from audiobook.chapters import split_chapters
+
+        longest = max(split_chapters(text, "B"), key=lambda c: c.end - c.start)
+        one_chapter.write_text(text[longest.start:longest.end], "utf-8")
+        _, one_wall, one_rss = run_render([str(one_chapter), "--out", str(tmp / "one"), *jobs], env)
+
+    audio = float(cold["seconds"])  # type: ignore[arg-type]
+    report = {
+        "book": str(book),
+        "jobs": args.jobs,
+        "chapters": len(cold["files"]),  # type: ignore[arg-type]
+        "audio_hours": round(audio / 3600, 3),
+        "cold_seconds": round(cold_wall, 2),
+        "reference_seconds": round(reference["seconds"], 2),
+        "cold_over_reference": round(cold_wall / reference["seconds"], 3),
+        "realtime_factor": round(audio / cold_wall, 1),
+        "reference_realtime_factor": round(reference["audio_seconds"] / reference["seconds"], 1),
+        "clips_cold": cold["clips_synthesized"],
+        "rerender_unchanged_seconds": round(same_wall, 2),
+        "rerender_unchanged_over_cold": round(same_wall / cold_wall, 4),
+        "rerender_unchanged_clips_synthesized": same["clips_synthesized"],
+        "voice_changed": top,
+        "voice_changed_lines": speakers[top],
+        "rerender_voice_changed_seconds": round(edit_wall, 2),
+        "rerender_voice_changed_over_cold": round(edit_wall / cold_wall, 3),
+        "rerender_voice_changed_clips_synthesized": edit["clips_synthesized"],
+        "rerender_voice_changed_chapters_encoded": edit["chapters_encoded"],
+        "peak_rss_mb_full_book": round(cold_rss / 1024, 1),
+        "peak_rss_mb_longest_chapter_alone": round(one_rss / 1024, 1),
+        "one_chapter_seconds": round(one_wall, 2),
+    }
+    text_report = json.dumps(report, indent=2)
+    print(text_report)
+    args.json.write_text(text_report + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
