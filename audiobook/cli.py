@@ -139,6 +139,26 @@ def segment_cmd(
         out.write(line + "\n")
 
 
+@app.command("cast")
+def cast_cmd(
+    file: Annotated[Path, typer.Argument(help="The book: a UTF-8 text file.", show_default=False)],
+    voices: Annotated[Path, typer.Option("--voices", "-v", help="The voices.yaml to create or add to.")]
+    = Path("voices.yaml"),
+    title: TitleOption = None,
+) -> None:
+    """Find the book's speaking characters and add the new ones to voices.yaml, each with its own voice."""
+    from .castfile import update_cast_file
+
+    with _errors():
+        update = update_cast_file(file, voices, title)
+    if not update.written:
+        typer.echo(f"{voices}: all {update.known} characters found are already cast; nothing changed.")
+        return
+    names = ", ".join(f"{name} ({n})" for name, n in update.added[:12])
+    more = f" and {len(update.added) - 12} more" if len(update.added) > 12 else ""
+    typer.echo(f"{voices}: added {len(update.added)} characters (lines): {names}{more}.")
+
+
 @app.command("report")
 def report_cmd(
     file: Annotated[Path, typer.Argument(help="The book: a UTF-8 text file.", show_default=False)],

@@ -13,6 +13,7 @@ _MALE_TITLES = {"mr", "sir", "lord", "colonel", "captain", "major", "general", "
                 "brother", "prince", "count", "monsieur", "dr", "doctor", "reverend", "rev", "master", "grandpa",
                 "boy", "man", "mister", "professor"}
 _PRONOUN = re.compile(r"\b(he|him|his|himself|she|her|hers|herself)\b", re.IGNORECASE)
+_STOP = re.compile(r"\n[ \t]*\r?\n|[\"“”]")
 _WINDOW = 80  # characters after a mention in which the next pronoun most often refers back to it
 
 
@@ -36,15 +37,18 @@ def guess_genders(text: str, names: Iterable[str]) -> dict[str, Gender]:
             continue
         female = male = 0
         for m in re.finditer(rf"\b{re.escape(name)}\b", text):
-            pronoun = _PRONOUN.search(text, m.end(), m.end() + _WINDOW)
+            # Within the sentence's paragraph and outside speech: a pronoun past a paragraph break or inside
+            # a quote is more often someone else.
+            stop = _STOP.search(text, m.end(), m.end() + _WINDOW)
+            pronoun = _PRONOUN.search(text, m.end(), stop.start() if stop else m.end() + _WINDOW)
             if pronoun:
                 if pronoun.group(1).lower().startswith(("s", "her")):
                     female += 1
                 else:
                     male += 1
-        # A clear majority only: a name followed by both pronouns as often is left unknown.
-        if female >= 2 and female >= 2 * male:
+        # A tie is left unknown; any majority is better than the coin toss an unknown gender gets.
+        if female > male:
             out[name] = "female"
-        elif male >= 2 and male >= 2 * female:
+        elif male > female:
             out[name] = "male"
     return out
