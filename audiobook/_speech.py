@@ -45,6 +45,23 @@ SPEECH_VERBS = _words(
 PHRASAL_VERBS = ("went on", "goes on", "broke in", "put in", "cut in", "chimed in", "called out",
                  "cried out", "spoke up", "broke out", "burst out", "struck in", "added in")
 
+# Head nouns of phrases that name a person in a tag ("said her mother", "the old man replied").
+_PERSON_MALE = _words(
+    "man gentleman boy lad fellow father papa brother uncle husband son nephew king prince lord master youth "
+    "squire parson clergyman vicar rector gardener butler footman coachman landlord grandfather sir chap"
+)
+_PERSON_FEMALE = _words(
+    "woman lady girl lass mother mamma mama sister aunt wife daughter niece queen princess mistress maid widow "
+    "governess nurse landlady matron dame grandmother housekeeper hostess damsel"
+)
+_PERSON_ANY = _words(
+    "child friend cousin stranger visitor guest host companion person doctor servant parent traveller "
+    "officer soldier captain colonel creature other"
+)
+PERSON_NOUNS: dict[str, Gender | None] = {
+    **{w: None for w in _PERSON_ANY}, **{w: "male" for w in _PERSON_MALE}, **{w: "female" for w in _PERSON_FEMALE}
+}
+
 TITLES_MALE = _words(
     "Mr Mister Sir Lord Master Monsieur M Signor Senor Herr Don Father Uncle Brother King Prince "
     "Duke Count Baron Earl Marquis Squire Colonel Captain Major General Lieutenant Sergeant "
@@ -154,6 +171,7 @@ class Names:
         self.parts: dict[str, str | None] = {}
         self.gender: dict[str, Gender | None] = {}
         self._cache: dict[str, str | None] = {}
+        self.aliases: dict[str, list[str]] = {}  # discovery: the forms merged into each canonical name
 
     def _add(self, alias: str, canonical: str) -> None:
         key, _title, rest = split_name(alias)
@@ -161,7 +179,7 @@ class Names:
             self.exact.setdefault(k, canonical)
             self.folded.setdefault(k.casefold(), canonical)
         for part in rest:
-            if len(part) > 1:
+            if len(part) > 1 and part not in TITLES:  # a title alone names nobody
                 # A part shared by two characters ("Bennet") names neither.
                 if self.parts.get(part, canonical) != canonical:
                     self.parts[part] = None
@@ -209,6 +227,7 @@ class Names:
             names.gender[canonical] = genders.pop() if len(genders) == 1 else None
             for key in group:
                 names._add(key, canonical)
+            names.aliases[canonical] = [surfaces[k].most_common(1)[0][0] for k in group]
         return names
 
     def resolve(self, raw: str) -> str | None:

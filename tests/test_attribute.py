@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from audiobook.attribute import attribute
+from audiobook.attribute import attribute, discover_characters
 from audiobook.model import Chapter, Character
 from audiobook.segment import segment
 
@@ -16,6 +16,12 @@ def speakers(text: str, characters: tuple[Character, ...] = ()) -> list[tuple[st
     """(quote text, speaker) for each dialogue segment of the passage."""
     segs = attribute(text, segment(text, [Chapter(1, "T", 0, 0, len(text))]), characters)
     return [(text[s.start : s.end], s.speaker) for s in segs if s.kind == "dialogue"]
+
+
+def evidence(text: str, characters: tuple[Character, ...] = ()) -> list[tuple[str | None, str | None]]:
+    """(speaker, evidence) for each dialogue segment of the passage."""
+    segs = attribute(text, segment(text, [Chapter(1, "T", 0, 0, len(text))]), characters)
+    return [(s.speaker, s.evidence) for s in segs if s.kind == "dialogue"]
 
 
 def names(text: str, characters: tuple[Character, ...] = ()) -> list[str | None]:
@@ -133,3 +139,105 @@ def test_discovery_guesses_gender_for_pronouns() -> None:
 def test_first_person_narrator_without_name_is_unattributed() -> None:
     text = '"Hello," I said.\n\n"Hi," said Elinor.'
     assert names(text, CAST) == [None, "Elinor Ward"]
+
+
+TRIO = (
+    Character("Elinor Ward", ("Elinor", "Miss Ward"), "female"),
+    Character("Mr. Hale", ("Hale", "Arthur Hale"), "male"),
+    Character("Mrs. Hale", ("Martha",), "female"),
+)
+
+
+def test_nominal_tag_with_possessive_is_not_the_possessor() -> None:
+    text = (
+        "Elinor and Mrs. Hale sat sewing when Mr. Hale came in.\n\n"
+        '"You are wet through," said Elinor.\n\n'
+        '"He always is," said his wife.'
+    )
+    assert evidence(text, TRIO) == [("Elinor Ward", "explicit"), ("Mrs. Hale", "nominal")]
+
+
+def test_nominal_tag_with_article_takes_latest_of_its_gender() -> None:
+    text = 'Elinor watched Mr. Hale cross the yard.\n\n"Fine weather," the old man remarked.'
+    assert evidence(text, TRIO) == [("Mr. Hale", "nominal")]
+
+
+def test_indefinite_noun_phrase_is_someone_new() -> None:
+    text = 'Elinor watched Mr. Hale cross the yard.\n\n"Fine weather," said a man at the gate.'
+    assert names(text, TRIO) == [None]
+
+
+def test_pronoun_skips_the_addressee() -> None:
+    text = (
+        "Mr. Hale and Elinor walked on.\n\n"
+        '"Elinor, you are tired," said he.\n\n'
+        '"Not at all, Mr. Hale," she answered.'
+    )
+    assert evidence(text, TRIO) == [("Mr. Hale", "pronoun"), ("Elinor Ward", "pronoun")]
+
+
+def test_pronoun_in_exchange_follows_alternation_by_gender() -> None:
+    text = (
+        "Mrs. Hale came in with Elinor.\n\n"
+        '"Is it raining?" asked Mrs. Hale.\n\n'
+        '"Not yet," said Elinor.\n\n'
+        '"Then we shall walk," she said.'
+    )
+    assert names(text, TRIO) == ["Mrs. Hale", "Elinor Ward", "Mrs. Hale"]
+
+
+def test_vocative_names_who_answers() -> None:
+    text = (
+        "The fire was low and the candles guttered.\n\n"
+        '"Where were you, Martha?" asked Mr. Hale.\n\n'
+        '"At the market."'
+    )
+    assert evidence(text, TRIO) == [("Mr. Hale", "explicit"), ("Mrs. Hale", "vocative")]
+
+
+def test_paragraph_narration_naming_one_character() -> None:
+    text = "Nobody spoke for a while.\n\nElinor put down her cup. \"I must go.\""
+    assert evidence(text, TRIO) == [("Elinor Ward", "paragraph")]
+
+
+def test_two_party_exchange_finds_the_partner_from_narration() -> None:
+    text = (
+        "Mr. Hale found Elinor in the garden.\n\n"
+        '"You are up early," said Mr. Hale.\n\n'
+        '"I could not sleep."\n\n'
+        '"Nor I."'
+    )
+    assert evidence(text, TRIO) == [
+        ("Mr. Hale", "explicit"), ("Elinor Ward", "alternation"), ("Mr. Hale", "alternation")
+    ]
+
+
+def test_first_person_tag_is_not_given_to_a_character() -> None:
+    text = 'Elinor looked at me.\n\n"Well?" said she.\n\n"Nothing," I said.'
+    assert names(text, TRIO) == ["Elinor Ward", None]
+
+
+def test_discover_characters_merges_aliases_and_counts() -> None:
+    text = (
+        '"One," said Mr. Bennet.\n\n"Two," said Mrs. Bennet.\n\n'
+        '"Three," said Mr. Bennet.\n\n"Four," said Lizzy Bennet.\n\n'
+        '"Five," said Lizzy.\n\n"Six," said Mr. Bennet.\n\n"Seven," said Lizzy.'
+    )
+    found = discover_characters(text, segment(text, [Chapter(1, "T", 0, 0, len(text))]))
+    assert [(c.name, c.gender, n) for c, n in found] == [
+        ("Lizzy", None, 3), ("Mr. Bennet", "male", 3), ("Mrs. Bennet", "female", 1)
+    ]
+    lizzy = found[0][0]
+    assert set(lizzy.aliases) == {"Lizzy Bennet"}
+
+
+def test_discovered_name_is_the_speaker_attribute_gives() -> None:
+    text = '"Hi," said Anna.\n\n"Hello," said Tom.\n\n"Bye," said Anna.'
+    segs = segment(text, [Chapter(1, "T", 0, 0, len(text))])
+    found = {c.name for c, _n in discover_characters(text, segs)}
+    assert found == {s.speaker for s in attribute(text, segs) if s.speaker}
+
+
+def test_title_alone_does_not_pick_a_cast_member() -> None:
+    cast = (*CAST, Character("The Late Mr. Grant", ()))
+    assert names('"Hello," said Mr. Bartholomew.', cast) == [None]

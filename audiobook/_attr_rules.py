@@ -1,0 +1,270 @@
+"""The sieve rules of the attributor: each fills turns that earlier rules left without a speaker."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from audiobook import _speech as sp
+from audiobook._attr_tags import Tag, Turn
+from audiobook.model import Gender, Segment
+
+NARRATOR = "\x00narrator"  # a first-person "I said": a turn of its own, no cast name
+_PRONOUN_GENDER: dict[str, Gender] = {"he": "male", "she": "female"}
+_POSSESSOR_GENDER: dict[str, Gender] = {"his": "male", "her": "female"}
+_RECENT = 8  # distinct characters remembered for resolving pronouns and noun phrases
+
+
+@dataclass
+class Context:
+    """What every sieve rule may read: the text, segments, turns, names and narration mentions."""
+
+    text: str
+    segments: list[Segment]
+    turns: list[Turn]
+    blocks: list[list[int]]  # runs of turn indices not broken by pure narration
+    names: sp.Names
+    mentions: list[tuple[int, str]]  # (offset, speaker) of names in narration, in order
+    narrator: str = NARRATOR  # who "I" is in a first-person book, when the text tells
+    vocatives: list[set[str]] = field(default_factory=list)  # per turn: the characters it addresses
+    place: dict[int, tuple[int, int]] = field(default_factory=dict)  # turn -> (block, index in block)
+
+    def start(self, turn: Turn) -> int:
+        """Where the turn's first quote begins."""
+        return self.segments[turn.dialogue[0]].start
+
+    def previous(self, t: int) -> str | None:
+        """The speaker of the turn just before turn t in its conversation."""
+        b, n = self.place[t]
+        return self.turns[self.blocks[b][n - 1]].speaker if n > 0 else None
+
+
+def _touch(recent: list[str], who: str) -> None:
+    if recent and recent[0] == who:
+        return
+    if who in recent:
+        recent.remove(who)
+    recent.insert(0, who)
+    del recent[_RECENT:]
+
+
+def rule_explicit(ctx: Context) -> None:
+    """A named tag ("said Elizabeth", "Mr. Darcy replied", a cast alias) gives the speaker."""
+    for turn in ctx.turns:
+        found: dict[int, str] = {}
+        for k, tag in turn.tags.items():
+            who = ctx.names.resolve(tag.value) if tag.kind == "name" else None
+            if tag.kind == "np" and ctx.names.folded:
+                who = ctx.names.resolve(tag.value)
+            if who is not None:
+                found[k] = who
+        if not found:
+            continue
+        first = found[min(found)]
+        if len(set(found.values())) > 1 and len(turn.paragraphs) == 1:
+            turn.own = found  # "…," said A. "…," said B.: each quote keeps its own tag
+        turn.speaker, turn.evidence = first, "explicit"
+
+
+def rule_anaphora(ctx: Context) -> None:
+    """"said he", "the old man replied", "said her mother": the latest compatible character named before."""
+    recent: list[str] = []
+    mi = 0
+    for t, turn in enumerate(ctx.turns):
+        pos = ctx.start(turn)
+        while mi < len(ctx.mentions) and ctx.mentions[mi][0] < pos:
+            _touch(recent, ctx.mentions[mi][1])
+            mi += 1
+        if turn.speaker is None:
+            for k in sorted(turn.tags):
+                found = _anaphor(ctx, t, turn.tags[k], recent)
+                if found is not None:
+                    turn.speaker, turn.evidence = found
+                    break
+        if turn.speaker is not None and turn.speaker != NARRATOR:
+            _touch(recent, turn.speaker)
+        for who in ctx.vocatives[t]:
+            _touch(recent, who)  # the one called by name is the likeliest to answer
+
+
+def _anaphor(ctx: Context, t: int, tag: Tag, recent: list[str]) -> tuple[str, str] | None:
+    found = _by_recency(ctx, t, tag, recent)
+    if found is None or found[0] == NARRATOR:
+        return found
+    b, n = ctx.place[t]
+    if n >= 2:
+        # In a back-and-forth "he said" is the man who spoke two turns ago, not the one just answered.
+        block, gender = ctx.blocks[b], ctx.names.gender
+        two, one = ctx.turns[block[n - 2]].speaker, ctx.turns[block[n - 1]].speaker
+        if two is not None and one is not None and two != one and gender.get(two) == gender.get(found[0]):
+            return two, found[1]
+    return found
+
+
+def _by_recency(ctx: Context, t: int, tag: Tag, recent: list[str]) -> tuple[str, str] | None:
+    gender = ctx.names.gender
+    if tag.kind == "pron":
+        if tag.value == "i":
+            return ctx.narrator, "pronoun"
+        want = _PRONOUN_GENDER.get(tag.value)
+        if want is None:
+            return None
+        cands = [c for c in recent if gender.get(c) == want and c not in ctx.vocatives[t]]
+        return (cands[0], "pronoun") if cands else None
+    if tag.kind != "np":
+        return None
+    words = tag.value.lower().split()
+    head = words[-1]
+    # "a man said": someone new, not a character named before.
+    if head not in sp.PERSON_NOUNS or words[0] in ("a", "an"):
+        return None
+    want = sp.PERSON_NOUNS[head]
+    skip = set(ctx.vocatives[t])
+    owner_gender = _POSSESSOR_GENDER.get(words[0])
+    if owner_gender is not None:
+        owner = next((c for c in recent if gender.get(c) == owner_gender), None)
+        if owner is not None:
+            skip.add(owner)  # "her mother" is not the "her"
+    cands = [c for c in recent if c not in skip and (want is None or gender.get(c) == want)]
+    b, n = ctx.place[t]
+    just_spoke = ctx.turns[ctx.blocks[b][n - 1]].speaker if n > 0 else None
+    if len(cands) > 1 and cands[0] == just_spoke:
+        cands.pop(0)  # a description names someone other than the one who just spoke
+    return (cands[0], "nominal") if cands else None
+
+
+def rule_alternation(ctx: Context) -> None:
+    """In a back-and-forth, an untagged turn has the speaker of the turn two before (or after) it."""
+    for block in ctx.blocks:
+        changed = True
+        while changed:
+            changed = False
+            for n, t in enumerate(block):
+                turn = ctx.turns[t]
+                if turn.speaker is not None:
+                    continue
+                for a, b in ((n - 2, n - 1), (n + 2, n + 1)):
+                    if 0 <= a < len(block) and 0 <= b < len(block):
+                        two, one = ctx.turns[block[a]].speaker, ctx.turns[block[b]].speaker
+                        if two is not None and two != one:
+                            turn.speaker, turn.evidence = two, "alternation"
+                            changed = True
+                            break
+
+
+def rule_vocative(ctx: Context) -> None:
+    """An untagged reply to a quote that calls one character by name ("Lizzy, …"): that character."""
+    for block in ctx.blocks:
+        for n in range(1, len(block)):
+            turn, prev = ctx.turns[block[n]], ctx.turns[block[n - 1]]
+            called = ctx.vocatives[block[n - 1]] - ctx.vocatives[block[n]]
+            if turn.speaker is None and len(called) == 1 and prev.speaker not in called:
+                turn.speaker, turn.evidence = next(iter(called)), "vocative"
+
+
+def _recency(ctx: Context) -> list[list[str]]:
+    """For each turn, the characters named or heard most recently before it, latest first."""
+    recent: list[str] = []
+    out: list[list[str]] = []
+    mi = 0
+    for turn in ctx.turns:
+        pos = ctx.start(turn)
+        while mi < len(ctx.mentions) and ctx.mentions[mi][0] < pos:
+            _touch(recent, ctx.mentions[mi][1])
+            mi += 1
+        out.append(list(recent))
+        if turn.speaker is not None and turn.speaker != NARRATOR:
+            _touch(recent, turn.speaker)
+    return out
+
+
+def rule_conversation(ctx: Context) -> None:
+    """A two-party exchange: an untagged turn next to a known one belongs to the other participant.
+
+    With only one participant known, the other is the one the known speaker calls by
+    name, else the latest other character named before the exchange.
+    """
+    recency = _recency(ctx)
+    for block in ctx.blocks:
+        speakers = {s for t in block if (s := ctx.turns[t].speaker) is not None and s != NARRATOR}
+        if (len(speakers) != 1 and len(speakers) != 2) or all(ctx.turns[t].speaker for t in block):
+            continue
+        if len(speakers) == 1:
+            (one,) = speakers
+            partner = _partner(ctx, block, one, recency[block[0]])
+            if partner is None:
+                continue
+            speakers.add(partner)
+        a, b = sorted(speakers)
+        other = {a: b, b: a}
+        changed = True
+        while changed:
+            changed = False
+            for n, t in enumerate(block):
+                turn = ctx.turns[t]
+                if turn.speaker is not None:
+                    continue
+                for m in (n - 1, n + 1):
+                    if 0 <= m < len(block) and (near := ctx.turns[block[m]].speaker) in other:
+                        turn.speaker, turn.evidence = other[near], "alternation"
+                        changed = True
+                        break
+
+
+def _partner(ctx: Context, block: list[int], one: str, recent: list[str]) -> str | None:
+    called: dict[str, int] = {}
+    for t in block:
+        if ctx.turns[t].speaker == one:
+            for who in ctx.vocatives[t]:
+                if who != one:
+                    called[who] = called.get(who, 0) + 1
+    if called:
+        return max(called, key=lambda w: called[w])
+    return next((c for c in recent if c != one), None)
+
+
+def rule_paragraph(ctx: Context) -> None:
+    """An untagged quote whose paragraph's narration names one character: that character."""
+    for turn in ctx.turns:
+        if turn.speaker is not None:
+            continue
+        para = turn.paragraphs[0]
+        who: set[str] = set()
+        k = turn.dialogue[0]
+        while k > 0 and ctx.segments[k - 1].paragraph == para:
+            k -= 1
+        while k < len(ctx.segments) and ctx.segments[k].paragraph == para:
+            seg = ctx.segments[k]
+            if seg.kind == "narration":
+                for m in sp.CAPSEQ_RE.finditer(ctx.text, seg.start, seg.end):
+                    s = ctx.names.resolve(m.group())
+                    if s is not None:
+                        who.add(s)
+            k += 1
+        if len(who) == 1:
+            turn.speaker, turn.evidence = who.pop(), "paragraph"
+
+
+# The sieve: each rule only fills turns that earlier rules left without a speaker.
+RULES: tuple[Callable[[Context], None], ...] = (
+    rule_explicit, rule_anaphora, rule_vocative, rule_paragraph, rule_alternation, rule_conversation
+)
+
+_VOCATIVE_RE = re.compile(rf"(?:^[\"“'‘]|[,!?]\s+|\b[Dd]ear\s+|^[\"“'‘](?:Oh|O|Ah),?\s+)({sp.NAME})(?=\s*[,.!?;])")
+
+
+def find_vocatives(ctx: Context) -> None:
+    """Fill ctx.vocatives: the characters each turn's quotes call by name ("Lizzy, come here")."""
+    for turn in ctx.turns:
+        addressed: set[str] = set()
+        for k in turn.dialogue:
+            seg = ctx.segments[k]
+            for m in _VOCATIVE_RE.finditer(ctx.text[seg.start : seg.end]):
+                who = ctx.names.resolve(sp.clean_name(m.group(1)))
+                if who is not None:
+                    addressed.add(who)
+        ctx.vocatives.append(addressed)
+    for b, block in enumerate(ctx.blocks):
+        for n, t in enumerate(block):
+            ctx.place[t] = (b, n)

@@ -1,0 +1,125 @@
+"""Speech tags next to quotes, and the grouping of quotes into turns and conversations."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from audiobook import _speech as sp
+from audiobook.model import Segment
+
+_CLOSERS = "\"”'’"
+
+
+@dataclass
+class Tag:
+    """A speech tag next to a quote: a name, a pronoun, or a noun phrase."""
+
+    kind: str  # "name" | "pron" | "np"
+    value: str
+
+
+@dataclass
+class Turn:
+    """One speech: the dialogue of a paragraph, or of a quote running over several."""
+
+    paragraphs: list[int]
+    dialogue: list[int]  # indices into the segment list
+    tags: dict[int, Tag] = field(default_factory=dict)
+    speaker: str | None = None
+    evidence: str | None = None
+    own: dict[int, str] = field(default_factory=dict)  # per-quote speakers if tags disagree
+
+
+def find_tag(text: str, before: Segment | None, after: Segment | None) -> Tag | None:
+    """The speech tag adjacent to one quote, looking after it first, then before it."""
+    if after is not None and after.kind == "narration":
+        chunk = text[after.start : min(after.end, after.start + 160)]
+        for rx in (sp.VERB_FIRST_RE, sp.SUBJECT_FIRST_RE):
+            m = rx.match(chunk)
+            if m is not None and (tag := tag_of(m)) is not None:
+                return tag
+    if before is not None and before.kind == "narration":
+        chunk = text[max(before.start, before.end - 300) : before.end].rstrip()
+        if chunk[-1:] not in ".!?":
+            return _tag_before(chunk)
+    return None
+
+
+def _tag_before(chunk: str) -> Tag | None:
+    """The tag in the last sentence before a quote: `Mr. Darcy, drawing near, said to her,`."""
+    sentence = chunk
+    for m in sp.SENTENCE_START_RE.finditer(chunk):
+        sentence = chunk[m.end() :]
+    best: Tag | None = None
+    at = -1
+    for rx in (sp.BEFORE_SUBJECT_RE, sp.BEFORE_VERB_RE):
+        for m in rx.finditer(sentence):
+            if m.start() > at and (tag := tag_of(m)) is not None:
+                best, at = tag, m.start()
+    if best is not None:
+        return best
+    if sp.VERB_WORD_RE.search(sentence) is None and chunk[-1:] != ":":
+        return None
+    # The speech verb's subject is most often the sentence's first name or pronoun.
+    for m in sp.SUBJECT_ANY_RE.finditer(sentence):
+        tag = tag_of(m)
+        if tag is not None:
+            return tag
+    return None
+
+
+def tag_of(m: re.Match[str]) -> Tag | None:
+    """The tag a lexicon match holds, or None for a capitalised word that is no name."""
+    if m.group("name"):
+        name = sp.clean_name(m.group("name"))
+        if sp.split_name(name)[2]:
+            return Tag("name", name)
+        return None
+    if m.groupdict().get("pron"):
+        return Tag("pron", m.group("pron").lower())
+    if m.groupdict().get("np"):
+        np = " ".join(m.group("np").split())
+        # Only a phrase naming a person ("the old man", "her sister") can say something.
+        if np.split()[-1].lower() in sp.PERSON_NOUNS or np[:1].isupper():
+            return Tag("np", np)
+    return None
+
+
+def build_turns(text: str, segs: list[Segment]) -> tuple[list[Turn], list[list[int]]]:
+    """Group dialogue into turns (joining multi-paragraph quotes) and turns into conversations."""
+    turns: list[Turn] = []
+    blocks: list[list[int]] = [[]]
+    i = 0
+    open_quote = False
+    while i < len(segs):
+        j = i
+        while j < len(segs) and segs[j].paragraph == segs[i].paragraph:
+            j += 1
+        dialogue = [k for k in range(i, j) if segs[k].kind == "dialogue"]
+        if not dialogue:
+            if blocks[-1]:
+                blocks.append([])
+            open_quote = False
+        else:
+            starts_with_quote = dialogue[0] == i
+            if open_quote and starts_with_quote and turns:
+                turns[-1].paragraphs.append(segs[i].paragraph)
+                turns[-1].dialogue.extend(dialogue)
+            else:
+                turns.append(Turn([segs[i].paragraph], dialogue))
+                blocks[-1].append(len(turns) - 1)
+            last = segs[dialogue[-1]]
+            # A speech runs on when its last quote ends the paragraph without a closing mark.
+            open_quote = last is segs[j - 1] and text[last.end - 1] not in _CLOSERS
+            for k in dialogue:
+                before = segs[k - 1] if k > i else None
+                if before is None and k > 0 and segs[k - 1].kind == "narration":
+                    # An introduction ending the previous paragraph: `Mr. Bennet observed,`.
+                    tail = text[segs[k - 1].end - 1]
+                    before = segs[k - 1] if tail in ",:—–-" else None
+                tag = find_tag(text, before, segs[k + 1] if k + 1 < j else None)
+                if tag is not None:
+                    turns[-1].tags[k] = tag
+        i = j
+    return turns, [b for b in blocks if b]
