@@ -27,7 +27,8 @@ VoiceCheck = Callable[[str], "str | None"]
 
 _VOICE_KEYS = ("voice", "rate", "pitch", "volume")
 _ALLOWED = {
-    "": ("narrator", "characters", "fixes"),
+    "": ("narrator", "characters", "fixes", "preset", "pauses"),
+    "pauses": ("title", "paragraph", "sentence", "comma", "speaker_change", "scene_break", "chapter_end"),
     "fix": ("chapter", "quote", "text", "speaker", "occurrence"),
     "narrator": ("name", *_VOICE_KEYS),
     "character": (*_VOICE_KEYS, "aliases", "gender"),
@@ -43,7 +44,8 @@ def load_casting(path: Path | None = None, check_voice: VoiceCheck | None = None
         return default
     loaded, has_narrator = _Loader(path, check).casting(_compose(path))
     if not has_narrator:
-        return replace(default, roles=loaded.roles, source=str(path), fixes=loaded.fixes)
+        return replace(default, roles=loaded.roles, source=str(path), fixes=loaded.fixes, preset=loaded.preset,
+                       pauses=loaded.pauses)
     return loaded
 
 
@@ -207,7 +209,24 @@ class _Loader:
             for name, (_knode, vnode) in chars.items():
                 roles[name] = self.role(name, vnode, claimed)
         fixes = self.fixes(top["fixes"][1]) if "fixes" in top and not _is_null(top["fixes"][1]) else ()
-        return Casting(narrator, roles, str(self.path), narrator_name, fixes), "narrator" in top
+        preset = None
+        if "preset" in top:
+            from .loudness import PRESETS
+
+            pnode = top["preset"][1]
+            preset = self.string(pnode, "preset")
+            if preset not in PRESETS:
+                raise CastingError(self.where(pnode, "preset") + f"{preset!r} is not allowed; use one of "
+                                   + ", ".join(PRESETS))
+        pauses: list[tuple[str, int]] = []
+        if "pauses" in top and not _is_null(top["pauses"][1]):
+            fields = self.mapping(top["pauses"][1], "pauses", _ALLOWED["pauses"])
+            for name in fields:
+                value = self.number(fields, "pauses", name, 0, 10_000, whole=True,
+                                    what="milliseconds, a whole number from 0 to 10000")
+                pauses.append((name, int(value or 0)))
+        casting = Casting(narrator, roles, str(self.path), narrator_name, fixes, preset, tuple(pauses))
+        return casting, "narrator" in top
 
     def fixes(self, node: yaml.Node) -> tuple[Fix, ...]:
         """The `fixes:` list: each entry pins a quote's speaker or marks a stretch of text."""

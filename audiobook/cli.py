@@ -56,22 +56,46 @@ def render(
     voices: VoicesOption = None,
     out: Annotated[Path, typer.Option("--out", "-o", help="Folder to write the book's folder into.")] = Path("output"),
     title: TitleOption = None,
-    author: Annotated[str, typer.Option(help="Author, for the tags.")] = "Unknown",
+    author: Annotated[str | None, typer.Option(help="Author, for the tags (default: Unknown).",
+                                               show_default=False)] = None,
+    preset: Annotated[str | None, typer.Option(
+        help="Loudness and format: default (-18 LUFS), acx-spec (ACX numbers), ebu-r128 (-23 LUFS); "
+             "default: voices.yaml's preset, else default.", show_default=False)] = None,
+    year: Annotated[str | None, typer.Option(help="Year, for the tags.", show_default=False)] = None,
+    description: Annotated[str | None, typer.Option(help="Description, for the tags.", show_default=False)] = None,
+    cover: Annotated[Path | None, typer.Option(help="Front cover, a JPEG or PNG image.", show_default=False)] = None,
+    id3v23: Annotated[bool, typer.Option("--id3v23", help="Write ID3v2.3 tags, for old players.")] = False,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="mp3 (a file per chapter) or m4b (one file with "
+                                     "chapter marks).")] = "mp3",
+    single_file: Annotated[bool, typer.Option("--single-file", help="With mp3: one MP3 with ID3 chapter frames.")]
+    = False,
+    subtitles: Annotated[str | None, typer.Option(help="srt or vtt: subtitles with speaker labels beside the audio.",
+                                                  show_default=False)] = None,
     jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1, help="Worker processes (default: all cores).")]
     = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON summary instead of text.")] = False,
     cache_dir: CacheOption = None,
 ) -> None:
     """Render FILE into tagged chapter MP3s under OUT/<title>/; unchanged chapters and clips are reused."""
-    from .render import plan_book, render_book, speaker_lines
+    from .loudness import PRESETS
+    from .render import RenderOptions, plan_book, render_book, speaker_lines
 
     with _errors():
+        if preset is not None and preset not in PRESETS:
+            raise _usage(f"--preset {preset!r} is not allowed; use one of {', '.join(PRESETS)}")
+        if fmt not in ("mp3", "m4b"):
+            raise _usage(f"--format {fmt!r} is not allowed; use mp3 or m4b")
+        if subtitles not in (None, "srt", "vtt"):
+            raise _usage(f"--subtitles {subtitles!r} is not allowed; use srt or vtt")
+        options = RenderOptions(out_dir=out, author=author, preset=preset, year=year, description=description,
+                                cover=cover, id3v23=id3v23, jobs=jobs, cache_dir=cache_dir, format=fmt,
+                                single_file=single_file, subtitles=subtitles)
         script = plan_book(file, voices, title)
         _warn(script.warnings)
         if _interactive() and not as_json:
-            result = _render_with_progress(script, out, author, jobs, cache_dir)
+            result = _render_with_progress(script, options)
         else:
-            result = render_book(script, out, author=author, jobs=jobs, cache_dir=cache_dir)
+            result = render_book(script, options)
     speakers = dict(speaker_lines(script.segments))
     if as_json:
         summary: dict[str, Any] = {
@@ -99,7 +123,7 @@ def render(
                f"{len(speakers)} speaking characters; {result.wall_seconds:.1f} s.")
 
 
-def _render_with_progress(script: Any, out: Path, author: str, jobs: int | None, cache_dir: Path | None) -> Any:
+def _render_with_progress(script: Any, options: Any) -> Any:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from .render import chapter_lines, render_book
@@ -113,7 +137,7 @@ def _render_with_progress(script: Any, out: Path, author: str, jobs: int | None,
         def tick(kind: str, n: int) -> None:
             bar.advance(chapters if kind == "chapter" else clips, n)
 
-        return render_book(script, out, author=author, jobs=jobs, progress=tick, cache_dir=cache_dir)
+        return render_book(script, options, progress=tick)
 
 
 @app.command("segment")
@@ -186,6 +210,29 @@ def report_cmd(
         if fail_under is not None and report.attributed < fail_under:
             raise AudiobookError(f"{100 * report.attributed:.1f} % of quotes have a speaker, "
                                  f"below --fail-under {fail_under:g}")
+
+
+@app.command("check")
+def check_cmd(
+    folder: Annotated[Path, typer.Argument(help="A rendered book's folder, e.g. output/<title>.", show_default=False)],
+    preset: Annotated[str | None, typer.Option(help="The preset to check against (default: the one it was "
+                                                    "rendered with).", show_default=False)] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")] = False,
+) -> None:
+    """Check a rendered book against its preset: loudness, peaks, format, room tone, tags, numbering, names."""
+    from .check import check_book, check_json
+
+    with _errors():
+        result = check_book(folder, preset)
+    if as_json:
+        typer.echo(json.dumps(check_json(result), ensure_ascii=False, indent=2))
+    else:
+        for problem in result.problems:
+            typer.echo(problem)
+        if not result.problems:
+            typer.echo(f"{folder}: {len(result.files)} files pass the {result.preset} preset.")
+    if result.problems:
+        raise typer.Exit(1)
 
 
 @app.command("voices")

@@ -85,6 +85,8 @@ class Casting:
     source: str = "<default>"  # the file it came from, for messages
     narrator_name: str = "eSpeak NG"
     fixes: tuple[Fix, ...] = ()
+    preset: str | None = None  # the loudness/format preset voices.yaml asks for
+    pauses: tuple[tuple[str, int], ...] = ()  # pause lengths (ms) voices.yaml overrides
 
     @property
     def characters(self) -> tuple[Character, ...]:

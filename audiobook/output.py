@@ -16,7 +16,7 @@ from .errors import OutputError
 
 MANIFEST = ".audiobook-manifest.json"
 LOCK = ".audiobook.lock"
-_PART = re.compile(r"^\..*\.part-\d+\.mp3$")
+_PART = re.compile(r"^\..*\.part-\d+(\.\w+)?$")
 _CHAPTER_FILE = re.compile(r"^\d{2,} - .+\.mp3$")
 
 
@@ -34,7 +34,7 @@ def locked_folder(folder: Path) -> Iterator[None]:
         except BlockingIOError:
             raise OutputError(f"{folder}: another render is writing this book; wait for it to finish") from None
         # Leftovers of a render that was killed: its temporary chapter files.
-        for path in folder.iterdir():
+        for path in [*folder.iterdir(), *(folder / ".work").glob("*")]:
             if _PART.match(path.name):
                 path.unlink(missing_ok=True)
         yield
@@ -42,19 +42,25 @@ def locked_folder(folder: Path) -> Iterator[None]:
         handle.close()
 
 
-def read_manifest(folder: Path) -> dict[str, dict[str, Any]]:
-    """file name -> {"fingerprint", "size", "seconds"} of chapters a finished render wrote; {} if none."""
+def read_manifest_data(folder: Path) -> dict[str, Any]:
+    """The whole manifest a render left in the folder; {} if none or unreadable."""
     try:
         data = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
-    files = data.get("files") if isinstance(data, dict) else None
+    return data if isinstance(data, dict) else {}
+
+
+def read_manifest(folder: Path) -> dict[str, dict[str, Any]]:
+    """file name -> {"fingerprint", "size", "seconds"} of chapters a finished render wrote; {} if none."""
+    files = read_manifest_data(folder).get("files")
     return files if isinstance(files, dict) else {}
 
 
-def write_manifest(folder: Path, files: dict[str, dict[str, Any]]) -> None:
+def write_manifest(folder: Path, files: dict[str, dict[str, Any]], preset: str = "default") -> None:
     """Replace the manifest atomically."""
-    text = json.dumps({"version": 1, "files": dict(sorted(files.items()))}, indent=1, ensure_ascii=False)
+    text = json.dumps({"version": 1, "preset": preset, "files": dict(sorted(files.items()))}, indent=1,
+                      ensure_ascii=False)
     try:
         fd, tmp = tempfile.mkstemp(prefix=".manifest.", suffix=".tmp", dir=folder)
         with os.fdopen(fd, "w", encoding="utf-8") as handle:

@@ -9,36 +9,31 @@ import re
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import astuple, dataclass
+from dataclasses import astuple, dataclass, replace
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 from .attribute import attribute
 from .cache import DEFAULT_MAX_BYTES, ClipCache, clip_key, default_cache_dir
 from .casting import cast_voices, load_casting
 from .chapters import split_chapters, spoken_title
-from .engine import Engine, EspeakEngine, is_speakable, speech_text
-from .errors import EngineError, OutputError
+from .encode import ChapterFile, ChapterJob, EngineFactory, SpokenLine, cues_path, render_chapter
+from .engine import EspeakEngine, is_speakable, speech_text
 from .fixes import apply_fixes
 from .gender import guess_genders
-from .model import Casting, Chapter, Segment, Voice
+from .levels import voice_gains
+from .loudness import PRESETS, Preset
+from .model import Casting, Chapter, Segment
 from .output import is_current, locked_folder, read_manifest, remove_stale, write_manifest
+from .package import Part, one_file, write_lists, write_subtitles
 from .segment import segment
 from .source import read_text, readable_title
-from .stitch import BITRATE, Line, export_mp3, pause_settings, stitch
-from .tagging import ChapterTags, tag_mp3
+from .stitch import Pauses, encoding_settings
+from .tagging import BookTags, ChapterTags, read_cover
 from .workers import run_parallel
 
-
-class EngineFactory(Protocol):
-    """Makes an engine (in each worker process) and names what changes its sound."""
-
-    def __call__(self) -> Engine: ...
-
-    def identity(self) -> str: ...
-
-
-FORMAT = 1  # bump when the way chapter files are made changes, so that old ones are re-encoded
+SCENE_BREAK = re.compile(r"^[ \t]*(?:[*#~\u2022\u2014-][ \t]*){1,7}\r?$", re.MULTILINE)  # `* * *`, `#`, `---`
+FORMAT = 2  # bump when the way chapter files are made changes, so that old ones are re-encoded
 Progress = Callable[[str, int], None]  # ("clips", n) as clips are spoken, ("chapter", 1) as files land
 
 
@@ -53,20 +48,6 @@ class Script:
     segments: tuple[Segment, ...]
     casting: Casting
     warnings: tuple[str, ...] = ()  # fixes that no longer match the text
-
-
-@dataclass(frozen=True)
-class ChapterFile:
-    """One rendered chapter."""
-
-    index: int
-    title: str
-    path: Path
-    seconds: float
-    clips: int
-    synthesized: int  # clips the engine spoke; the rest came from the cache
-    encoded: bool  # False when the file on disk was already this chapter
-    fingerprint: str = ""
 
 
 @dataclass(frozen=True)
@@ -108,38 +89,74 @@ def plan_book(source: Path, voices: Path | None = None, title: str | None = None
     return Script(source, book_title, text, tuple(chapters), tuple(segments), casting, tuple(stale))
 
 
-def render_book(script: Script, out_dir: Path, author: str = "Unknown", jobs: int | None = None,
-                engine: EngineFactory | None = None, progress: Progress | None = None,
-                cache_dir: Path | None = None, cache_max_bytes: int = DEFAULT_MAX_BYTES) -> RenderResult:
+@dataclass(frozen=True)
+class RenderOptions:
+    """How to render: where, with which preset and tags, on how many cores, with which cache."""
+
+    out_dir: Path = Path("output")
+    author: str | None = None  # None: from the book's metadata, else "Unknown"
+    preset: str | None = None  # None: voices.yaml's, else "default"
+    year: str | None = None
+    description: str | None = None
+    cover: Path | None = None
+    id3v23: bool = False
+    jobs: int | None = None
+    cache_dir: Path | None = None
+    cache_max_bytes: int = DEFAULT_MAX_BYTES
+    format: str = "mp3"  # "mp3": a file per chapter; "m4b": one M4B with chapter marks
+    single_file: bool = False  # with "mp3": one MP3 with ID3 chapter frames
+    subtitles: str | None = None  # "srt" or "vtt"
+
+
+def render_book(script: Script, options: RenderOptions | None = None, engine: EngineFactory | None = None,
+                progress: Progress | None = None) -> RenderResult:
     """Speak every chapter of the script into a tagged MP3 under out_dir/<book title>/, reusing what is done."""
+    opts = options or RenderOptions()
     started = time.perf_counter()
     factory: EngineFactory = engine or EspeakEngine
     identity = factory.identity()
-    cache_root = cache_dir or default_cache_dir()
-    folder = out_dir / safe_filename(script.title)
+    cache_root = opts.cache_dir or default_cache_dir()
+    cache = ClipCache(cache_root)
+    preset = PRESETS[opts.preset or script.casting.preset or "default"]
+    pauses = Pauses(**dict(script.casting.pauses))
+    book = BookTags(script.title, opts.author or "Unknown", script.casting.narrator_name, len(script.chapters),
+                    opts.year, opts.description, read_cover(opts.cover) if opts.cover else None, opts.id3v23)
+    folder = opts.out_dir / safe_filename(script.title)
+    one_file = opts.format == "m4b" or opts.single_file
+    work = folder / ".work" if one_file else folder
     width = max(2, len(str(len(script.chapters))))
     notify = progress or (lambda _kind, _n: None)
+    all_lines = {chapter.index: chapter_lines(script, chapter) for chapter in script.chapters}
+    gains = voice_gains({line.voice for lines in all_lines.values() for line in lines}, script.casting.narrator,
+                        identity, cache, factory)                           # Voices -> level matching
     jobs_list = []
     for chapter in script.chapters:
-        lines = tuple(chapter_lines(script, chapter))
-        tags = ChapterTags(chapter.title, script.title, author, chapter.index, len(script.chapters),
-                           script.casting.narrator_name)
+        lines = tuple(replace(line, gain_db=gains[line.voice]) for line in all_lines[chapter.index])
+        tags = ChapterTags(chapter.title, chapter.index)
         keys = tuple(clip_key(identity, line.voice, line.text) for line in lines)
+        subtitles = "json" if one_file and opts.subtitles else opts.subtitles
+        settings = [FORMAT, identity, encoding_settings(preset, pauses), book.settings(), astuple(tags), one_file,
+                    subtitles]
+        name = f"{chapter.index:0{width}d}.pcm" if one_file else (
+            f"{chapter.index:0{width}d} - {safe_filename(chapter.title)}.mp3")
         jobs_list.append(ChapterJob(
             chapter=chapter, lines=lines, keys=keys,
-            tmp_path=folder / f".{chapter.index:0{width}d}.part-{os.getpid()}.mp3",
-            final_path=folder / f"{chapter.index:0{width}d} - {safe_filename(chapter.title)}.mp3",
-            tags=tags, fingerprint=_fingerprint(identity, lines, keys, tags), engine=factory, cache_root=cache_root,
+            tmp_path=work / f".{chapter.index:0{width}d}.part-{os.getpid()}.{'pcm' if one_file else 'mp3'}",
+            final_path=work / name, tags=tags, book=book, fingerprint=_fingerprint(settings, lines, keys),
+            engine=factory, cache_root=cache_root, preset=preset, pauses=pauses, pcm=one_file, subtitles=subtitles,
         ))
     files: list[ChapterFile] = []
     with locked_folder(folder):
+        work.mkdir(exist_ok=True)
         manifest = read_manifest(folder)
         todo = []
         for job in jobs_list:
-            name = job.final_path.name
+            name = str(job.final_path.relative_to(folder))
             if is_current(folder, name, job.fingerprint, manifest):
+                entry = manifest[name]
                 files.append(ChapterFile(job.chapter.index, job.chapter.title, job.final_path,
-                                         float(manifest[name].get("seconds", 0.0)), len(job.lines), 0, False))
+                                         float(entry.get("seconds", 0.0)), len(job.lines), 0, False,
+                                         job.fingerprint, int(entry.get("rate", 22050))))
                 notify("clips", len(job.lines))
                 notify("chapter", 1)
             else:
@@ -148,71 +165,75 @@ def render_book(script: Script, out_dir: Path, author: str = "Unknown", jobs: in
         def finished(done: ChapterFile) -> None:
             # Record each chapter as it lands, so a killed render resumes after it.
             files.append(done)
-            manifest[done.path.name] = {"fingerprint": done.fingerprint, "size": done.path.stat().st_size,
-                                        "seconds": round(done.seconds, 3)}
-            write_manifest(folder, manifest)
+            manifest[str(done.path.relative_to(folder))] = {
+                "fingerprint": done.fingerprint, "size": done.path.stat().st_size, "seconds": round(done.seconds, 3),
+                "rate": done.sample_rate}
+            write_manifest(folder, manifest, preset.name)
             notify("chapter", 1)
 
         # The longest chapters first, so that no worker is left with a long one at the end.
         todo.sort(key=lambda j: -sum(len(line.text) for line in j.lines))
-        workers = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
+        workers = max(1, min(opts.jobs or os.cpu_count() or 1, len(todo)))
         run_parallel(render_chapter, todo, workers, finished, lambda n: notify("clips", n))
-        keep = {job.final_path.name for job in jobs_list}
+        files.sort(key=lambda f: f.index)
+        keep = {str(job.final_path.relative_to(folder)) for job in jobs_list}
+        if one_file:
+            keep.add(_package_one_file(folder, files, jobs_list, opts, preset, book, manifest))
+        else:
+            write_lists(folder, safe_filename(script.title), [Part(f.title, f.path, f.seconds) for f in files], book)
         for name in set(manifest) - keep:
             del manifest[name]
-        write_manifest(folder, manifest)
+        write_manifest(folder, manifest, preset.name)
         remove_stale(folder, keep)
-    ClipCache(cache_root).prune(cache_max_bytes)
-    files.sort(key=lambda f: f.index)
+    cache.prune(opts.cache_max_bytes)
     return RenderResult(folder, tuple(files), time.perf_counter() - started)
 
 
-def _fingerprint(identity: str, lines: Sequence[SpokenLine], keys: Sequence[str], tags: ChapterTags) -> str:
+def _package_one_file(folder: Path, files: list[ChapterFile], jobs: list[ChapterJob], opts: RenderOptions,
+                      preset: Preset, book: BookTags, manifest: dict[str, dict[str, Any]]) -> str:
+    """Encode the chapters' PCM into the book's one M4B or MP3, unless the one on disk is already it."""
+    suffix = ".m4b" if opts.format == "m4b" else ".mp3"
+    out = folder / f"{safe_filename(book.book)}{suffix}"
+    fingerprint = hashlib.sha256(json.dumps([opts.format, [j.fingerprint for j in jobs]]).encode()).hexdigest()
+    if not is_current(folder, out.name, fingerprint, manifest):
+        parts = [Part(f.title, f.path, f.seconds) for f in files]
+        seconds = one_file(parts, files[0].sample_rate, out, opts.format, preset, book)
+        manifest[out.name] = {"fingerprint": fingerprint, "size": out.stat().st_size, "seconds": round(seconds, 3)}
+    if opts.subtitles:
+        cues = []
+        offset = 0.0
+        for f in files:
+            for start, end, who, text in json.loads(cues_path(f.path, "json").read_text(encoding="utf-8")):
+                cues.append((start + offset, end + offset, who, text))
+            offset += f.seconds
+        write_subtitles(out.with_suffix(f".{opts.subtitles}"), cues, opts.subtitles)
+    return out.name
+
+
+def _fingerprint(settings: list[object], lines: Sequence[SpokenLine], keys: Sequence[str]) -> str:
     """Everything that decides a chapter file's bytes: when it is unchanged, the file is not rewritten."""
-    clips = [[key, line.paragraph, line.who, line.text[-1:], line.title] for key, line in zip(keys, lines, strict=True)]
-    parts = [FORMAT, identity, BITRATE, pause_settings(), list(astuple(tags)), clips]
+    clips = [[key, line.paragraph, line.who, line.text[-1:], line.title, line.gain_db, line.scene_break]
+             for key, line in zip(keys, lines, strict=True)]
+    parts = [settings, clips]
     return hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode("utf-8")).hexdigest()
-
-
-@dataclass(frozen=True)
-class SpokenLine:
-    """One thing to say in a chapter: text, voice, and where it stands for the pauses."""
-
-    text: str
-    voice: Voice
-    who: str
-    paragraph: int
-    title: bool = False
-
-
-@dataclass(frozen=True)
-class ChapterJob:
-    """All a worker needs to render one chapter file."""
-
-    chapter: Chapter
-    lines: tuple[SpokenLine, ...]
-    keys: tuple[str, ...]  # each line's clip cache key
-    tmp_path: Path
-    final_path: Path
-    tags: ChapterTags
-    fingerprint: str
-    engine: EngineFactory
-    cache_root: Path
 
 
 def chapter_lines(script: Script, chapter: Chapter) -> list[SpokenLine]:
     """The chapter's title, then each segment with something to say, in the voice of who says it."""
     casting = script.casting
     lines = [SpokenLine(spoken_title(chapter.title), casting.narrator, "narrator", -1, title=True)]
+    last_end = chapter.body_start
     for seg in script.segments:
         if seg.chapter != chapter.index or seg.end <= chapter.body_start:
             continue  # other chapters, and the heading, which the title line replaces
         text = speech_text(script.text[seg.start:seg.end])
         if not is_speakable(text):
             continue
+        scene_break = bool(SCENE_BREAK.search(script.text, last_end, seg.start))
+        last_end = seg.end
         who = seg.speaker if seg.kind == "dialogue" and seg.speaker in casting.roles else None
         voice = casting.roles[who].voice if who else None
-        lines.append(SpokenLine(text, voice or casting.narrator, who or "narrator", seg.paragraph))
+        lines.append(SpokenLine(text, voice or casting.narrator, who or "narrator", seg.paragraph, False, scene_break))
     return lines
 
 
@@ -230,43 +251,3 @@ def safe_filename(name: str) -> str:
     return name[:100].rstrip(" ._") or "Untitled"
 
 
-_engines: dict[Any, Engine] = {}
-
-
-def _engine(factory: EngineFactory) -> Engine:
-    """One engine per process, started only when a clip is not in the cache."""
-    if factory not in _engines:
-        _engines[factory] = factory()
-    return _engines[factory]
-
-
-def render_chapter(job: ChapterJob, tick: Callable[[int], None]) -> ChapterFile:
-    """Synthesize or reuse clips, stitch, encode and tag one chapter; the file appears only when complete."""
-    chapter = job.chapter
-    cache = ClipCache(job.cache_root)
-    synthesized = 0
-    try:
-        lines = []
-        for item, key in zip(job.lines, job.keys, strict=True):
-            clip = cache.get(key)                                           # cache -> Clip
-            if clip is None:
-                try:
-                    clip = _engine(job.engine).synthesize(item.text, item.voice)  # text -> Clip
-                except EngineError as exc:
-                    raise EngineError(f"chapter {chapter.index} ({chapter.title}): {exc}") from None
-                cache.put(key, clip)
-                synthesized += 1
-            lines.append(Line(clip, item.paragraph, item.who, item.text[-1:], item.title))
-            tick(1)
-        audio = stitch(lines)                                               # Clips -> chapter audio
-        export_mp3(audio, job.tmp_path)                                     # audio -> MP3
-        seconds = tag_mp3(job.tmp_path, job.tags)                           # MP3 -> tagged MP3
-        try:
-            os.replace(job.tmp_path, job.final_path)                        # publish atomically
-        except OSError as exc:
-            raise OutputError(f"{job.final_path}: cannot write ({exc.strerror or exc})") from None
-    except BaseException:  # an error or Ctrl-C: never leave a half-written file behind
-        job.tmp_path.unlink(missing_ok=True)
-        raise
-    return ChapterFile(chapter.index, chapter.title, job.final_path, seconds, len(lines), synthesized, True,
-                       job.fingerprint)

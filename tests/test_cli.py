@@ -63,7 +63,7 @@ def test_missing_file_and_directory(tmp_path: Path) -> None:
          "line 3: narrator.volume: 0 is not allowed; volume must be a number above 0 and at most 1"),
         ("narrator:\n  voice: gmw/en\n  rate: fast\n",
          "line 3: narrator.rate: 'fast' is not allowed; rate must be words per minute, a whole number from 80 to 450"),
-        ("narator:\n  voice: gmw/en\n", "line 1: narator: unknown key (did you mean 'narrator'?); allowed: narrator, characters, fixes"),
+        ("narator:\n  voice: gmw/en\n", "line 1: narator: unknown key (did you mean 'narrator'?); allowed: narrator, characters, fixes, preset, pauses"),
         ("characters:\n  Martha:\n    voice: gmw/en+f9\n",
          "line 3: characters.Martha.voice: eSpeak NG has no voice variant 'f9'; close matches: f1, f2, f3 "
          "(run `audiobook voices` for the list)"),
@@ -72,7 +72,7 @@ def test_missing_file_and_directory(tmp_path: Path) -> None:
          "line 3: characters.Martha.colour: unknown key; allowed: voice, rate, pitch, volume, aliases, gender"),
         ("characters:\n  Martha:\n    aliases: [Tom]\n  Thomas:\n    aliases: [Tom]\n",
          "line 5: characters.Thomas.aliases: 'Tom' is already a name or alias of 'Martha'; a name can belong to one character"),
-        ("- just\n- a list\n", "line 1: must be a mapping with keys: narrator, characters, fixes"),
+        ("- just\n- a list\n", "line 1: must be a mapping with keys: narrator, characters, fixes, preset, pauses"),
         ("", "is empty; give `narrator:` and/or `characters:`"),
     ],
 )

@@ -16,8 +16,9 @@ import pytest
 from audiobook.cache import ClipCache, clip_key
 from audiobook.engine import Clip, EspeakEngine
 from audiobook.errors import EngineError
+from audiobook.levels import CALIBRATION
 from audiobook.model import Voice
-from audiobook.render import plan_book, render_book
+from audiobook.render import RenderOptions, plan_book, render_book
 from tests.fakes import FakeEngine, FakeFactory
 
 STORY = """CHAPTER I. Arrival
@@ -80,10 +81,10 @@ def test_damaged_cache_file_is_a_miss(tmp_path: Path) -> None:
 def test_rerender_with_nothing_changed_does_nothing(write: Callable[..., Path], tmp_path: Path) -> None:
     book = write("b.txt", STORY)
     factory = FakeFactory()
-    first = render_book(plan_book(book), tmp_path / "out", jobs=1, engine=factory)
+    first = render_book(plan_book(book), RenderOptions(tmp_path / "out", jobs=1), engine=factory)
     before = digests(first.folder)
     calls = len(factory.engine.calls)
-    again = render_book(plan_book(book), tmp_path / "out", jobs=1, engine=factory)
+    again = render_book(plan_book(book), RenderOptions(tmp_path / "out", jobs=1), engine=factory)
     assert (again.clips_synthesized, again.chapters_encoded) == (0, 0)
     assert len(factory.engine.calls) == calls
     assert digests(again.folder) == before
@@ -94,12 +95,15 @@ def test_changing_one_voice_resynthesizes_only_its_lines(write: Callable[..., Pa
     book = write("b.txt", STORY)
     cast = write("v.yaml", "characters:\n  Tom:\n    voice: gmw/en-us+m3\n  Anna:\n    voice: gmw/en-us+f3\n")
     factory = FakeFactory()
-    first = render_book(plan_book(book, cast), tmp_path / "out", jobs=1, engine=factory)
+    first = render_book(plan_book(book, cast), RenderOptions(tmp_path / "out", jobs=1), engine=factory)
     before = digests(first.folder)
     cast.write_text("characters:\n  Tom:\n    voice: gmw/en-us+m3\n  Anna:\n    voice: gmw/en-us+f3\n    pitch: 80\n")
     factory.engine.calls.clear()
-    second = render_book(plan_book(book, cast), tmp_path / "out", jobs=1, engine=factory)
-    assert [text for text, _ in factory.engine.calls] == ["Who is there?", "Come in,"]
+    second = render_book(plan_book(book, cast), RenderOptions(tmp_path / "out", jobs=1), engine=factory)
+    spoken = [text for text, _ in factory.engine.calls]
+    # Anna's two lines, and once the passage that matches her new voice's level to the narrator's.
+    assert [t for t in spoken if t != CALIBRATION] == ["Who is there?", "Come in,"]
+    assert spoken.count(CALIBRATION) == 1
     assert second.clips_synthesized == 2
     after = digests(second.folder)
     # Anna speaks in chapters 1 and 2 only: chapter 3 is not re-encoded.
@@ -111,18 +115,18 @@ def test_changing_one_voice_resynthesizes_only_its_lines(write: Callable[..., Pa
 def test_failed_render_resumes_to_the_same_bytes(write: Callable[..., Path], tmp_path: Path) -> None:
     book = write("b.txt", STORY)
     with pytest.raises(EngineError):
-        render_book(plan_book(book), tmp_path / "a", jobs=1, engine=FakeFactory(FakeEngine(fail_on="Goodbye")))
+        render_book(plan_book(book), RenderOptions(tmp_path / "a", jobs=1), engine=FakeFactory(FakeEngine(fail_on="Goodbye")))
     factory = FakeFactory()
-    resumed = render_book(plan_book(book), tmp_path / "a", jobs=1, engine=factory)
-    clean = render_book(plan_book(book), tmp_path / "b", jobs=1, engine=FakeFactory())
+    resumed = render_book(plan_book(book), RenderOptions(tmp_path / "a", jobs=1), engine=factory)
+    clean = render_book(plan_book(book), RenderOptions(tmp_path / "b", jobs=1), engine=FakeFactory())
     assert digests(resumed.folder) == digests(clean.folder)
 
 
 def test_parallel_and_serial_renders_are_byte_identical(write: Callable[..., Path], tmp_path: Path) -> None:
     # The real engine, each render with its own empty cache: eSpeak NG's state must not leak between clips.
     book = write("b.txt", STORY)
-    serial = render_book(plan_book(book), tmp_path / "s", jobs=1, engine=EspeakEngine, cache_dir=tmp_path / "c1")
-    parallel = render_book(plan_book(book), tmp_path / "p", jobs=2, engine=EspeakEngine, cache_dir=tmp_path / "c2")
+    serial = render_book(plan_book(book), RenderOptions(tmp_path / "s", jobs=1, cache_dir=tmp_path / "c1"), engine=EspeakEngine)
+    parallel = render_book(plan_book(book), RenderOptions(tmp_path / "p", jobs=2, cache_dir=tmp_path / "c2"), engine=EspeakEngine)
     assert serial.clips_synthesized == parallel.clips_synthesized > 0
     assert digests(serial.folder) == digests(parallel.folder)
 

@@ -12,16 +12,9 @@ from mutagen.mp3 import MP3
 
 from audiobook.engine import Clip, EspeakEngine
 from audiobook.errors import EngineError, OutputError
-from audiobook.render import chapter_lines, plan_book, render_book, safe_filename
-from audiobook.stitch import (
-    PAUSE_AFTER_TITLE,
-    PAUSE_CHAPTER_END,
-    PAUSE_COMMA,
-    PAUSE_PARAGRAPH,
-    Line,
-    pause_before,
-    stitch,
-)
+from audiobook.loudness import PRESETS
+from audiobook.render import RenderOptions, chapter_lines, plan_book, render_book, safe_filename
+from audiobook.stitch import Line, Pauses, pause_before, stitch
 from tests.fakes import FakeEngine, FakeFactory
 
 STORY = """CHAPTER I. Arrival
@@ -61,7 +54,7 @@ def test_chapter_lines_read_the_title_then_the_text(write: Callable[..., Path]) 
 
 def test_render_writes_tagged_chapter_files(write: Callable[..., Path], tmp_path: Path) -> None:
     script = plan_book(write("b.txt", STORY), title="A Visit")
-    result = render_book(script, tmp_path / "out", author="Jo Writer", jobs=1, engine=FakeEngine)
+    result = render_book(script, RenderOptions(tmp_path / "out", author="Jo Writer", jobs=1), engine=FakeEngine)
     folder = tmp_path / "out" / "A Visit"
     assert result.folder == folder
     assert sorted(p.name for p in folder.iterdir() if not p.name.startswith(".")) == [
@@ -79,8 +72,8 @@ def test_render_writes_tagged_chapter_files(write: Callable[..., Path], tmp_path
 
 def test_render_with_two_jobs_matches_one(write: Callable[..., Path], tmp_path: Path) -> None:
     script = plan_book(write("b.txt", STORY))
-    one = render_book(script, tmp_path / "one", jobs=1, engine=EspeakEngine)
-    two = render_book(script, tmp_path / "two", jobs=2, engine=EspeakEngine)
+    one = render_book(script, RenderOptions(tmp_path / "one", jobs=1), engine=EspeakEngine)
+    two = render_book(script, RenderOptions(tmp_path / "two", jobs=2), engine=EspeakEngine)
     assert [f.path.name for f in one.files] == [f.path.name for f in two.files]
     for a, b in zip(one.files, two.files, strict=True):
         assert abs(a.seconds - b.seconds) < 0.2
@@ -89,23 +82,23 @@ def test_render_with_two_jobs_matches_one(write: Callable[..., Path], tmp_path: 
 def test_failure_leaves_no_partial_file(write: Callable[..., Path], tmp_path: Path) -> None:
     script = plan_book(write("b.txt", STORY))
     with pytest.raises(EngineError, match=r"^chapter 1 \(Chapter I: Arrival\): the engine wrote no audio for 'Only me,'"):
-        render_book(script, tmp_path, jobs=1, engine=FakeFactory(FakeEngine(fail_on="Only me")))
+        render_book(script, RenderOptions(tmp_path, jobs=1), engine=FakeFactory(FakeEngine(fail_on="Only me")))
     folder = tmp_path / "B"
     assert sorted(p.name for p in folder.iterdir()) == [".audiobook.lock"]
 
 
 def test_rerender_removes_stale_chapter_files(write: Callable[..., Path], tmp_path: Path) -> None:
     book = write("b.txt", STORY)
-    render_book(plan_book(book), tmp_path, jobs=1, engine=FakeEngine)
+    render_book(plan_book(book), RenderOptions(tmp_path, jobs=1), engine=FakeEngine)
     book.write_text("Just one chapter now.\n", encoding="utf-8")
-    render_book(plan_book(book), tmp_path, jobs=1, engine=FakeEngine)
+    render_book(plan_book(book), RenderOptions(tmp_path, jobs=1), engine=FakeEngine)
     assert sorted(p.name for p in (tmp_path / "B").iterdir() if not p.name.startswith(".")) == ["01 - B.mp3"]
 
 
 def test_unwritable_output_is_an_error(write: Callable[..., Path], tmp_path: Path) -> None:
     blocker = write("out", "a file where the folder should be")
     with pytest.raises(OutputError, match="cannot create the output folder"):
-        render_book(plan_book(write("b.txt", STORY)), blocker, jobs=1, engine=FakeEngine)
+        render_book(plan_book(write("b.txt", STORY)), RenderOptions(blocker, jobs=1), engine=FakeEngine)
 
 
 @pytest.mark.parametrize(("name", "safe"), [("Chapter I: The Storm", "Chapter I - The Storm"),
@@ -115,20 +108,30 @@ def test_safe_filename(name: str, safe: str) -> None:
     assert safe_filename(name) == safe
 
 
-def _line(paragraph: int, end: str = ".", voice: str = "narrator", title: bool = False) -> Line:
-    return Line(Clip(b"\x01\x00" * 2205, 22050), paragraph, voice, end, title)
+def _line(paragraph: int, end: str = ".", voice: str = "narrator", title: bool = False,
+          scene_break: bool = False) -> Line:
+    return Line(Clip(b"\x01\x00" * 2205, 22050), paragraph, voice, end, title, 0.0, scene_break)
 
 
 def test_pauses_follow_structure() -> None:
-    assert pause_before(_line(-1, title=True), _line(0)) == PAUSE_AFTER_TITLE
-    assert pause_before(_line(1), _line(2)) == PAUSE_PARAGRAPH
-    assert pause_before(_line(1, ","), _line(1, voice="Anna")) > PAUSE_COMMA
-    assert pause_before(_line(1, ","), _line(1)) == PAUSE_COMMA
+    p = Pauses()
+    assert pause_before(_line(-1, title=True), _line(0), p) == p.title
+    assert pause_before(_line(1), _line(2), p) == p.paragraph
+    assert pause_before(_line(1), _line(2, scene_break=True), p) == p.scene_break
+    assert pause_before(_line(1, ","), _line(1, voice="Anna"), p) == p.comma + p.speaker_change
+    assert pause_before(_line(1, ","), _line(1), p) == p.comma
+    assert pause_before(_line(1, "."), _line(1), p) == p.sentence
+    assert pause_before(_line(1, "."), _line(1), Pauses(sentence=999)) == 999
 
 
 def test_stitch_is_clips_plus_pauses() -> None:
     lines = [_line(-1, title=True), _line(0), _line(0, voice="Tom"), _line(1)]
-    pauses = [pause_before(a, b) for a, b in itertools.pairwise(lines)] + [PAUSE_CHAPTER_END]
-    audio = stitch(lines)
-    assert len(audio.raw_data) // 2 == 4 * 2205 + sum(22050 * ms // 1000 for ms in pauses)
-    assert audio.frame_rate == 22050 and audio.channels == 1
+    pauses = Pauses()
+    preset = PRESETS["default"]
+    gaps = [pause_before(a, b, pauses) for a, b in itertools.pairwise(lines)]
+    audio = stitch(lines, pauses, preset)
+    head = int(22050 * preset.head_seconds)
+    tail = 22050 * max(pauses.chapter_end, int(preset.tail_seconds * 1000)) // 1000
+    assert len(audio.pcm) // 2 == head + 4 * 2205 + sum(22050 * ms // 1000 for ms in gaps) + tail
+    assert audio.sample_rate == 22050
+    assert audio.spans[1][0] == pytest.approx((head + 2205 + 22050 * gaps[0] // 1000) / 22050)

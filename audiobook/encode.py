@@ -1,0 +1,139 @@
+"""Turn one chapter's lines into its finished file: reuse or synthesize clips, stitch, level, encode, tag."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+from .cache import ClipCache
+from .engine import Engine
+from .errors import EngineError, OutputError
+from .loudness import Preset
+from .model import Chapter, Voice
+from .package import write_subtitles
+from .stitch import Line, Pauses, export_mp3, stitch
+from .tagging import BookTags, ChapterTags, tag_mp3
+
+
+class EngineFactory(Protocol):
+    """Makes an engine (in each worker process) and names what changes its sound."""
+
+    def __call__(self) -> Engine: ...
+
+    def identity(self) -> str: ...
+
+
+@dataclass(frozen=True)
+class SpokenLine:
+    """One thing to say in a chapter: text, voice, and where it stands for the pauses."""
+
+    text: str
+    voice: Voice
+    who: str
+    paragraph: int
+    title: bool = False
+    scene_break: bool = False  # a scene break (`* * *`) stands before it
+    gain_db: float = 0.0  # the voice's level match to the narrator
+
+
+@dataclass(frozen=True)
+class ChapterFile:
+    """One rendered chapter."""
+
+    index: int
+    title: str
+    path: Path
+    seconds: float
+    clips: int
+    synthesized: int  # clips the engine spoke; the rest came from the cache
+    encoded: bool  # False when the file on disk was already this chapter
+    fingerprint: str = ""
+    sample_rate: int = 22050  # of the PCM the chapter was stitched at
+
+
+@dataclass(frozen=True)
+class ChapterJob:
+    """All a worker needs to render one chapter file."""
+
+    chapter: Chapter
+    lines: tuple[SpokenLine, ...]
+    keys: tuple[str, ...]  # each line's clip cache key
+    tmp_path: Path
+    final_path: Path
+    tags: ChapterTags
+    book: BookTags
+    fingerprint: str
+    engine: EngineFactory
+    cache_root: Path
+    preset: Preset
+    pauses: Pauses
+    pcm: bool = False  # write the levelled PCM (for a one-file book) instead of a tagged MP3
+    subtitles: str | None = None  # "srt" or "vtt" next to the file; "json" cues for a one-file book
+
+
+_engines: dict[Any, Engine] = {}
+
+
+def _engine(factory: EngineFactory) -> Engine:
+    """One engine per process, started only when a clip is not in the cache."""
+    if factory not in _engines:
+        _engines[factory] = factory()
+    return _engines[factory]
+
+
+def render_chapter(job: ChapterJob, tick: Callable[[int], None]) -> ChapterFile:
+    """Synthesize or reuse clips, stitch, encode and tag one chapter; the file appears only when complete."""
+    chapter = job.chapter
+    cache = ClipCache(job.cache_root)
+    synthesized = 0
+    try:
+        lines = []
+        for item, key in zip(job.lines, job.keys, strict=True):
+            clip = cache.get(key)                                           # cache -> Clip
+            if clip is None:
+                try:
+                    clip = _engine(job.engine).synthesize(item.text, item.voice)  # text -> Clip
+                except EngineError as exc:
+                    raise EngineError(f"chapter {chapter.index} ({chapter.title}): {exc}") from None
+                cache.put(key, clip)
+                synthesized += 1
+            lines.append(Line(clip, item.paragraph, item.who, item.text[-1:], item.title, item.gain_db,
+                              item.scene_break))
+            tick(1)
+        audio = stitch(lines, job.pauses, job.preset, seed=chapter.index)  # Clips -> levelled chapter PCM
+        if job.pcm:
+            job.tmp_path.write_bytes(audio.pcm)                             # PCM, for one M4B/MP3
+            seconds = audio.seconds
+        else:
+            export_mp3(audio, job.tmp_path, job.preset)                     # PCM -> MP3
+            seconds = tag_mp3(job.tmp_path, job.tags, job.book)             # MP3 -> tagged MP3
+        if job.subtitles:
+            cues = [(a, b, item.who, item.text) for (a, b), item in zip(audio.spans, job.lines, strict=True)]
+            _write_cues(job.final_path, cues, job.subtitles)
+        try:
+            os.replace(job.tmp_path, job.final_path)                        # publish atomically
+        except OSError as exc:
+            raise OutputError(f"{job.final_path}: cannot write ({exc.strerror or exc})") from None
+    except BaseException:  # an error or Ctrl-C: never leave a half-written file behind
+        job.tmp_path.unlink(missing_ok=True)
+        raise
+    return ChapterFile(chapter.index, chapter.title, job.final_path, seconds, len(lines), synthesized, True,
+                       job.fingerprint, audio.sample_rate)
+
+
+def cues_path(path: Path, fmt: str) -> Path:
+    """Where a chapter file's subtitles (or, for a one-file book, its cue list) are written."""
+    return path.with_suffix(f".{fmt}")
+
+
+def _write_cues(path: Path, cues: list[tuple[float, float, str, str]], fmt: str) -> None:
+    if fmt == "json":
+        tmp = path.with_name(f".{path.name}.cues-{os.getpid()}")
+        tmp.write_text(json.dumps(cues, ensure_ascii=False), encoding="utf-8")
+        os.replace(tmp, cues_path(path, "json"))
+    else:
+        write_subtitles(cues_path(path, fmt), cues, fmt)

@@ -1,0 +1,150 @@
+"""Measure loudness the ITU-R BS.1770 way and bring audio to a preset's level, on the PCM before encoding."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from functools import cache
+
+import numpy as np
+import numpy.typing as npt
+
+Samples = npt.NDArray[np.float64]  # mono, full scale = 1.0
+
+
+@dataclass(frozen=True)
+class Preset:
+    """A delivery spec: loudness target, peak ceiling, output format, room tone at head and tail."""
+
+    name: str
+    lufs: float | None  # integrated loudness target, or None where an RMS target applies
+    rms_db: float | None  # whole-file RMS target (dBFS), for specs written in RMS
+    peak_db: float  # sample-peak ceiling; a margin below the true-peak limit, for inter-sample peaks
+    true_peak_db: float  # what `audiobook check` holds the file to
+    sample_rate: int | None  # None: keep the engine's rate
+    bitrate: str
+    head_seconds: float
+    tail_seconds: float
+    room_tone_db: float | None  # level of the noise laid under silences, None for digital silence
+    rms_range: tuple[float, float] | None = None
+    noise_floor_db: float | None = None
+    max_minutes: float | None = None
+
+
+PRESETS = {
+    "default": Preset("default", -18.0, None, -2.0, -1.5, None, "64k", 0.3, 1.5, None),
+    "acx-spec": Preset("acx-spec", None, -20.5, -3.5, -3.0, 44100, "192k", 0.75, 2.5, -75.0,
+                       rms_range=(-23.0, -18.0), noise_floor_db=-60.0, max_minutes=120.0),
+    "ebu-r128": Preset("ebu-r128", -23.0, None, -1.5, -1.0, None, "64k", 0.3, 1.5, None),
+}
+
+
+@cache
+def _k_weighting_power(n: int, rate: int) -> Samples:
+    """|H(f)|^2 of the BS.1770 K-weighting (high shelf, then high pass) at the rfft bins of an n-point block."""
+    w = 2 * np.pi * np.fft.rfftfreq(n, 1 / rate) / rate
+    z = np.exp(-1j * w)
+
+    def biquad(b: tuple[float, float, float], a: tuple[float, float, float]) -> npt.NDArray[np.complex128]:
+        out: npt.NDArray[np.complex128] = (b[0] + b[1] * z + b[2] * z * z) / (a[0] + a[1] * z + a[2] * z * z)
+        return out
+
+    # RBJ-cookbook biquads with the BS.1770 parameters, valid at any sample rate.
+    gain, q, fc = 10 ** (4.0 / 40), 1 / math.sqrt(2), 1500.0
+    w0 = 2 * math.pi * fc / rate
+    alpha, cw, sa = math.sin(w0) / (2 * q), math.cos(w0), 2 * math.sqrt(gain) * math.sin(w0) / (2 * q)
+    shelf = biquad(
+        (gain * ((gain + 1) + (gain - 1) * cw + sa), -2 * gain * ((gain - 1) + (gain + 1) * cw),
+         gain * ((gain + 1) + (gain - 1) * cw - sa)),
+        ((gain + 1) - (gain - 1) * cw + sa, 2 * ((gain - 1) - (gain + 1) * cw), (gain + 1) - (gain - 1) * cw - sa),
+    )
+    w0 = 2 * math.pi * 38.0 / rate
+    alpha, cw = math.sin(w0) / (2 * 0.5), math.cos(w0)
+    high_pass = biquad(((1 + cw) / 2, -(1 + cw), (1 + cw) / 2), (1 + alpha, -2 * cw, 1 - alpha))
+    return np.abs(shelf * high_pass) ** 2
+
+
+def block_powers(x: Samples, rate: int) -> Samples:
+    """Mean square of the K-weighted signal in each 100 ms block (Parseval on each block's spectrum)."""
+    n = rate // 10
+    blocks = len(x) // n
+    if blocks == 0:
+        return np.zeros(0)
+    spectrum = np.fft.rfft(x[: blocks * n].reshape(blocks, n), axis=1)
+    weights = _k_weighting_power(n, rate).copy()
+    weights[1 : (n + 1) // 2] *= 2  # the one-sided spectrum counts each positive frequency twice
+    return (np.abs(spectrum) ** 2 @ weights) / (n * n)
+
+
+def integrated_loudness(x: Samples, rate: int) -> float:
+    """Integrated loudness in LUFS (BS.1770-4: 400 ms blocks, 75 % overlap, -70 LUFS and -10 LU gates)."""
+    p = block_powers(x, rate)
+    if len(p) < 4:
+        return -math.inf
+    z = (p[:-3] + p[1:-2] + p[2:-1] + p[3:]) / 4
+    with np.errstate(divide="ignore"):
+        loud = -0.691 + 10 * np.log10(z)
+    kept = z[loud > -70]
+    if not len(kept):
+        return -math.inf
+    relative = -0.691 + 10 * math.log10(float(kept.mean())) - 10
+    kept = z[(loud > -70) & (loud > relative)]
+    return -0.691 + 10 * math.log10(float(kept.mean())) if len(kept) else -math.inf
+
+
+def rms_db(x: Samples) -> float:
+    """Unweighted RMS of the whole signal in dBFS."""
+    ms = float(np.mean(x * x)) if len(x) else 0.0
+    return 10 * math.log10(ms) if ms > 0 else -math.inf
+
+
+def limit(x: Samples, ceiling_db: float, rate: int) -> Samples:
+    """A look-ahead peak limiter: smooth gain reduction so that no sample exceeds the ceiling."""
+    ceiling = 10 ** (ceiling_db / 20)
+    hop = max(1, rate // 200)  # 5 ms
+    blocks = -(-len(x) // hop)
+    padded = np.zeros(blocks * hop)
+    padded[: len(x)] = np.abs(x)
+    peaks = padded.reshape(blocks, hop).max(axis=1)
+    need = np.minimum(1.0, ceiling / np.maximum(peaks, 1e-12))
+    if need.min() >= 1.0:
+        return x
+    # Hold each reduction over its neighbours (10 ms ahead, 50 ms after) so the gain never jumps mid-syllable.
+    held = need.copy()
+    for shift in range(1, 3):
+        held[:-shift] = np.minimum(held[:-shift], need[shift:])
+    for shift in range(1, 11):
+        held[shift:] = np.minimum(held[shift:], need[:-shift])
+    kernel = np.ones(3) / 3
+    smooth = np.minimum(held, np.convolve(held, kernel, mode="same"))
+    gain = np.interp(np.arange(len(x)), np.arange(blocks) * hop + hop / 2, smooth)
+    return np.clip(x * np.minimum(gain, need.repeat(hop)[: len(x)]), -ceiling, ceiling)  # type: ignore[no-any-return]
+
+
+def to_target(x: Samples, rate: int, preset: Preset) -> Samples:
+    """Apply the gain that meets the preset's loudness (or RMS) target after peak limiting; a few passes at most."""
+    def measure(y: Samples) -> float:
+        return integrated_loudness(y, rate) if preset.lufs is not None else rms_db(y)
+
+    target = preset.lufs if preset.lufs is not None else (preset.rms_db if preset.rms_db is not None else -20.0)
+    measured = measure(x)
+    if not math.isfinite(measured):
+        return limit(x, preset.peak_db, rate)
+    gain = target - measured
+    y = x
+    # Limiting the peaks lowers the loudness a little; raise the gain by what was lost and limit again.
+    for _ in range(4):
+        y = limit(x * 10 ** (gain / 20), preset.peak_db, rate)
+        error = target - measure(y)
+        if abs(error) < 0.1:
+            break
+        gain += error
+    return y
+
+
+def room_tone(n: int, level_db: float | None, seed: int) -> Samples:
+    """n samples of quiet, deterministic noise (or digital silence) to lay under pauses."""
+    if level_db is None or n <= 0:
+        return np.zeros(max(0, n))
+    rng = np.random.default_rng(seed)
+    return rng.standard_normal(n) * 10 ** (level_db / 20)
