@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -34,6 +35,12 @@ class Context:
         """Where the turn's first quote begins."""
         return self.segments[turn.dialogue[0]].start
 
+    def mentions_between(self, start: int, end: int) -> list[tuple[int, str]]:
+        """The narration mentions in text[start:end], in order."""
+        lo = bisect_left(self.mentions, (start, ""))
+        hi = bisect_left(self.mentions, (end, ""))
+        return self.mentions[lo:hi]
+
     def previous(self, t: int) -> str | None:
         """The speaker of the turn just before turn t in its conversation."""
         b, n = self.place[t]
@@ -55,8 +62,8 @@ def rule_explicit(ctx: Context) -> None:
         found: dict[int, str] = {}
         for k, tag in turn.tags.items():
             who = ctx.names.resolve(tag.value) if tag.kind == "name" else None
-            if tag.kind == "np" and ctx.names.folded:
-                who = ctx.names.resolve(tag.value)
+            if tag.kind == "np" and not _descriptive(tag):
+                who = ctx.names.resolve(tag.value)  # "said the constable", a cast alias
             if who is not None:
                 found[k] = who
         if not found:
@@ -93,6 +100,10 @@ def _anaphor(ctx: Context, t: int, tag: Tag, recent: list[str]) -> tuple[str, st
     if found is None or found[0] == NARRATOR:
         return found
     b, n = ctx.place[t]
+    if tag.kind == "pron":
+        topic = _topic(ctx, t, ctx.names.gender.get(found[0]))
+        if topic is not None and topic not in ctx.vocatives[t]:
+            return topic, found[1]
     if n >= 2:
         # In a back-and-forth "he said" is the man who spoke two turns ago, not the one just answered.
         block, gender = ctx.blocks[b], ctx.names.gender
@@ -100,6 +111,23 @@ def _anaphor(ctx: Context, t: int, tag: Tag, recent: list[str]) -> tuple[str, st
         if two is not None and one is not None and two != one and gender.get(two) == gender.get(found[0]):
             return two, found[1]
     return found
+
+
+def _topic(ctx: Context, t: int, gender: Gender | None) -> str | None:
+    """The first character of that gender named in the narration opening turn t's paragraph: its subject."""
+    k = ctx.turns[t].dialogue[0]
+    j = k
+    while j > 0 and ctx.segments[j - 1].paragraph == ctx.segments[k].paragraph:
+        j -= 1
+    if j == k and j > 0 and ctx.segments[j - 1].kind == "narration" and ctx.text[ctx.segments[j - 1].end - 1] in ",:—":
+        # The introduction ending the previous paragraph: `…, she answered,`.
+        prev = ctx.segments[j - 1].paragraph
+        while j > 0 and ctx.segments[j - 1].paragraph == prev:
+            j -= 1
+    for _pos, who in ctx.mentions_between(ctx.segments[j].start, ctx.segments[k].start):
+        if ctx.names.gender.get(who) == gender:
+            return who
+    return None
 
 
 def _by_recency(ctx: Context, t: int, tag: Tag, recent: list[str]) -> tuple[str, str] | None:
@@ -112,12 +140,22 @@ def _by_recency(ctx: Context, t: int, tag: Tag, recent: list[str]) -> tuple[str,
             return None
         cands = [c for c in recent if gender.get(c) == want and c not in ctx.vocatives[t]]
         return (cands[0], "pronoun") if cands else None
-    if tag.kind != "np":
+    if tag.kind != "np" or not _descriptive(tag):
         return None
     words = tag.value.lower().split()
     head = words[-1]
     # "a man said": someone new, not a character named before.
-    if head not in sp.PERSON_NOUNS or words[0] in ("a", "an"):
+    if words[0] in ("a", "an"):
+        return None
+    # "the doctor" is the latest character whose name carries the word ("Doctor Lane").
+    # Words with a gender ("the lady", "her mother") describe too many people to match a name.
+    titled = [c for c in recent if head in ctx.names.words.get(c, ()) and c not in ctx.vocatives[t]]
+    if titled and sp.PERSON_NOUNS.get(head) is None:
+        return titled[0], "nominal"
+    alias = ctx.names.resolve(tag.value)
+    if alias is not None:
+        return alias, "explicit"  # the cast calls someone "the gentleman"
+    if head not in sp.PERSON_NOUNS:
         return None
     want = sp.PERSON_NOUNS[head]
     skip = set(ctx.vocatives[t])
@@ -134,9 +172,15 @@ def _by_recency(ctx: Context, t: int, tag: Tag, recent: list[str]) -> tuple[str,
     return (cands[0], "nominal") if cands else None
 
 
-def rule_alternation(ctx: Context) -> None:
+def _descriptive(tag: Tag) -> bool:
+    """A noun phrase several characters may answer to: "the old man", "her sister", "the count"."""
+    head = tag.value.split()[-1]
+    return head.lower() in sp.PERSON_NOUNS or head.capitalize() in sp.TITLES
+
+
+def rule_alternation(ctx: Context, blocks: list[list[int]] | None = None) -> None:
     """In a back-and-forth, an untagged turn has the speaker of the turn two before (or after) it."""
-    for block in ctx.blocks:
+    for block in ctx.blocks if blocks is None else blocks:
         changed = True
         while changed:
             changed = False
@@ -147,7 +191,7 @@ def rule_alternation(ctx: Context) -> None:
                 for a, b in ((n - 2, n - 1), (n + 2, n + 1)):
                     if 0 <= a < len(block) and 0 <= b < len(block):
                         two, one = ctx.turns[block[a]].speaker, ctx.turns[block[b]].speaker
-                        if two is not None and two != one:
+                        if two is not None and two != one and two not in ctx.vocatives[t]:
                             turn.speaker, turn.evidence = two, "alternation"
                             changed = True
                             break
@@ -168,8 +212,17 @@ def _recency(ctx: Context) -> list[list[str]]:
     recent: list[str] = []
     out: list[list[str]] = []
     mi = 0
+    opens: dict[int, int] = {}
+    for seg in ctx.segments:
+        opens.setdefault(seg.chapter, seg.start)
+    chapter = 0
     for turn in ctx.turns:
         pos = ctx.start(turn)
+        if ctx.segments[turn.dialogue[0]].chapter != chapter:
+            chapter = ctx.segments[turn.dialogue[0]].chapter
+            recent = []  # a new chapter opens a new scene
+            while mi < len(ctx.mentions) and ctx.mentions[mi][0] < opens[chapter]:
+                mi += 1
         while mi < len(ctx.mentions) and ctx.mentions[mi][0] < pos:
             _touch(recent, ctx.mentions[mi][1])
             mi += 1
@@ -179,14 +232,14 @@ def _recency(ctx: Context) -> list[list[str]]:
     return out
 
 
-def rule_conversation(ctx: Context) -> None:
+def rule_conversation(ctx: Context, blocks: list[list[int]] | None = None) -> None:
     """A two-party exchange: an untagged turn next to a known one belongs to the other participant.
 
     With only one participant known, the other is the one the known speaker calls by
     name, else the latest other character named before the exchange.
     """
     recency = _recency(ctx)
-    for block in ctx.blocks:
+    for block in ctx.blocks if blocks is None else blocks:
         speakers = {s for t in block if (s := ctx.turns[t].speaker) is not None and s != NARRATOR}
         if (len(speakers) != 1 and len(speakers) != 2) or all(ctx.turns[t].speaker for t in block):
             continue
@@ -206,8 +259,10 @@ def rule_conversation(ctx: Context) -> None:
                 if turn.speaker is not None:
                     continue
                 for m in (n - 1, n + 1):
-                    if 0 <= m < len(block) and (near := ctx.turns[block[m]].speaker) in other:
-                        turn.speaker, turn.evidence = other[near], "alternation"
+                    near = ctx.turns[block[m]].speaker if 0 <= m < len(block) else None
+                    answer = other.get(near) if near is not None else None
+                    if answer is not None and answer not in ctx.vocatives[t]:
+                        turn.speaker, turn.evidence = answer, "alternation"
                         changed = True
                         break
 
@@ -221,6 +276,8 @@ def _partner(ctx: Context, block: list[int], one: str, recent: list[str]) -> str
                     called[who] = called.get(who, 0) + 1
     if called:
         return max(called, key=lambda w: called[w])
+    if ctx.narrator != NARRATOR and ctx.narrator != one:
+        return ctx.narrator  # a first-person narrator is in most of the book's conversations
     return next((c for c in recent if c != one), None)
 
 
@@ -246,12 +303,83 @@ def rule_paragraph(ctx: Context) -> None:
             turn.speaker, turn.evidence = who.pop(), "paragraph"
 
 
+def rule_lead(ctx: Context) -> None:
+    """An untagged turn opening a conversation: the character the narration just before it is about."""
+    for block in ctx.blocks:
+        turn = ctx.turns[block[0]]
+        if turn.speaker is not None or turn.tags:
+            continue  # a tag no rule could place ("said a man") names someone new
+        k = turn.dialogue[0]
+        while k > 0 and ctx.segments[k - 1].paragraph == turn.paragraphs[0]:
+            k -= 1
+        if k == 0 or ctx.segments[k - 1].kind != "narration":
+            continue
+        prev = ctx.segments[k - 1]
+        para = [s for s in ctx.segments[max(0, k - 40) : k] if s.paragraph == prev.paragraph]
+        if any(s.kind == "dialogue" for s in para):
+            continue
+        start = para[0].start
+        # The subject of the paragraph's last sentence: its first name.
+        last = start
+        for m in sp.SENTENCE_START_RE.finditer(ctx.text, start, prev.end - 1):
+            last = m.end()
+        who = [w for pos, w in ctx.mentions_between(start, prev.end)]
+        late = [w for pos, w in ctx.mentions_between(last, prev.end)]
+        pick = late[0] if late else (who[-1] if who else None)
+        if pick is not None and pick not in ctx.vocatives[block[0]]:
+            turn.speaker, turn.evidence = pick, "lead"
+
+
+_BRIDGE = 800  # characters of narration a conversation may pause for and go on between the same people
+
+
+def rule_bridge(ctx: Context) -> None:
+    """A conversation paused by a short stretch of narration goes on between the same people."""
+    merged: list[list[int]] = []
+    end = -1
+    for block in ctx.blocks:
+        first = ctx.turns[block[0]].dialogue[0]
+        gap = sum(s.end - s.start for s in ctx.segments[end + 1 : first] if s.kind == "narration")
+        if merged and ctx.segments[end].chapter == ctx.segments[first].chapter and gap <= _BRIDGE:
+            merged[-1].extend(block)
+        else:
+            merged.append(list(block))
+        end = ctx.turns[block[-1]].dialogue[-1]
+    rule_alternation(ctx, merged)
+    rule_conversation(ctx, merged)
+
+
 # The sieve: each rule only fills turns that earlier rules left without a speaker.
 RULES: tuple[Callable[[Context], None], ...] = (
-    rule_explicit, rule_anaphora, rule_vocative, rule_paragraph, rule_alternation, rule_conversation
+    rule_explicit, rule_anaphora, rule_vocative, rule_paragraph, rule_alternation, rule_conversation, rule_lead,
+    rule_alternation, rule_conversation, rule_bridge,
 )
 
 _VOCATIVE_RE = re.compile(rf"(?:^[\"“'‘]|[,!?]\s+|\b[Dd]ear\s+|^[\"“'‘](?:Oh|O|Ah),?\s+)({sp.NAME})(?=\s*[,.!?;])")
+
+
+_TO_RE = re.compile(
+    rf"\b(?:(?:said|says|replied|answered|cried|called|whispered|turned|turning|bent|bending|nodded|looked|looking|"
+    rf"spoke|speaking)\s+(?:\w+ly\s+)?(?:to|towards|at)|addressing)\s+({sp.NAME})"
+)
+
+
+def _spoken_to(ctx: Context, turn: Turn) -> set[str]:
+    """Who the narration of the turn's paragraph says the speech is for: `Cecil turned to Lucy and said`."""
+    out: set[str] = set()
+    k = turn.dialogue[0]
+    para = turn.paragraphs[0]
+    while k > 0 and ctx.segments[k - 1].paragraph == para:
+        k -= 1
+    while k < len(ctx.segments) and ctx.segments[k].paragraph == para:
+        seg = ctx.segments[k]
+        if seg.kind == "narration":
+            for m in _TO_RE.finditer(ctx.text, seg.start, seg.end):
+                who = ctx.names.resolve(sp.clean_name(m.group(1)))
+                if who is not None:
+                    out.add(who)
+        k += 1
+    return out
 
 
 def find_vocatives(ctx: Context) -> None:
@@ -264,6 +392,7 @@ def find_vocatives(ctx: Context) -> None:
                 who = ctx.names.resolve(sp.clean_name(m.group(1)))
                 if who is not None:
                     addressed.add(who)
+        addressed.update(_spoken_to(ctx, turn))
         ctx.vocatives.append(addressed)
     for b, block in enumerate(ctx.blocks):
         for n, t in enumerate(block):

@@ -37,7 +37,7 @@ def find_tag(text: str, before: Segment | None, after: Segment | None) -> Tag | 
         chunk = text[after.start : min(after.end, after.start + 160)]
         for rx in (sp.VERB_FIRST_RE, sp.SUBJECT_FIRST_RE):
             m = rx.match(chunk)
-            if m is not None and (tag := tag_of(m)) is not None:
+            if m is not None and (tag := tag_of(m, loose=True)) is not None:
                 return tag
     if before is not None and before.kind == "narration":
         chunk = text[max(before.start, before.end - 300) : before.end].rstrip()
@@ -69,7 +69,7 @@ def _tag_before(chunk: str) -> Tag | None:
     return None
 
 
-def tag_of(m: re.Match[str]) -> Tag | None:
+def tag_of(m: re.Match[str], loose: bool = False) -> Tag | None:
     """The tag a lexicon match holds, or None for a capitalised word that is no name."""
     if m.group("name"):
         name = sp.clean_name(m.group("name"))
@@ -80,8 +80,10 @@ def tag_of(m: re.Match[str]) -> Tag | None:
         return Tag("pron", m.group("pron").lower())
     if m.groupdict().get("np"):
         np = " ".join(m.group("np").split())
-        # Only a phrase naming a person ("the old man", "her sister") can say something.
-        if np.split()[-1].lower() in sp.PERSON_NOUNS or np[:1].isupper():
+        head = np.split()[-1]
+        # Only a phrase naming a person ("her sister", "the count") can say something; right after a quote
+        # any "said the constable" is a tag, its noun maybe a cast alias.
+        if loose or head.lower() in sp.PERSON_NOUNS or head.capitalize() in sp.TITLES or np[:1].isupper():
             return Tag("np", np)
     return None
 

@@ -172,9 +172,11 @@ class Names:
         self.gender: dict[str, Gender | None] = {}
         self._cache: dict[str, str | None] = {}
         self.aliases: dict[str, list[str]] = {}  # discovery: the forms merged into each canonical name
+        self.words: dict[str, set[str]] = {}  # canonical -> the casefolded words of its names ("doctor", "count")
 
     def _add(self, alias: str, canonical: str) -> None:
         key, _title, rest = split_name(alias)
+        self.words.setdefault(canonical, set()).update(w.casefold() for w in _TOKEN_RE.findall(alias))
         for k in (key, key.split(" ", 1)[1] if key.split(" ", 1)[0] in ARTICLES and " " in key else key):
             self.exact.setdefault(k, canonical)
             self.folded.setdefault(k.casefold(), canonical)
@@ -190,13 +192,26 @@ class Names:
     def from_cast(cls, characters: Sequence[Character]) -> Names:
         """Resolver for a reviewed cast: every alias and unique name part maps to its name."""
         names = cls()
+        owners: dict[str, set[str]] = {}
         for ch in characters:
             names.gender[ch.name] = ch.gender
             for alias in (ch.name, *ch.aliases):
                 names._add(alias, ch.name)
+                rest = split_name(alias)[2]
+                if len(rest) > 1 or split_name(alias)[1]:
+                    owners.setdefault(rest[-1], set()).add(ch.name)
         for part, owner in list(names.parts.items()):
             if part in names.exact and names.exact[part] != owner:
                 names.parts[part] = None
+        for part, who in owners.items():
+            # A bare surname shared by a family names its man ("said Darcy"): women take a title or first name.
+            men = [c for c in who if names.gender.get(c) == "male"]
+            if len(men) == 1 and names.parts.get(part) is None:
+                names.parts[part] = men[0]
+                extra = names.exact.get(part)
+                if extra is not None and extra not in who and names.gender.get(extra) is None:
+                    # A genderless one-word entry that is only that surname lists the same man twice.
+                    names.exact[part] = names.folded[part.casefold()] = men[0]
         return names
 
     @classmethod

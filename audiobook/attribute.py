@@ -6,15 +6,23 @@ of pure narration). A sieve of rules then fills in speakers, each rule only
 where the earlier ones found none (see `_attr_rules.RULES`):
 
   explicit     a tag names the speaker, by name or cast alias ("said Elizabeth",
-               "Mr. Darcy replied", `Lady Anne said, "…"`)
-  pronoun      "said he" / "she replied": the latest character of that gender
-               named or heard before, not the one addressed; "I said" is the narrator
+               "Mr. Darcy replied", `Lady Anne said, "…"`, "said the constable")
+  pronoun      "said he" / "she replied": the first character of that gender named
+               in the quote's own paragraph, else the latest named or heard before,
+               not the one addressed; "I said" is the narrator
   nominal      "said her mother", "the old man replied": the latest character of
-               the noun's gender, not the "her" nor the one addressed
-  vocative     an untagged reply to a quote that calls one character by name
+               the noun's gender, not the "her" nor the one addressed; "the doctor"
+               is the latest character whose name carries the word
+  vocative     an untagged reply to a quote that calls one character by name, or
+               to one whose narration says who it is for ("turned to Lucy")
   paragraph    the narration of the quote's own paragraph names one character
   alternation  a back-and-forth: the speaker of two turns before or after, or
-               the other of the two people in the exchange
+               the other of the two people in the exchange (in a first-person
+               book, the narrator); never the one addressed
+  lead         an untagged turn opening a conversation: the subject of the
+               narration just before it; alternation then runs again
+  bridge       a conversation paused by a short narration (same chapter) goes on
+               between the same people
 
 A speech running over several paragraphs, and the pieces of a split quote,
 share their turn's speaker and evidence. The `report` command counts

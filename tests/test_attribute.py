@@ -80,12 +80,22 @@ def test_alternation_in_back_and_forth() -> None:
     assert names(text, CAST) == ["Elinor Ward", "Mr. Hale", "Elinor Ward", "Mr. Hale", "Elinor Ward"]
 
 
-def test_pure_narration_resets_alternation() -> None:
+def test_short_narration_pauses_the_exchange() -> None:
     text = (
         '"Where were you?" asked Elinor.\n\n'
         '"At the mill," said Mr. Hale.\n\n'
         "The clock struck twelve and nobody moved for a long while.\n\n"
         '"Well?"'
+    )
+    assert evidence(text, CAST)[2] == ("Elinor Ward", "alternation")
+
+
+def test_long_narration_ends_the_exchange() -> None:
+    text = (
+        '"Where were you?" asked Elinor.\n\n'
+        '"At the mill," said Mr. Hale.\n\n'
+        + "The clock struck twelve and nobody moved for a long while. " * 15
+        + '\n\n"Well?"'
     )
     assert names(text, CAST) == ["Elinor Ward", "Mr. Hale", None]
 
@@ -241,3 +251,69 @@ def test_discovered_name_is_the_speaker_attribute_gives() -> None:
 def test_title_alone_does_not_pick_a_cast_member() -> None:
     cast = (*CAST, Character("The Late Mr. Grant", ()))
     assert names('"Hello," said Mr. Bartholomew.', cast) == [None]
+
+
+def test_genderless_surname_entry_is_the_man_of_that_name() -> None:
+    cast = (
+        Character("Josh Crane", ("Mr. Crane",), "male"),
+        Character("Ada Crane", ("Mrs. Crane",), "female"),
+        Character("Crane", ()),
+    )
+    text = '"Enough," said Crane.\n\n"Quite," said Mrs. Crane.'
+    assert names(text, cast) == ["Josh Crane", "Ada Crane"]
+
+
+def test_tag_after_quote_may_be_a_cast_alias_noun_phrase() -> None:
+    cast = (*CAST, Character("Constable Dent", ("the constable",), "male"))
+    assert evidence('"Move along," said the constable.', cast) == [("Constable Dent", "explicit")]
+
+
+def test_title_noun_is_the_latest_character_bearing_it() -> None:
+    cast = (*CAST, Character("Dr. Lowe", ("Doctor Lowe",), "male"))
+    text = 'Dr. Lowe came in after Mr. Hale.\n\n"She will mend," said the doctor.'
+    assert evidence(text, cast) == [("Dr. Lowe", "nominal")]
+
+
+def test_narration_before_a_conversation_names_who_opens_it() -> None:
+    text = 'The gate creaked and Elinor came up the path.\n\n"Is anybody home?"'
+    assert evidence(text, TRIO) == [("Elinor Ward", "lead")]
+
+
+def test_lead_leaves_a_stranger_alone() -> None:
+    text = 'The gate creaked and Elinor came up the path.\n\n"Evening," said a voice.'
+    assert names(text, TRIO) == [None]
+
+
+def test_pronoun_is_the_subject_of_its_paragraph() -> None:
+    text = (
+        "Mrs. Hale came in with Elinor.\n\n"
+        "Elinor sat down beside Mrs. Hale, and she said, \"It is cold.\""
+    )
+    assert evidence(text, TRIO) == [("Elinor Ward", "pronoun")]
+
+
+def test_alternation_skips_the_one_addressed() -> None:
+    trio = (*TRIO, Character("Tom Reed", ("Tom",), "male"))
+    text = (
+        "They sat at table.\n\n"
+        '"Pass the salt," said Tom.\n\n'
+        '"Here," said Elinor.\n\n'
+        '"Thank you, Tom."'
+    )
+    assert names(text, trio)[2] != "Tom Reed"
+
+
+def test_narration_naming_the_listener_picks_who_answers() -> None:
+    text = (
+        "The room was quiet.\n\n"
+        'Mr. Hale turned to Elinor and said, "You look pale."\n\n'
+        '"I slept badly."'
+    )
+    assert evidence(text, TRIO) == [("Mr. Hale", "explicit"), ("Elinor Ward", "vocative")]
+
+
+def test_first_person_narrator_is_the_partner_others_call_by_name() -> None:
+    cast = (*CAST, Character("Tom Reed", ("Tom",), "male"))
+    said = "".join(f'"Line {n}," I said.\n\n"Yes, Tom," said Elinor.\n\n' for n in range(4))
+    text = said + 'The rain went on all afternoon and we watched it.\n\n"Cold," said Elinor.\n\n"Very."'
+    assert names(text, cast)[-2:] == ["Elinor Ward", "Tom Reed"]
