@@ -212,6 +212,49 @@ def report_cmd(
                                  f"below --fail-under {fail_under:g}")
 
 
+@app.command("batch")
+def batch_cmd(
+    sources: Annotated[list[Path], typer.Argument(help="Book files, folders of books, or books.yaml manifests.",
+                                                  show_default=False)],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder to write the books' folders into.")]
+    = Path("output"),
+    shard_spec: Annotated[str | None, typer.Option("--shard", help="K/N: render only shard K of N (from 1).",
+                                                   show_default=False)] = None,
+    jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1, help="Worker processes per book (default: all "
+                                             "cores).")] = None,
+    report_path: Annotated[Path | None, typer.Option("--json", help="Write the JSON report here.",
+                                                     show_default=False)] = None,
+    fail_under: Annotated[float | None, typer.Option(
+        "--fail-under", min=0.0, max=1.0, help="A book whose share of attributed quotes is below this fails.",
+        show_default=False)] = None,
+    cache_dir: CacheOption = None,
+) -> None:
+    """Render many books one after another; a failing book is reported, the others go on; exit 1 if any failed."""
+    from dataclasses import asdict
+
+    from .batch import collect_books, render_books, shard, summary_line
+
+    def one(report: Any) -> None:
+        extra = f" ({report.error})" if report.error else ""
+        typer.echo(f"{report.status:>15}  {report.source}: {report.chapters} chapters, "
+                   f"{report.audio_seconds / 3600:.2f} h, {report.wall_seconds:.0f} s{extra}")
+        for warning in report.warnings:
+            typer.echo(f"Warning: {report.source}: {warning}", err=True)
+
+    with _errors():
+        books = shard(collect_books(sources), shard_spec)
+        reports = render_books(books, out, jobs, fail_under, cache_dir, on_book=one)
+        data = {"shard": shard_spec or "1/1", "books": [asdict(r) for r in reports],
+                "summary": summary_line(reports)}
+        if report_path:
+            from .castfile import _write_atomically
+
+            _write_atomically(report_path, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    typer.echo(summary_line(reports))
+    if any(r.status != "ok" for r in reports):
+        raise typer.Exit(1)
+
+
 @app.command("check")
 def check_cmd(
     folder: Annotated[Path, typer.Argument(help="A rendered book's folder, e.g. output/<title>.", show_default=False)],

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
-from collections.abc import Callable
+import signal
+import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -75,6 +78,7 @@ class ChapterJob:
     subtitles: str | None = None  # "srt" or "vtt" next to the file; "json" cues for a one-file book
 
 
+CLIP_TIMEOUT = float(os.environ.get("AUDIOBOOK_CLIP_TIMEOUT", "60"))  # seconds, plus a little per character
 _engines: dict[Any, Engine] = {}
 
 
@@ -96,7 +100,10 @@ def render_chapter(job: ChapterJob, tick: Callable[[int], None]) -> ChapterFile:
             clip = cache.get(key)                                           # cache -> Clip
             if clip is None:
                 try:
-                    clip = _engine(job.engine).synthesize(item.text, item.voice)  # text -> Clip
+                    with _deadline(CLIP_TIMEOUT + len(item.text) / 20, item.text):
+                        clip = _engine(job.engine).synthesize(item.text, item.voice)  # text -> Clip
+                    if not clip.pcm:
+                        raise EngineError(f"the engine returned no audio for {item.text[:40]!r}")
                 except EngineError as exc:
                     raise EngineError(f"chapter {chapter.index} ({chapter.title}): {exc}") from None
                 cache.put(key, clip)
@@ -123,6 +130,25 @@ def render_chapter(job: ChapterJob, tick: Callable[[int], None]) -> ChapterFile:
         raise
     return ChapterFile(chapter.index, chapter.title, job.final_path, seconds, len(lines), synthesized, True,
                        job.fingerprint, audio.sample_rate)
+
+
+@contextlib.contextmanager
+def _deadline(seconds: float, text: str) -> Iterator[None]:
+    """Turn an engine that hangs into an EngineError (in the main thread, where signals arrive)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(_signum: int, _frame: object) -> None:
+        raise EngineError(f"the engine did not answer within {seconds:.0f} s for {text[:40]!r}")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def cues_path(path: Path, fmt: str) -> Path:

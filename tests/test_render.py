@@ -58,7 +58,7 @@ def test_render_writes_tagged_chapter_files(write: Callable[..., Path], tmp_path
     folder = tmp_path / "out" / "A Visit"
     assert result.folder == folder
     assert sorted(p.name for p in folder.iterdir() if not p.name.startswith(".")) == [
-        "01 - Chapter I - Arrival.mp3", "02 - Chapter II - Departure.mp3"]
+        "01 - Chapter I - Arrival.mp3", "02 - Chapter II - Departure.mp3", "A Visit.cue", "A Visit.m3u"]
     tags = ID3(folder / "02 - Chapter II - Departure.mp3")
     assert tags.version == (2, 4, 0)
     assert {k: str(tags[k]) for k in ("TIT2", "TALB", "TPE1", "TPE2", "TRCK", "TCON", "TCOM")} == {
@@ -92,7 +92,7 @@ def test_rerender_removes_stale_chapter_files(write: Callable[..., Path], tmp_pa
     render_book(plan_book(book), RenderOptions(tmp_path, jobs=1), engine=FakeEngine)
     book.write_text("Just one chapter now.\n", encoding="utf-8")
     render_book(plan_book(book), RenderOptions(tmp_path, jobs=1), engine=FakeEngine)
-    assert sorted(p.name for p in (tmp_path / "B").iterdir() if not p.name.startswith(".")) == ["01 - B.mp3"]
+    assert sorted(p.name for p in (tmp_path / "B").glob("*.mp3")) == ["01 - B.mp3"]
 
 
 def test_unwritable_output_is_an_error(write: Callable[..., Path], tmp_path: Path) -> None:
