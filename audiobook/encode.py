@@ -8,7 +8,7 @@ import os
 import signal
 import threading
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -17,7 +17,7 @@ from .engine import Engine
 from .errors import EngineError, OutputError
 from .loudness import Preset
 from .model import Chapter, Voice
-from .package import write_subtitles
+from .package import Cue, write_subtitles
 from .stitch import Line, Pauses, export_mp3, stitch
 from .tagging import BookTags, ChapterTags, tag_mp3
 
@@ -41,6 +41,7 @@ class SpokenLine:
     title: bool = False
     scene_break: bool = False  # a scene break (`* * *`) stands before it
     gain_db: float = 0.0  # the voice's level match to the narrator
+    offset: int = -1  # where its segment starts in the book text; -1 for the chapter title
 
 
 @dataclass(frozen=True)
@@ -75,7 +76,8 @@ class ChapterJob:
     preset: Preset
     pauses: Pauses
     pcm: bool = False  # write the levelled PCM (for a one-file book) instead of a tagged MP3
-    subtitles: str | None = None  # "srt" or "vtt" next to the file; "json" cues for a one-file book
+    subtitles: str | None = None  # "srt" or "vtt" next to the chapter file
+    timings_path: Path | None = None  # where each line's place in the audio is recorded (JSON)
 
 
 CLIP_TIMEOUT = float(os.environ.get("AUDIOBOOK_CLIP_TIMEOUT", "60"))  # seconds, plus a little per character
@@ -118,9 +120,12 @@ def render_chapter(job: ChapterJob, tick: Callable[[int], None]) -> ChapterFile:
         else:
             export_mp3(audio, job.tmp_path, job.preset)                     # PCM -> MP3
             seconds = tag_mp3(job.tmp_path, job.tags, job.book)             # MP3 -> tagged MP3
+        cues = [Cue(round(a, 3), round(b, 3), item.who, item.text, item.offset)
+                for (a, b), item in zip(audio.spans, job.lines, strict=True)]
+        if job.timings_path:
+            write_timings(job.timings_path, cues)
         if job.subtitles:
-            cues = [(a, b, item.who, item.text) for (a, b), item in zip(audio.spans, job.lines, strict=True)]
-            _write_cues(job.final_path, cues, job.subtitles)
+            write_subtitles(job.final_path.with_suffix(f".{job.subtitles}"), cues, job.subtitles)
         try:
             os.replace(job.tmp_path, job.final_path)                        # publish atomically
         except OSError as exc:
@@ -151,15 +156,16 @@ def _deadline(seconds: float, text: str) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
-def cues_path(path: Path, fmt: str) -> Path:
-    """Where a chapter file's subtitles (or, for a one-file book, its cue list) are written."""
-    return path.with_suffix(f".{fmt}")
+def write_timings(path: Path, cues: list[Cue]) -> None:
+    """Record where each line lies in the chapter's audio, for subtitles and the review pages."""
+    tmp = path.with_name(f".{path.name}.part-{os.getpid()}")
+    tmp.write_text(json.dumps([asdict(c) for c in cues], ensure_ascii=False), encoding="utf-8")
+    os.replace(tmp, path)
 
 
-def _write_cues(path: Path, cues: list[tuple[float, float, str, str]], fmt: str) -> None:
-    if fmt == "json":
-        tmp = path.with_name(f".{path.name}.cues-{os.getpid()}")
-        tmp.write_text(json.dumps(cues, ensure_ascii=False), encoding="utf-8")
-        os.replace(tmp, cues_path(path, "json"))
-    else:
-        write_subtitles(cues_path(path, fmt), cues, fmt)
+def read_timings(path: Path) -> list[Cue]:
+    """The cues `write_timings` recorded; [] if there are none."""
+    try:
+        return [Cue(**c) for c in json.loads(path.read_text(encoding="utf-8"))]
+    except (OSError, ValueError, TypeError):
+        return []

@@ -17,13 +17,23 @@ from .tagging import BookTags, ChapterTags, tag_mp3
 
 
 @dataclass(frozen=True)
+class Cue:
+    """One spoken line's place in a chapter's audio (seconds), who speaks it, and its offset in the book text."""
+
+    start: float
+    end: float
+    speaker: str
+    text: str
+    offset: int  # the segment's start in the book text; -1 for the chapter title
+
+
+@dataclass(frozen=True)
 class Part:
     """One chapter in a packaged book: its title, audio (a file, or raw PCM for one-file books) and length."""
 
     title: str
     path: Path
     seconds: float
-    cues: tuple[tuple[float, float, str, str], ...] = ()  # (start, end, speaker, text) of each line
 
 
 def write_lists(folder: Path, name: str, parts: Sequence[Part], book: BookTags) -> list[Path]:
@@ -42,7 +52,7 @@ def write_lists(folder: Path, name: str, parts: Sequence[Part], book: BookTags) 
     return written
 
 
-def write_subtitles(path: Path, cues: Sequence[tuple[float, float, str, str]], fmt: str) -> None:
+def write_subtitles(path: Path, cues: Sequence[Cue], fmt: str) -> None:
     """An SRT or WebVTT file with one cue per spoken line, the speaker's name first."""
     def stamp(t: float) -> str:
         ms = round(t * 1000)
@@ -52,11 +62,11 @@ def write_subtitles(path: Path, cues: Sequence[tuple[float, float, str, str]], f
         return f"{h:02d}:{m:02d}:{s:02d}{',' if fmt == 'srt' else '.'}{ms:03d}"
 
     out = ["WEBVTT", ""] if fmt == "vtt" else []
-    for n, (start, end, speaker, text) in enumerate(cues, 1):
-        label = f"{speaker}: " if speaker != "narrator" else ""
+    for n, cue in enumerate(cues, 1):
+        label = f"{cue.speaker}: " if cue.speaker != "narrator" else ""
         if fmt == "srt":
             out.append(str(n))
-        out += [f"{stamp(start)} --> {stamp(end)}", f"{label}{text}", ""]
+        out += [f"{stamp(cue.start)} --> {stamp(cue.end)}", f"{label}{cue.text}", ""]
     _atomic_text(path, "\n".join(out))
 
 

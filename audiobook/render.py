@@ -17,7 +17,7 @@ from .attribute import attribute
 from .cache import DEFAULT_MAX_BYTES, ClipCache, clip_key, default_cache_dir
 from .casting import cast_voices, load_casting
 from .chapters import split_chapters, spoken_title
-from .encode import ChapterFile, ChapterJob, EngineFactory, SpokenLine, cues_path, render_chapter
+from .encode import ChapterFile, ChapterJob, EngineFactory, SpokenLine, read_timings, render_chapter
 from .engine import EspeakEngine, is_speakable, speech_text
 from .fixes import apply_fixes
 from .gender import guess_genders
@@ -33,7 +33,8 @@ from .tagging import BookTags, ChapterTags, read_cover
 from .workers import run_parallel
 
 SCENE_BREAK = re.compile(r"^[ \t]*(?:[*#~\u2022\u2014-][ \t]*){1,7}\r?$", re.MULTILINE)  # `* * *`, `#`, `---`
-FORMAT = 2  # bump when the way chapter files are made changes, so that old ones are re-encoded
+WORK = ".work"  # per-chapter PCM for one-file books, and every chapter's line timings
+FORMAT = 3  # bump when the way chapter files are made changes, so that old ones are re-encoded
 Progress = Callable[[str, int], None]  # ("clips", n) as clips are spoken, ("chapter", 1) as files land
 
 
@@ -123,7 +124,7 @@ def render_book(script: Script, options: RenderOptions | None = None, engine: En
                     opts.year, opts.description, read_cover(opts.cover) if opts.cover else None, opts.id3v23)
     folder = opts.out_dir / safe_filename(script.title)
     one_file = opts.format == "m4b" or opts.single_file
-    work = folder / ".work" if one_file else folder
+    work = folder / WORK if one_file else folder
     width = max(2, len(str(len(script.chapters))))
     notify = progress or (lambda _kind, _n: None)
     all_lines = {chapter.index: chapter_lines(script, chapter) for chapter in script.chapters}
@@ -134,7 +135,7 @@ def render_book(script: Script, options: RenderOptions | None = None, engine: En
         lines = tuple(replace(line, gain_db=gains[line.voice]) for line in all_lines[chapter.index])
         tags = ChapterTags(chapter.title, chapter.index)
         keys = tuple(clip_key(identity, line.voice, line.text) for line in lines)
-        subtitles = "json" if one_file and opts.subtitles else opts.subtitles
+        subtitles = None if one_file else opts.subtitles
         settings = [FORMAT, identity, encoding_settings(preset, pauses), book.settings(), astuple(tags), one_file,
                     subtitles]
         name = f"{chapter.index:0{width}d}.pcm" if one_file else (
@@ -144,10 +145,11 @@ def render_book(script: Script, options: RenderOptions | None = None, engine: En
             tmp_path=work / f".{chapter.index:0{width}d}.part-{os.getpid()}.{'pcm' if one_file else 'mp3'}",
             final_path=work / name, tags=tags, book=book, fingerprint=_fingerprint(settings, lines, keys),
             engine=factory, cache_root=cache_root, preset=preset, pauses=pauses, pcm=one_file, subtitles=subtitles,
+            timings_path=timings_path(folder, chapter.index),
         ))
     files: list[ChapterFile] = []
     with locked_folder(folder):
-        work.mkdir(exist_ok=True)
+        (folder / WORK).mkdir(exist_ok=True)
         manifest = read_manifest(folder)
         todo = []
         for job in jobs_list:
@@ -201,11 +203,11 @@ def _package_one_file(folder: Path, files: list[ChapterFile], jobs: list[Chapter
         manifest[out.name] = {"fingerprint": fingerprint, "size": out.stat().st_size, "seconds": round(seconds, 3)}
     if opts.subtitles:
         cues = []
-        offset = 0.0
+        at = 0.0
         for f in files:
-            for start, end, who, text in json.loads(cues_path(f.path, "json").read_text(encoding="utf-8")):
-                cues.append((start + offset, end + offset, who, text))
-            offset += f.seconds
+            cues += [replace(c, start=c.start + at, end=c.end + at)
+                     for c in read_timings(timings_path(folder, f.index))]
+            at += f.seconds
         write_subtitles(out.with_suffix(f".{opts.subtitles}"), cues, opts.subtitles)
     return out.name
 
@@ -233,8 +235,14 @@ def chapter_lines(script: Script, chapter: Chapter) -> list[SpokenLine]:
         last_end = seg.end
         who = seg.speaker if seg.kind == "dialogue" and seg.speaker in casting.roles else None
         voice = casting.roles[who].voice if who else None
-        lines.append(SpokenLine(text, voice or casting.narrator, who or "narrator", seg.paragraph, False, scene_break))
+        lines.append(SpokenLine(text, voice or casting.narrator, who or "narrator", seg.paragraph, False, scene_break,
+                                offset=seg.start))
     return lines
+
+
+def timings_path(folder: Path, chapter: int) -> Path:
+    """Where the render records each line's place in chapter `chapter`'s audio."""
+    return folder / WORK / f"{chapter:04d}.timings.json"
 
 
 def speaker_lines(segments: Sequence[Segment]) -> list[tuple[str, int]]:
