@@ -157,4 +157,4 @@ def test_render_failure_is_one_line_and_leaves_no_file(example: Path, tmp_path: 
     assert err.count("\n") == 1
     folder = tmp_path / "The Lighthouse Keeper"
     # The longer chapter 2 is rendered first and fails; nothing half-written is left behind.
-    assert sorted(p.name for p in folder.iterdir()) == [".audiobook.lock"]
+    assert sorted(p.name for p in folder.iterdir()) == [".audiobook.lock", ".work"]

@@ -84,7 +84,7 @@ def test_failure_leaves_no_partial_file(write: Callable[..., Path], tmp_path: Pa
     with pytest.raises(EngineError, match=r"^chapter 1 \(Chapter I: Arrival\): the engine wrote no audio for 'Only me,'"):
         render_book(script, RenderOptions(tmp_path, jobs=1), engine=FakeFactory(FakeEngine(fail_on="Only me")))
     folder = tmp_path / "B"
-    assert sorted(p.name for p in folder.iterdir()) == [".audiobook.lock"]
+    assert sorted(p.name for p in folder.iterdir()) == [".audiobook.lock", ".work"]
 
 
 def test_rerender_removes_stale_chapter_files(write: Callable[..., Path], tmp_path: Path) -> None:
