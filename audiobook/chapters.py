@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
 
 from .model import Chapter
 
@@ -19,31 +20,132 @@ _WORD = "|".join(sorted([*_WORD_NUMBERS, *_ORDINALS], key=len, reverse=True))
 _ROMAN = r"[IVXLCDM]+"
 _NUMBER = rf"(?:\d{{1,4}}|{_ROMAN}|(?:{_WORD})(?:[- ](?:{_WORD}))?)"
 
-# A heading line: "CHAPTER XII. The Title", "Chapter 1", "Chapter One.", "CHAPTER" then "1" below.
+# A heading line: "CHAPTER XII. The Title", "Chapter 1", "Chapter One.", "CHAPTER" then "1" below, "LETTER IV".
 _HEADING = re.compile(
-    rf"^[ \t\ufeff]*(?P<word>chapter|chap\.)[ \t]*(?:\r?\n[ \t]*)?(?P<num>{_NUMBER})\b"
+    rf"^[ \t\ufeff]*(?P<word>chapter|chap\.|letter)[ \t]*(?:\r?\n[ \t]*)?(?P<num>{_NUMBER})\b"
     rf"(?P<rest>[^\n]*)$",
     re.IGNORECASE | re.MULTILINE,
 )
-# A numeral alone on a line ("I", "II."): a heading only as part of a run I, II, III, ...
-_LONE_NUMERAL = re.compile(rf"^[ \t]*(?P<num>{_ROMAN}|\d{{1,3}})\.?[ \t]*\r?$", re.MULTILINE)
+# A part: "BOOK THE FIRST", "PART ONE", "Book I", "VOLUME II. THE RETURN".
+_PART = re.compile(
+    rf"^[ \t\ufeff]*(?P<word>part|book|volume)[ \t]+(?P<the>the[ \t]+)?(?P<num>{_NUMBER})\b(?P<rest>[^\n]*)$",
+    re.IGNORECASE | re.MULTILINE,
+)
+# A heading without a number: "PROLOGUE", "Epilogue: After the War".
+_SPECIAL = re.compile(
+    r"^[ \t\ufeff]*(?P<word>prologue|epilogue|preface|introduction|foreword|afterword|interlude|postscript)\b"
+    r"(?P<num>)(?P<rest>[^\n]*)$",
+    re.IGNORECASE | re.MULTILINE,
+)
+# A numeral alone on a line ("I", "II.") or with a title in capitals ("IV. THE TITLE"): a heading only as
+# part of a run I, II, III, ...
+_LONE_NUMERAL = re.compile(
+    rf"^[ \t]*(?P<num>{_ROMAN}|\d{{1,3}})(?:\.?|\.[ \t]+(?P<title>[^\n]*?[A-Z][^\n]*?))[ \t]*\r?$", re.MULTILINE
+)
+# A line of a table of contents: a heading word or a numbered entry, or a page number at its end.
+_HEADINGS = (_HEADING, _PART, _SPECIAL)
+_CONTENTS_LINE = re.compile(r"^\s*(?:(?i:chapter|chap\.|letter|part|book|volume)\b|[IVXLC]+\.\s|\d+\.\s)|\s\d+\s*$")
+_SCENE_BREAK = re.compile(
+    r"^[ \t]*(?P<mark>(?:\*[ \t]*){3,}|#|[\u2014\u2015]+|\u2013|-{3,}|~{3,}|\u2042|\u00a7)[ \t]*\r?$", re.MULTILINE
+)
 _BLANK_AFTER = re.compile(r"\r?\n[ \t]*\r?\n")
 
 
 def split_chapters(text: str, book_title: str) -> list[Chapter]:
     """Return the chapters of `text` in order; they tile the text from its first letter to its end."""
-    heads = [h for h in _headings(text) if _stands_alone(text, h[0])]
+    return find_chapters(text, book_title).chapters
+
+
+@dataclass(frozen=True)
+class Contents:
+    """The chapters of a text and the parts that group them: (part title, index of its first chapter)."""
+
+    chapters: list[Chapter]
+    parts: list[tuple[str, int]] = field(default_factory=list)
+
+
+def find_chapters(text: str, book_title: str, start: int = 0, end: int | None = None,
+                  front: bool = True) -> Contents:
+    """Chapters and parts of text[start:end]; with `front`, text before the first heading is a chapter too.
+
+    A part heading (`PART ONE`, `BOOK THE FIRST`) starts the chapter that follows it, whose heading then
+    spans both; it is a chapter of its own only when prose stands between it and that chapter. A table of
+    contents (headings with no prose between them) is not read as chapters, nor as the front chapter.
+    """
+    end = len(text) if end is None else end
+    heads = _chapter_heads(text, start, end)
+    parts = [h for h in _part_heads(text, start, end) if h[0] not in {c[0] for c in heads}]
     if not heads:
-        heads = _numeral_run(text)
+        heads, parts = parts, []
+    heads, contents_end = _drop_contents(text, heads, end)
+    parts = [p for p in parts if p[0] > contents_end]
+    return assemble_chapters(text, book_title, heads, parts, start, end, front and contents_end < 0)
+
+
+def assemble_chapters(text: str, book_title: str, heads: Sequence[tuple[int, int, str]],
+                      parts: Sequence[tuple[int, int, str]], start: int, end: int, front: bool) -> Contents:
+    """Chapters from (start, body_start, title) headings and part headings within text[start:end]."""
     chapters: list[Chapter] = []
-    if not heads or re.search(r"[^\W_]", text[: heads[0][0]]):
+    part_list: list[tuple[str, int]] = []
+    first = min([h[0] for h in heads[:1]] + [p[0] for p in parts[:1]] + [end])
+    if (not heads and not parts) or (front and re.search(r"[^\W_]", text[start:first])):
         # Text before the first heading (a title page, a prologue) is read as a chapter of its own.
-        first_end = heads[0][0] if heads else len(text)
-        chapters.append(Chapter(1, book_title, 0, 0, first_end))
-    for n, (start, body_start, title) in enumerate(heads):
-        end = heads[n + 1][0] if n + 1 < len(heads) else len(text)
-        chapters.append(Chapter(len(chapters) + 1, title, start, body_start, end))
-    return chapters
+        chapters.append(Chapter(1, book_title, start, start, first))
+    # A part heading sorts before a chapter heading at the same place: the part opens it.
+    marks = sorted([(s, b, t, False) for s, b, t in heads] + [(s, b, t, True) for s, b, t in parts],
+                   key=lambda m: (m[0], not m[3]))
+    pending: tuple[int, str] | None = None  # a part heading waiting for its first chapter
+    for n, (s, body, title, is_part) in enumerate(marks):
+        stop = marks[n + 1][0] if n + 1 < len(marks) else end
+        if is_part and stop > s and (_prose(text, body, stop) or n + 1 == len(marks)):
+            part_list.append((title, len(chapters) + 1))
+            chapters.append(Chapter(len(chapters) + 1, title, s, body, stop))
+        elif is_part:
+            pending = (s, title)
+        else:
+            if pending:
+                part_list.append((pending[1], len(chapters) + 1))
+                s, pending = pending[0], None
+            chapters.append(Chapter(len(chapters) + 1, title, s, body, stop))
+    return Contents(chapters, part_list)
+
+
+def scene_breaks(text: str) -> list[int]:
+    """Offsets of the scene-break lines (`* * *`, `***`, `#`, `—`, `~~~`) in the text."""
+    return [m.start("mark") for m in _SCENE_BREAK.finditer(text)]
+
+
+def _prose(text: str, start: int, end: int) -> bool:
+    """Whether text[start:end] has a line of prose: nine words or more, in lower case, not a contents entry."""
+    for line in text[start:end].splitlines():
+        words = line.split()
+        if len(words) >= 9 and not line.isupper() and not _CONTENTS_LINE.search(line):
+            return True
+    return False
+
+
+def _contents_only(text: str, start: int, end: int) -> bool:
+    """Whether text[start:end] is blank or only lines of a table of contents."""
+    return all(_CONTENTS_LINE.search(line) or not line.strip() for line in text[start:end].splitlines())
+
+
+def _chapter_heads(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
+    """Chapter, letter and prologue headings in text[start:end], else a run of numerals."""
+    heads = [h for h in _headings(text, start, end) if _stands_alone(text, h[0])]
+    if not any(h[2].startswith(("Chapter", "Letter")) for h in heads):
+        heads = sorted(heads + _numeral_run(text, start, end))
+    return heads
+
+
+def _drop_contents(text: str, heads: list[tuple[int, int, str]], end: int) -> tuple[list[tuple[int, int, str]], int]:
+    """Leave out a table of contents: headings in a row with no prose between them; return where it stops."""
+    n = 0
+    while n < len(heads) and _contents_only(text, heads[n][1], heads[n + 1][0] if n + 1 < len(heads) else end):
+        n += 1
+    # One heading with the contents below it as lines, or several set apart: both are listed again later.
+    if n >= 2 or (n == 1 and any(h[2] == heads[0][2] for h in heads[1:])):
+        return heads[n:], heads[n - 1][0]
+    return heads, -1
 
 
 def number_value(numeral: str) -> int | None:
@@ -83,25 +185,46 @@ def _to_roman(n: int) -> str:
     return "".join(out)
 
 
-def _headings(text: str) -> Iterator[tuple[int, int, str]]:
-    """Yield (start, body_start, title) for each CHAPTER heading."""
-    for m in _HEADING.finditer(text):
-        if number_value(m.group("num")) is None:
+def _headings(text: str, start: int, end: int) -> Iterator[tuple[int, int, str]]:
+    """Yield (start, body_start, title) for each CHAPTER, LETTER and PROLOGUE-like heading, in order."""
+    found = [*_labelled(text, start, end, _HEADING), *_labelled(text, start, end, _SPECIAL)]
+    yield from sorted(found)
+
+
+def _part_heads(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
+    """(start, body_start, title) of each part heading that begins a paragraph."""
+    return [h for h in _labelled(text, start, end, _PART) if _stands_alone(text, h[0])]
+
+
+def _labelled(text: str, start: int, end: int, pattern: re.Pattern[str]) -> Iterator[tuple[int, int, str]]:
+    for m in pattern.finditer(text, start, end):
+        word, number = m.group("word"), m.group("num")
+        if number and number_value(number) is None:
             continue
-        rest = m.group("rest").strip(" \t\r.:-\u2014\u2013")
+        if not number and not word[0].isupper():
+            continue  # "prologue" in lower case is a word in a sentence
+        raw = m.group("rest")
+        # A contents line ends in its page number: "CHAPTER I. The Night ..... 1".
+        rest = re.sub(r"(?:[ \t]{2,}|[ \t]*\.{2,}[ \t]*)\d+[ \t\r]*$", "", raw).strip(" \t\r.:-\u2014\u2013")
         # "Chapter 3 was the best" is prose, not a heading: a title after the number needs a separator.
-        if rest and not re.match(r"^[ \t]*[.:\-\u2014\u2013]", m.group("rest")):
+        if rest and (not re.match(r"^[ \t]*[.:\-\u2014\u2013]", raw) or len(rest) > 80):
             continue
-        start = m.start() + len(m.group(0)) - len(m.group(0).lstrip(" \t\ufeff"))
+        head_start = m.start() + len(m.group(0)) - len(m.group(0).lstrip(" \t\ufeff"))
+        if pattern is not _HEADING and not _stands_alone(text, head_start):
+            continue
         body_start = m.end()
         if not rest:
             # A title may stand on the following lines ("CHAPTER I" / "THE ONE THING NEEDFUL").
             sub = _subtitle(text, m.end())
             if sub:
                 rest, body_start = sub
-        number = m.group("num")
-        label = "Chapter " + (number.upper() if re.fullmatch(_ROMAN, number, re.I) else number.title())
-        yield start, body_start, f"{label}: {_tidy(rest)}" if rest else label
+        label = "Chap" if word.lower() == "chap." else word
+        label = label[0].upper() + label[1:].lower() + "ter" * (word.lower() == "chap.")
+        if number:
+            the = "the " if pattern is _PART and m.group("the") else ""
+            shown = number.upper() if re.fullmatch(_ROMAN, number, re.I) else number.title()
+            label = f"{label} {the}{shown}"
+        yield head_start, body_start, f"{label}: {_tidy(rest)}" if rest else label
 
 
 def _subtitle(text: str, pos: int) -> tuple[str, int] | None:
@@ -114,7 +237,7 @@ def _subtitle(text: str, pos: int) -> tuple[str, int] | None:
     end = block_end.start() if block_end else len(text)
     block = text[start:end]
     lines = [ln.strip() for ln in block.splitlines()]
-    if not block.strip() or len(lines) > 4 or len(block) > 300:
+    if not block.strip() or len(lines) > 4 or len(block) > 300 or any(p.match(block) for p in _HEADINGS):
         return None
     # A title is set apart: all capitals, or short lines without a sentence's closing punctuation.
     if block.upper() != block and (len(lines) > 1 or block.rstrip().endswith((".", "?", "!", '"', "\u201d"))):
@@ -128,17 +251,21 @@ def _stands_alone(text: str, start: int) -> bool:
     return not before.strip() or bool(re.search(r"\n[ \t]*\r?\n[ \t\r]*$", text[max(0, start - 200):start]))
 
 
-def _numeral_run(text: str) -> list[tuple[int, int, str]]:
+def _numeral_run(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int, str]]:
     """Lone numerals count as headings only in a run of at least three numbered 1, 2, 3, ... in order."""
     found = []
     expected = 1
-    for m in _LONE_NUMERAL.finditer(text):
+    for m in _LONE_NUMERAL.finditer(text, start, len(text) if end is None else end):
         value = number_value(m.group("num"))
+        title = m.group("title")
         line_end = m.end() - 1 if text.endswith("\r", 0, m.end()) else m.end()
         if value != expected or not _stands_alone(text, m.start()) or not _BLANK_AFTER.match(text, line_end):
             continue
-        start = m.start() + len(m.group(0)) - len(m.group(0).lstrip(" \t"))
-        found.append((start, m.end(), f"Chapter {m.group('num').strip().upper()}"))
+        if title and (title.upper() != title or len(title) > 80):
+            continue  # "I. went home" is a sentence; a title beside a numeral is set in capitals
+        head_start = m.start() + len(m.group(0)) - len(m.group(0).lstrip(" \t"))
+        label = f"Chapter {m.group('num').strip().upper()}"
+        found.append((head_start, m.end(), f"{label}: {_tidy(title)}" if title else label))
         expected += 1
     return found if len(found) >= 3 else []
 

@@ -1,11 +1,19 @@
-"""Read a book file into text whose code-point offsets every later stage refers to."""
+"""Read a book file (text, Project Gutenberg, Markdown, EPUB) into text whose offsets every later stage uses."""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from .chapters import find_chapters
+from .encoding import decode_bytes, repair_mojibake
+from .epub import read_epub
 from .errors import InputError
+from .gutenberg import find_gutenberg
+from .markdown import read_markdown
+from .model import Chapter
+from .offsets import OffsetMap
 
 # Offsets index the text exactly as Python decodes the file with encoding="utf-8" and
 # newline="": a BOM stays as U+FEFF at offset 0 and CRLF line ends stay two characters.
@@ -46,3 +54,95 @@ def readable_title(path: Path) -> str:
     if not words:
         return "Untitled"
     return words if any(c.isupper() for c in words) else words.title()
+
+
+@dataclass(frozen=True)
+class Book:
+    """A book as the pipeline reads it: its text, chapters and parts, and what tags the audio.
+
+    `text` is what later stages index. For a UTF-8 text file that needs no repair it is the file exactly as
+    Python decodes it; a repaired file (mojibake, another encoding) has `source_offset` map offsets back to
+    the file as decoded. Markdown offsets map back into the Markdown file. An EPUB has no single file to
+    point into: its offsets index `text`, the spine's documents read in order, two newlines apart.
+    """
+
+    path: Path
+    text: str
+    chapters: tuple[Chapter, ...]
+    title: str
+    author: str | None = None
+    language: str | None = None
+    cover: bytes | None = None
+    cover_mime: str | None = None
+    parts: tuple[tuple[str, int], ...] = ()  # (part title, index of its first chapter)
+    kind: str = "text"  # text, gutenberg, markdown or epub
+    encoding: str = "utf-8"
+    offsets: tuple[OffsetMap, ...] = ()  # applied in order: text -> ... -> the file as decoded
+    decoded: str | None = field(default=None, repr=False)  # the file as decoded, when it differs from text
+
+    def source_offset(self, i: int) -> int:
+        """The offset in the user's file (as decoded) of offset `i` in `text`; 0 <= i <= len(text)."""
+        if not 0 <= i <= len(self.text):
+            raise IndexError(f"offset {i} is outside the text (0 to {len(self.text)})")
+        for offsets in self.offsets:
+            i = offsets(i)
+        return i
+
+
+_MARKDOWN = {".md", ".markdown", ".mdown", ".mkd"}
+
+
+def load_book(path: Path, title: str | None = None) -> Book:
+    """Read a text, Gutenberg, Markdown or EPUB file into a Book; raise InputError saying why it cannot."""
+    name = str(path)
+    data = _read_bytes(path)
+    if path.suffix.lower() == ".epub" or (data.startswith(b"PK\x03\x04") and b"application/epub+zip" in data[:100]):
+        book = read_epub(path, title or readable_title(path))
+        return Book(path, book.text, tuple(book.contents.chapters), title or book.title or readable_title(path),
+                    book.author, book.language, book.cover, book.cover_mime, tuple(book.contents.parts), "epub")
+    decoded, encoding = decode_bytes(data, name)
+    _check_words(name, decoded)
+    text, repaired = repair_mojibake(decoded)
+    maps = (repaired,) if text != decoded else ()
+    if path.suffix.lower() in _MARKDOWN:
+        md = read_markdown(text, title or readable_title(path))
+        _check_words(name, md.text)
+        book_title = title or md.title or readable_title(path)
+        front = md.title or title or readable_title(path)  # what read_markdown named the front chapter
+        return Book(path, md.text, tuple(_retitle(md.contents.chapters, front, book_title)), book_title, md.author,
+                    md.language, parts=tuple(md.contents.parts), kind="markdown", encoding=encoding,
+                    offsets=(md.offsets, *maps), decoded=decoded)
+    pg = find_gutenberg(text)
+    book_title = title or (pg.title if pg else None) or readable_title(path)
+    if pg:
+        found = find_chapters(text, book_title, pg.body_start, pg.body_end, front=False)
+    else:
+        found = find_chapters(text, book_title)
+    return Book(path, text, tuple(found.chapters), book_title, pg.author if pg else None, pg.language if pg else None,
+                parts=tuple(found.parts), kind="gutenberg" if pg else "text", encoding=encoding, offsets=maps,
+                decoded=decoded if maps else None)
+
+
+def _retitle(chapters: list[Chapter], old: str, new: str) -> list[Chapter]:
+    """Name the front chapter after the book's final title."""
+    return [replace(c, title=new) if c.start == c.body_start and c.index == 1 and c.title == old else c
+            for c in chapters]
+
+
+def _read_bytes(path: Path) -> bytes:
+    name = str(path)
+    if not path.exists():
+        raise InputError(f"{name}: no such file")
+    if path.is_dir():
+        raise InputError(f"{name}: is a directory, not a text file")
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{name}: cannot be read ({exc.strerror or exc})") from None
+
+
+def _check_words(name: str, text: str) -> None:
+    if not text.replace("\ufeff", "").strip():
+        raise InputError(f"{name}: is empty or only whitespace; there is nothing to read aloud")
+    if not re.search(r"[^\W_]", text):
+        raise InputError(f"{name}: has no words, only whitespace or punctuation; there is nothing to read aloud")

@@ -6,7 +6,7 @@ import itertools
 
 import pytest
 
-from audiobook.chapters import number_value, split_chapters, spoken_title
+from audiobook.chapters import find_chapters, number_value, scene_breaks, split_chapters, spoken_title
 
 
 def titles(text: str) -> list[str]:
@@ -82,3 +82,83 @@ def test_number_value(numeral: str, value: int | None) -> None:
 def test_spoken_title() -> None:
     assert spoken_title("Chapter XII: The Title") == "Chapter 12. The Title"
     assert spoken_title("Chapter One") == "Chapter One"
+
+
+def contents(text: str, **kw: bool) -> tuple[list[tuple[str, str]], list[tuple[str, int]]]:
+    found = find_chapters(text, "My Book", **kw)
+    return [(c.title, text[c.start:c.body_start]) for c in found.chapters], found.parts
+
+
+@pytest.mark.parametrize(
+    ("heading", "title"),
+    [
+        ("LETTER I", "Letter I"),
+        ("Letter 1", "Letter 1"),
+        ("PROLOGUE", "Prologue"),
+        ("Epilogue: After the War", "Epilogue: After the War"),
+        ("       CHAPTER IV.", "Chapter IV"),
+        ("Chapter 4: Title", "Chapter 4: Title"),
+    ],
+)
+def test_more_heading_variants(heading: str, title: str) -> None:
+    text = f"Some front words.\n\n{heading}\n\nIt began.\n"
+    assert titles(text) == ["My Book", title]
+
+
+def test_prologue_in_lower_case_or_in_prose_is_not_a_heading() -> None:
+    assert titles("the prologue\n\nwas long.\n\nPrologue to a tale of woe, it was.\n") == ["My Book"]
+
+
+def test_roman_numerals_with_titles_in_capitals_in_a_run() -> None:
+    text = ("PROLOGUE\n\nLong ago.\n\nI. THE BEGINNING\n\nOne.\n\nII. THE MIDDLE\n\nTwo.\n\n"
+            "III. THE END\n\nThree.\n\nEPILOGUE\n\nAfter.\n")
+    assert titles(text) == ["Prologue", "Chapter I: The Beginning", "Chapter II: The Middle", "Chapter III: The End",
+                            "Epilogue"]
+    assert titles("I. Went home.\n\nII. Came back.\n\nIII. Slept.\n\nMore.\n") == ["My Book"]
+
+
+def test_parts_are_returned_apart_and_open_their_first_chapter() -> None:
+    text = ("BOOK THE FIRST\n\nRECALLED TO LIFE\n\nCHAPTER I.\nThe Period\n\nIt was the best of times.\n\n"
+            "CHAPTER II.\n\nThe Mail.\n\nBOOK THE SECOND\n\nCHAPTER I.\n\nFive years.\n")
+    chapters, parts = contents(text)
+    assert [t for t, _ in chapters] == ["Chapter I: The Period", "Chapter II", "Chapter I"]
+    assert parts == [("Book the First: Recalled to Life", 1), ("Book the Second", 3)]
+    assert chapters[2][1] == "BOOK THE SECOND\n\nCHAPTER I."
+    found = find_chapters(text, "B").chapters
+    assert found[0].start == 0 and all(a.end == b.start for a, b in itertools.pairwise(found))
+
+
+def test_parts_without_chapters_are_chapters() -> None:
+    text = "PART ONE\n\nThe first.\n\nPart Two\n\nThe second.\n\nBook I\n\nThe third.\n"
+    assert contents(text) == ([("Part One", "PART ONE"), ("Part Two", "Part Two"), ("Book I", "Book I")], [])
+
+
+def test_part_with_prose_of_its_own_is_a_chapter_too() -> None:
+    text = ("PART ONE\n\nA long introduction to the whole first part of the book, written at length here.\n\n"
+            "CHAPTER 1\n\nOne.\n")
+    assert contents(text) == ([("Part One", "PART ONE"), ("Chapter 1", "CHAPTER 1")], [("Part One", 1)])
+
+
+def test_table_of_contents_is_not_read_as_chapters() -> None:
+    listed = ("THE STORM\n\nCONTENTS\n\nCHAPTER I. The Night\n\nCHAPTER II. The Day\n\n\n"
+              "CHAPTER I. The Night\n\nIt was dark.\n\nCHAPTER II. The Day\n\nIt was light.\n")
+    assert [t for t, _ in contents(listed)[0]] == ["Chapter I: The Night", "Chapter II: The Day"]
+    lines = ("CONTENTS\n\nCHAPTER I. The Night      1\nCHAPTER II. The Day      9\n\n"
+             "CHAPTER I. The Night\n\nIt was dark.\n\nCHAPTER II. The Day\n\nIt was light.\n")
+    found = find_chapters(lines, "B").chapters
+    assert [c.title for c in found] == ["Chapter I: The Night", "Chapter II: The Day"]
+    assert lines[found[0].body_start:found[0].end].strip() == "It was dark."
+
+
+def test_region_and_front_matter() -> None:
+    text = "HEADER\n\nFront matter.\n\nCHAPTER 1\n\nOne.\n\nFOOTER\n"
+    end = text.index("FOOTER")
+    found = find_chapters(text, "B", start=8, end=end, front=False).chapters
+    assert [(c.title, c.start, c.end) for c in found] == [("Chapter 1", text.index("CHAPTER"), end)]
+    assert [c.title for c in find_chapters(text, "B", start=8, end=end).chapters] == ["B", "Chapter 1"]
+
+
+def test_scene_breaks() -> None:
+    text = "One.\n\n* * *\n\nTwo.\n\n***\n\nThree.\n\n   #\n\n\u2014\n\nFour * * * here.\n\n*   *   *   *   *\n"
+    marks = [text[i:i + 3] for i in scene_breaks(text)]
+    assert marks == ["* *", "***", "#\n\n", "\u2014\n\n", "*  "]

@@ -1,0 +1,82 @@
+"""Project Gutenberg texts: the licence and front matter are kept in the text but not read as chapters."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from audiobook.gutenberg import find_gutenberg
+from audiobook.source import load_book
+
+PG = """\ufeffThe Project Gutenberg eBook of The Storm, by Ann Writer\r
+\r
+This eBook is for the use of anyone anywhere in the United States and most other parts of the world.\r
+\r
+Title: The Storm\r
+       A Tale of the Sea\r
+\r
+Author: Ann Writer\r
+\r
+Release Date: May 1, 2001 [eBook #1234]\r
+\r
+Language: English\r
+\r
+*** START OF THE PROJECT GUTENBERG EBOOK THE STORM ***\r
+\r
+\r
+\r
+Produced by Some Volunteers and the Online Distributed Proofreading Team.\r
+\r
+\r
+THE STORM\r
+\r
+By Ann Writer\r
+\r
+CONTENTS\r
+\r
+CHAPTER I. The Night\r
+CHAPTER II. The Morning\r
+\r
+\r
+CHAPTER I. The Night\r
+\r
+It was a dark and stormy night, and the rain fell in torrents upon the roof.\r
+\r
+CHAPTER II. The Morning\r
+\r
+The morning came at last, and with it a calm sea and a quiet, empty shore.\r
+\r
+End of the Project Gutenberg EBook of The Storm, by Ann Writer\r
+\r
+*** END OF THE PROJECT GUTENBERG EBOOK THE STORM ***\r
+\r
+Section 1. General Terms of Use and Redistributing Project Gutenberg-tm electronic works\r
+"""
+
+
+def test_header_fields_and_body() -> None:
+    pg = find_gutenberg(PG)
+    assert pg is not None
+    assert (pg.title, pg.author, pg.language) == ("The Storm A Tale of the Sea", "Ann Writer", "en")
+    assert PG[pg.body_start:].startswith("THE STORM")
+    assert PG[pg.body_end:].startswith("End of the Project Gutenberg EBook")
+    assert find_gutenberg("Just a story.\n") is None
+
+
+def test_gutenberg_book_reads_only_the_chapters(tmp_path: Path) -> None:
+    path = tmp_path / "pg1234.txt"
+    path.write_bytes(PG.encode("utf-8"))
+    book = load_book(path)
+    assert book.text == PG  # the boilerplate stays in place, so offsets still index the file
+    assert (book.kind, book.title, book.author, book.language) == ("gutenberg", "The Storm A Tale of the Sea",
+                                                                  "Ann Writer", "en")
+    assert [c.title for c in book.chapters] == ["Chapter I: The Night", "Chapter II: The Morning"]
+    first, last = book.chapters
+    assert PG[first.body_start:first.end].strip().startswith("It was a dark and stormy night")
+    assert PG[last.body_start:last.end].strip().endswith("empty shore.")
+    assert "Gutenberg" not in PG[first.start:last.end]
+
+
+def test_title_argument_wins(tmp_path: Path) -> None:
+    path = tmp_path / "pg.txt"
+    path.write_text(PG, encoding="utf-8")
+    assert load_book(path, title="Mine").title == "Mine"
