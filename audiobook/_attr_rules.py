@@ -62,7 +62,9 @@ def rule_explicit(ctx: Context) -> None:
         found: dict[int, str] = {}
         for k, tag in turn.tags.items():
             who = ctx.names.resolve(tag.value) if tag.kind == "name" else None
-            if tag.kind == "np" and not _descriptive(tag):
+            if tag.longer:
+                who = ctx.names.lookup(tag.longer)  # a cast alias "the gentleman in the white waistcoat"
+            if who is None and tag.kind == "np" and not _descriptive(tag):
                 who = ctx.names.resolve(tag.value)  # "said the constable", a cast alias
             if who is not None:
                 found[k] = who

@@ -17,6 +17,7 @@ class Tag:
 
     kind: str  # "name" | "pron" | "np"
     value: str
+    longer: str = ""  # a noun phrase with what qualifies it: "the gentleman in the white waistcoat"
 
 
 @dataclass
@@ -31,19 +32,47 @@ class Turn:
     own: dict[int, str] = field(default_factory=dict)  # per-quote speakers if tags disagree
 
 
-def find_tag(text: str, before: Segment | None, after: Segment | None) -> Tag | None:
-    """The speech tag adjacent to one quote, looking after it first, then before it."""
-    if after is not None and after.kind == "narration":
-        chunk = text[after.start : min(after.end, after.start + 160)]
-        for rx in (sp.VERB_FIRST_RE, sp.SUBJECT_FIRST_RE):
-            m = rx.match(chunk)
-            if m is not None and (tag := tag_of(m, loose=True)) is not None:
+_JOINED_RE = re.compile(r"[\s,;:—–-]*(?:and|then)\s")
+_QUALIFIER_RE = re.compile(r"\s+(?:of|in|at|with|from|on)\s+[^,.;:!?\"“”\n]{1,40}?(?=\s*[,.;:!?\"“”]|\s*$)")
+_CLAUSE_END_RE = re.compile(r"(?<!\bMr)(?<!\bMrs)(?<!\bDr)(?<!\bSt)[.!?;](?=\s|$)")
+_CORE_VERB_RE = re.compile(r"\b(?:said|says|asked|asks|cried|replied|answered|exclaimed|whispered|shouted|called)\b")
+
+
+def find_tag(
+    text: str, before: Segment | None, after: Segment | None, next_quote: bool = False, between: bool = False
+) -> Tag | None:
+    """The speech tag adjacent to one quote, looking after it first, then before it.
+
+    `next_quote`: another quote follows in the paragraph; `between`: `before` lies between this quote and
+    an earlier one of the same paragraph.
+    """
+    if between and before is not None and before.kind == "narration":
+        chunk = text[before.start : before.end]
+        m = sp.VERB_FIRST_RE.match(chunk)
+        # `"…," said Oliver, when his aunt came in, "…"`: a quote split by one clause goes on in the same
+        # voice, unless that clause has a speaker of its own (`"…," said Kanga, while Roo said "…"`).
+        if m is not None and _CLAUSE_END_RE.search(chunk) is None and not _CORE_VERB_RE.search(chunk, m.end()):
+            tag = tag_of(m, loose=True)
+            if tag is not None:
                 return tag
+    lead: Tag | None = None
     if before is not None and before.kind == "narration":
         chunk = text[max(before.start, before.end - 300) : before.end].rstrip()
         if chunk[-1:] not in ".!?":
-            return _tag_before(chunk)
-    return None
+            lead = _tag_before(chunk)
+    if lead is not None and next_quote and before is not None and before.paragraph == (after or before).paragraph:
+        return lead  # `when A said, "…," B replied, "…"`: the words after the quote introduce the next one
+    if after is not None and after.kind == "narration":
+        chunk = text[after.start : min(after.end, after.start + 160)]
+        # `"…," and Pooh said, "…"`: a clause joined on between two quotes introduces the next one.
+        joined = next_quote and _JOINED_RE.match(chunk) is not None
+        for rx in (sp.VERB_FIRST_RE,) if joined else (sp.VERB_FIRST_RE, sp.SUBJECT_FIRST_RE):
+            m = rx.match(chunk)
+            if m is not None and (tag := tag_of(m, loose=True)) is not None:
+                if tag.kind == "np" and (q := _QUALIFIER_RE.match(chunk, m.end())) is not None:
+                    tag.longer = " ".join((tag.value + q.group()).split())
+                return tag
+    return lead
 
 
 def _tag_before(chunk: str) -> Tag | None:
@@ -53,8 +82,13 @@ def _tag_before(chunk: str) -> Tag | None:
         sentence = chunk[m.end() :]
     best: Tag | None = None
     at = -1
+    subject_ends: list[tuple[int, int]] = []
     for rx in (sp.BEFORE_SUBJECT_RE, sp.BEFORE_VERB_RE):
         for m in rx.finditer(sentence):
+            if rx is sp.BEFORE_SUBJECT_RE:
+                subject_ends.append((m.start(), m.end()))
+            elif any(s < m.start() < e for s, e in subject_ends):
+                continue  # `Pooh asked Christopher Robin,`: the verb has a subject before it; the name after is heard
             if m.start() > at and (tag := tag_of(m)) is not None:
                 best, at = tag, m.start()
     if best is not None:
@@ -120,7 +154,9 @@ def build_turns(text: str, segs: list[Segment]) -> tuple[list[Turn], list[list[i
                     # An introduction ending the previous paragraph: `Mr. Bennet observed,`.
                     tail = text[segs[k - 1].end - 1]
                     before = segs[k - 1] if tail in ",:—–-" else None
-                tag = find_tag(text, before, segs[k + 1] if k + 1 < j else None)
+                more = k + 2 < j and segs[k + 2].kind == "dialogue"
+                between = k - 2 >= i and segs[k - 2].kind == "dialogue"
+                tag = find_tag(text, before, segs[k + 1] if k + 1 < j else None, more, between)
                 if tag is not None:
                     turns[-1].tags[k] = tag
         i = j

@@ -99,7 +99,16 @@ NAME = (
 )
 PRONOUN = r"[Hh]e|[Ss]he|I|[Tt]hey|[Ww]e"
 # A noun phrase that is neither (said "his wife"), kept so a cast alias can still match it.
-PHRASE = r"(?:[Tt]he|[Hh]is|[Hh]er|[Mm]y|[Oo]ur|[Tt]heir|[Aa]n?)\s+(?:[\w-]+\s+){0,2}?[\w-]+"
+_NP_STOP = (
+    "in|at|on|with|to|from|of|for|by|into|upon|over|under|as|and|or|but|nor|who|whom|which|that|whose|when|while|"
+    "where|again|then|still|now|once|too|also|very|so|not|never|here|there|quite|rather|aloud|almost|after|before|"
+    "about|across|through|towards?|behind|without|within|up|down|out|off|away|back|round|forward|aside|is|was|had|has"
+)
+# A noun phrase runs to its head noun: "the red-faced gentleman" (not "the red-faced"), never past a
+# preposition, conjunction or adverb ("said the surgeon at last", "said the man quietly").
+_NP_WORD = rf"(?!(?:{_NP_STOP})\b)[\w-]+"
+_NP_HEAD = rf"(?!(?:{_NP_STOP})\b)(?![\w-]+ly\b)(?!\w{{3,}}ing\b)[\w-]+"
+PHRASE = rf"(?:[Tt]he|[Hh]is|[Hh]er|[Mm]y|[Oo]ur|[Tt]heir|[Aa]n?)\s+(?:{_NP_WORD}\s+){{0,2}}{_NP_HEAD}"
 SUBJECT = rf"(?:(?P<pron>(?:{PRONOUN})\b)|(?P<name>{NAME})|(?P<np>{PHRASE}))"
 ADVERB = r"(?:\w+ly\s+)"
 LEAD = r"^[\s,;:—–\-]*(?:and\s+|then\s+)?"
@@ -111,7 +120,9 @@ SUBJECT_FIRST_RE = re.compile(
     rf"(?:{_VERB})\b"
 )
 # Tag before a quote, at the end of the narration: `Elizabeth said, "…"` / `said she: "…"`.
-BEFORE_SUBJECT_RE = re.compile(rf"{SUBJECT}\s+{ADVERB}?(?:had\s+|then\s+|again\s+)?(?:{_VERB})\b")
+BEFORE_SUBJECT_RE = re.compile(
+    rf"{SUBJECT}(?:\s*,[^,\"“”]{{1,60}},)?\s+{ADVERB}?(?:had\s+|then\s+|again\s+)?(?:{_VERB})\b"
+)
 BEFORE_VERB_RE = re.compile(rf"(?:{_VERB})\s+{SUBJECT}\b")
 SENTENCE_END_RE = re.compile(r"[.!?;]\s")
 # A sentence boundary that is not the point of a title ("Mr. Darcy").
@@ -126,6 +137,7 @@ PRONOUN_GENDER_RE = re.compile(r"\b(?:(he|him|his|himself)|(she|her|hers|herself
 _TOKEN_RE = re.compile(r"[\w'’-]+")
 
 
+_QUALIFIED_RE = re.compile(r"\s+[-–—(]\s*")  # "Robin Hood - Young", "Robin Hood (old)"
 _HONORIFICS = frozenset(("Mr", "Mrs", "Ms", "Miss", "Dr", "Mme", "Mlle", "St", "Sir", "Lady", "Lord"))
 _PARTICLES = frozenset(("of", "de", "la", "le", "du", "von", "van", "di", "da"))
 
@@ -173,9 +185,14 @@ class Names:
         self._cache: dict[str, str | None] = {}
         self.aliases: dict[str, list[str]] = {}  # discovery: the forms merged into each canonical name
         self.words: dict[str, set[str]] = {}  # canonical -> the casefolded words of its names ("doctor", "count")
+        self.titled: dict[str, str | None] = {}  # title -> its only bearer ("Mademoiselle"), None if several
+        self.heads: dict[str, str] = {}  # "robin hood" -> the first cast entry "Robin Hood - Young" / "(old)"
 
     def _add(self, alias: str, canonical: str) -> None:
-        key, _title, rest = split_name(alias)
+        key, title, rest = split_name(alias)
+        if title is not None and rest:
+            t = title.rstrip(".")
+            self.titled[t] = canonical if self.titled.get(t, canonical) == canonical else None
         self.words.setdefault(canonical, set()).update(w.casefold() for w in _TOKEN_RE.findall(alias))
         for k in (key, key.split(" ", 1)[1] if key.split(" ", 1)[0] in ARTICLES and " " in key else key):
             self.exact.setdefault(k, canonical)
@@ -197,6 +214,10 @@ class Names:
             names.gender[ch.name] = ch.gender
             for alias in (ch.name, *ch.aliases):
                 names._add(alias, ch.name)
+                head = _QUALIFIED_RE.split(alias, maxsplit=1)[0]
+                if head != alias:
+                    # Entries told apart by a qualifier share their name in tags: the first listed takes it.
+                    names.heads.setdefault(split_name(head)[0].casefold(), ch.name)
                 rest = split_name(alias)[2]
                 if len(rest) > 1 or split_name(alias)[1]:
                     owners.setdefault(rest[-1], set()).add(ch.name)
@@ -215,19 +236,26 @@ class Names:
         return names
 
     @classmethod
-    def discover(cls, found: Iterable[str]) -> Names:
-        """Resolver built from names seen in speech tags, merging obvious variants."""
+    def discover(cls, found: Iterable[str], roles: Iterable[str] = ()) -> Names:
+        """Resolver built from names seen in speech tags, merging obvious variants; roles ("the cook") as named."""
         surfaces: dict[str, Counter[str]] = {}
         for n in found:
             surfaces.setdefault(split_name(n)[0], Counter())[" ".join(n.split())] += 1
         counts = Counter({k: sum(v.values()) for k, v in surfaces.items()})
-        entries = sorted(counts, key=lambda k: (-len(split_name(k)[2]), -counts[k], k))
+        # A bare title ("Mademoiselle") comes last, to join the one titled name it can shorten.
+        entries = sorted(
+            counts, key=lambda k: (_bare_title(k), -len(split_name(k)[2]), split_name(k)[1] is None, -counts[k], k)
+        )
         groups: list[list[str]] = []
         for key in entries:
             rest = split_name(key)[2]
             if not rest:
                 continue
             home = [g for g in groups if _compatible(key, g[0]) and not any(_clash(key, k) for k in g)]
+            if len(home) > 1 and len(rest) == 1 and split_name(key)[1] is None:
+                # A bare surname shared by a family names its man ("said Bingley"), as in a reviewed cast.
+                men = [g for g in home if title_gender(split_name(g[0])[1] or "") == "male"]
+                home = men if len(men) == 1 else home
             if len(home) == 1:
                 home[0].append(key)
             else:
@@ -243,7 +271,18 @@ class Names:
             for key in group:
                 names._add(key, canonical)
             names.aliases[canonical] = [surfaces[k].most_common(1)[0][0] for k in group]
+        for role in dict.fromkeys(roles):
+            if names._resolve(role) is None:
+                names.gender[role] = None
+                names._add(role, role)
+                names.aliases[role] = [role]
         return names
+
+    def lookup(self, raw: str) -> str | None:
+        """The speaker one of whose names is exactly `raw` (case aside), with or without its article."""
+        key = split_name(raw)[0]
+        bare = key.split(" ", 1)[1] if " " in key and key.split(" ", 1)[0] in ARTICLES else key
+        return next((self.folded[k.casefold()] for k in (key, bare) if k.casefold() in self.folded), None)
 
     def resolve(self, raw: str) -> str | None:
         """The canonical speaker a name in the text stands for, or None."""
@@ -262,6 +301,10 @@ class Names:
         for k in (key, bare):
             if k.casefold() in self.folded:
                 return self.folded[k.casefold()]
+            if k.casefold() in self.heads:
+                return self.heads[k.casefold()]
+        if len(rest) == 1 and rest[0] in TITLES and title is None:
+            return self.titled.get(rest[0])  # "said Mademoiselle": the one character with that title
         want = title_gender(title) if title else None
         for part in (rest[-1:] + rest[:1]) if rest else ():
             owner = self.parts.get(part)
@@ -277,6 +320,12 @@ class Names:
     def _other_titled(self, owner: str, title: str) -> bool:
         _k, own_title, _r = split_name(owner)
         return own_title is not None and title_gender(own_title) != title_gender(title)
+
+
+def _bare_title(key: str) -> bool:
+    """Whether a name is a title alone ("Mademoiselle")."""
+    rest = split_name(key)[2]
+    return len(rest) == 1 and rest[0] in TITLES
 
 
 def _clash(a: str, b: str) -> bool:

@@ -24,6 +24,11 @@ where the earlier ones found none (see `_attr_rules.RULES`):
   bridge       a conversation paused by a short narration (same chapter) goes on
                between the same people
 
+Without a cast, the names come from the speech tags (`_attr_discover`): sentence
+openers caught with a name are dropped, "said Bill" gains the "Bill Gorton" the
+text uses, a bare title joins its one titled name, and "said the surgeon" makes
+an unnamed character of its own.
+
 A speech running over several paragraphs, and the pieces of a split quote,
 share their turn's speaker and evidence. The `report` command counts
 "explicit" as explicit and any other evidence as inferred.
@@ -36,6 +41,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from audiobook import _speech as sp
+from audiobook._attr_discover import discovery_names
 from audiobook._attr_rules import NARRATOR, RULES, Context, find_vocatives
 from audiobook._attr_tags import build_turns
 from audiobook.model import Character, Segment
@@ -95,11 +101,7 @@ def _run(text: str, segments: Sequence[Segment], characters: Sequence[Character]
     """Run the sieve; the context says which names it knew, the segments who speaks."""
     segs = list(segments)
     turns, blocks = build_turns(text, segs)
-    if characters:
-        names = sp.Names.from_cast(characters)
-    else:
-        found = [t.value for turn in turns for t in turn.tags.values() if t.kind == "name"]
-        names = sp.Names.discover(found)
+    names = sp.Names.from_cast(characters) if characters else sp.Names.discover(*discovery_names(text, turns))
     mentions = _mentions(text, segs, names)
     if not characters:
         _guess_genders(text, names, mentions)

@@ -317,3 +317,97 @@ def test_first_person_narrator_is_the_partner_others_call_by_name() -> None:
     said = "".join(f'"Line {n}," I said.\n\n"Yes, Tom," said Elinor.\n\n' for n in range(4))
     text = said + 'The rain went on all afternoon and we watched it.\n\n"Cold," said Elinor.\n\n"Very."'
     assert names(text, cast)[-2:] == ["Elinor Ward", "Tom Reed"]
+
+
+def test_noun_phrase_tag_runs_to_its_head_noun() -> None:
+    cast = (*CAST, Character("The Red-Haired Fisherman", (), "male"))
+    text = 'Elinor waved.\n\n"Ahoy!" said the red-haired fisherman at last.'
+    assert evidence(text, cast) == [("The Red-Haired Fisherman", "explicit")]
+
+
+def test_cast_alias_with_a_qualifier_matches_the_whole_phrase() -> None:
+    cast = (*CAST, Character("The Man In The Grey Coat", (), "male"))
+    text = 'Mr. Hale nodded.\n\n"Good day," said the man in the grey coat, bowing.'
+    assert evidence(text, cast) == [("The Man In The Grey Coat", "explicit")]
+
+
+def test_joined_clause_between_quotes_introduces_the_next_one() -> None:
+    text = 'They walked on, and Elinor said, "Rain soon," and Mr. Hale said, "I think so."'
+    assert names(text, CAST) == ["Elinor Ward", "Mr. Hale"]
+
+
+def test_name_after_the_verb_is_the_one_spoken_to() -> None:
+    trio = (*CAST, Character("Tom Reed", ("Tom",), "male"))
+    assert names('At last Elinor asked Tom, "Why?"', trio) == ["Elinor Ward"]
+
+
+def test_tag_before_a_quote_wins_over_the_next_speakers_tag() -> None:
+    text = 'So when Elinor said, "More tea?" Mr. Hale replied, "Gladly."'
+    assert names(text, CAST) == ["Elinor Ward", "Mr. Hale"]
+
+
+def test_quote_split_by_a_clause_goes_on_in_the_same_voice() -> None:
+    text = '"I hope," said Elinor, when Mr. Hale returned, "that all is well."'
+    assert names(text, CAST) == ["Elinor Ward", "Elinor Ward"]
+
+
+def test_clause_with_its_own_speaker_hands_the_quote_over() -> None:
+    text = '"Hush!" said Elinor to him, while Mr. Hale said "Hush!" to himself.'
+    assert names(text, CAST) == ["Elinor Ward", "Mr. Hale"]
+
+
+def test_subject_before_a_parenthesis_says_the_quote() -> None:
+    text = 'Elinor sat, and Mr. Hale, after a glance at her, said, "My dear."'
+    assert evidence(text, CAST) == [("Mr. Hale", "explicit")]
+
+
+def test_title_alone_names_its_only_bearer() -> None:
+    cast = (*CAST, Character("Mademoiselle Roux", (), "female"))
+    assert names('"Play," said Mademoiselle.', cast) == ["Mademoiselle Roux"]
+    two = (*cast, Character("Mademoiselle Vey", (), "female"))
+    assert names('"Play," said Mademoiselle.', two) == [None]
+
+
+def test_name_shared_by_qualified_entries_goes_to_the_first_listed() -> None:
+    cast = (Character("Robin - Young", (), "male"), Character("Robin - Old", (), "male"))
+    assert evidence('"Away!" said Robin.', cast) == [("Robin - Young", "explicit")]
+
+
+def test_discovery_finds_unnamed_roles_in_tags() -> None:
+    text = 'Elinor lay still.\n\n"She will mend," said the surgeon.\n\n"Thank God," said Elinor.'
+    found = {c.name for c, _n in discover_characters(text, segment(text, [Chapter(1, "T", 0, 0, len(text))]))}
+    assert found == {"the surgeon", "Elinor"}
+    assert names('"Who?" said the other.\n\n"Me," said the sailors.') == [None, None]
+
+
+def test_discovery_drops_sentence_openers_caught_with_a_name() -> None:
+    text = (
+        "Mara came in. Though Mara spoke, she said nothing.\n\n"
+        '"Hm," Though Mara said.\n\n"Ha," said Mara.'
+    )
+    assert names(text) == ["Mara", "Mara"]
+
+
+def test_discovery_adds_the_full_name_as_an_alias() -> None:
+    text = (
+        "Tom Pike was late. Everyone waited for Tom Pike.\n\n"
+        '"Sorry," said Tom.\n\n"At last," said Anna.\n\n"I ran," said Tom.'
+    )
+    found = dict((c.name, c) for c, _n in discover_characters(text, segment(text, [Chapter(1, "T", 0, 0, len(text))])))
+    assert found["Tom"].aliases == ("Tom Pike",)
+
+
+def test_discovery_bare_title_joins_its_titled_name() -> None:
+    text = (
+        '"Play," said Mademoiselle.\n\n"No," said Anna.\n\n"Play!" said Mademoiselle.\n\n'
+        '"Well," Mademoiselle Roux said.'
+    )
+    assert names(text) == ["Mademoiselle Roux", "Anna", "Mademoiselle Roux", "Mademoiselle Roux"]
+
+
+def test_discovery_bare_surname_of_a_family_is_its_man() -> None:
+    text = (
+        '"One," said Miss Hale.\n\n"Two," said Miss Hale.\n\n"Three," said Mr. Hale.\n\n'
+        '"Four," said Hale.'
+    )
+    assert names(text)[-1] == "Mr. Hale"

@@ -1,0 +1,85 @@
+"""Discovery mode: the names and roles a book's speech tags give, cleaned and completed from the text."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from audiobook import _speech as sp
+from audiobook._attr_tags import Turn
+
+# A capitalised word after a lowercase letter or a comma stands mid-sentence: a name, not a sentence opener.
+_MID_RE = re.compile(r"[a-z,;][ \t\r\n]+([A-Z\u00C0-\u00DE][\w'’-]*)")
+_NEXT_RE = re.compile(r"\b([A-Z\u00C0-\u00DE]\w+)[ \t]+([A-Z\u00C0-\u00DE]\w+)\b(?![.'’]\w)")
+# Heads of "the …" tags that name no one in particular, or several people.
+_NOT_ROLE_WORDS = (
+    "voice voices other others first second third fourth last elder younger same former latter one ones two three "
+    "four rest crowd people folk men women children ladies gentlemen girls boys board party company whole subject "
+    "speaker echo reply answer response word words sound cry thing figure form shadow pair couple group"
+)
+_NOT_ROLES = frozenset(_NOT_ROLE_WORDS.split())
+_EXPAND_SHARE = 2 / 3  # "Bill" is "Bill Gorton" only when that is most of what follows "Bill"
+
+
+def mid_sentence_words(text: str) -> Counter[str]:
+    """How often each capitalised word stands mid-sentence, where only names and titles are capitalised."""
+    return Counter(m.group(1) for m in _MID_RE.finditer(text))
+
+
+def _clean(name: str, mid: Counter[str]) -> str | None:
+    """Drop sentence openers caught before a name ("Though Elizabeth"); None if nothing name-like is left."""
+    words = name.split()
+    while words and words[0].rstrip(".") not in sp.TITLES and words[0] not in mid and words[0] not in sp.ARTICLES:
+        words.pop(0)
+    if not words or (len(words) == 1 and words[0].rstrip(".") in sp.TITLES and words[0].endswith(".")):
+        return None
+    if len(words) == 1 and words[0].rstrip(".") in ("Mr", "Mrs", "Ms", "Dr", "St"):
+        return None  # an honorific alone ("Mrs") names no one
+    return " ".join(words)
+
+
+def _expansions(text: str, singles: set[str], taken: set[str]) -> list[str]:
+    """Full names ("Bill Gorton") for one-word names the tags use ("said Bill"), when the text has one."""
+    follow: dict[str, Counter[str]] = {}
+    for m in _NEXT_RE.finditer(text):
+        first, second = m.group(1), m.group(2)
+        if first in singles and second not in sp.NOT_NAMES and second not in sp.TITLES:
+            follow.setdefault(first, Counter())[second] += 1
+    out: list[str] = []
+    for first, seconds in follow.items():
+        (second, n), total = seconds.most_common(1)[0], sum(seconds.values())
+        # The second word must be no other speaker's own name ("Anne Elliot", not "Anne Mary").
+        if n >= 2 and n >= _EXPAND_SHARE * total and second not in taken:
+            out.append(f"{first} {second}")
+    return out
+
+
+def role_of(tag_value: str) -> str | None:
+    """A tag's noun phrase as an unnamed character ("the surgeon", "the old pauper"), or None."""
+    words = tag_value.split()
+    if len(words) < 2 or words[0].lower() != "the":
+        return None
+    head = words[-1]
+    if not re.fullmatch(r"[a-z][a-z-]+", head) or head in _NOT_ROLES or head in sp.PERSON_NOUNS:
+        return None
+    if head.capitalize() in sp.TITLES or (head.endswith("s") and not head.endswith("ss")):
+        return None  # "the doctor" is whoever bears the title; "the sailors" are several
+    return " ".join(["the", *(w.lower() for w in words[1:])])
+
+
+def discovery_names(text: str, turns: list[Turn]) -> tuple[list[str], list[str]]:
+    """The names in speech tags (cleaned, plus the full names they stand for) and the roles tags name."""
+    mid = mid_sentence_words(text)
+    names: list[str] = []
+    roles: list[str] = []
+    for turn in turns:
+        for tag in turn.tags.values():
+            if tag.kind == "name":
+                name = _clean(tag.value, mid)
+                if name is not None:
+                    names.append(name)
+            elif tag.kind == "np" and (role := role_of(tag.value)) is not None:
+                roles.append(role)
+    singles = {n for n in names if " " not in n and n not in sp.TITLES}
+    names.extend(_expansions(text, singles, singles))
+    return names, roles
