@@ -11,12 +11,11 @@ from typing import Any
 
 from .attribute import discover_characters
 from .casting import DEFAULT_CASTING, cast_voices, load_casting
-from .chapters import split_chapters
 from .errors import CastingError
 from .gender import guess_genders
 from .model import Role
 from .segment import segment
-from .source import read_text, readable_title
+from .source import load_book
 
 
 @dataclass(frozen=True)
@@ -34,8 +33,9 @@ def update_cast_file(book: Path, voices: Path, title: str | None = None) -> Cast
     from ruamel.yaml import YAML
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-    text = read_text(book)
-    segments = segment(text, split_chapters(text, title or readable_title(book)))
+    loaded = load_book(book, title)
+    text = loaded.text
+    segments = segment(text, loaded.chapters)
     found = discover_characters(text, segments)
     casting = load_casting(voices if voices.exists() else None)
     claimed = {a.casefold() for name, role in casting.roles.items() for a in (name, *role.character.aliases)}

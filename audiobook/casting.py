@@ -27,11 +27,11 @@ VoiceCheck = Callable[[str], "str | None"]
 
 _VOICE_KEYS = ("voice", "rate", "pitch", "volume")
 _ALLOWED = {
-    "": ("narrator", "characters", "fixes", "preset", "pauses"),
+    "": ("narrator", "characters", "fixes", "preset", "pauses", "lexicon"),
     "pauses": ("title", "paragraph", "sentence", "comma", "speaker_change", "scene_break", "chapter_end"),
     "fix": ("chapter", "quote", "text", "speaker", "occurrence"),
     "narrator": ("name", *_VOICE_KEYS),
-    "character": (*_VOICE_KEYS, "aliases", "gender"),
+    "character": (*_VOICE_KEYS, "aliases", "gender", "lexicon"),
 }
 _MAX_NODES = 50_000  # YAML aliases can expand a small file into billions of nodes
 
@@ -45,7 +45,7 @@ def load_casting(path: Path | None = None, check_voice: VoiceCheck | None = None
     loaded, has_narrator = _Loader(path, check).casting(_compose(path))
     if not has_narrator:
         return replace(default, roles=loaded.roles, source=str(path), fixes=loaded.fixes, preset=loaded.preset,
-                       pauses=loaded.pauses)
+                       pauses=loaded.pauses, lexicon=loaded.lexicon)
     return loaded
 
 
@@ -225,7 +225,8 @@ class _Loader:
                 value = self.number(fields, "pauses", name, 0, 10_000, whole=True,
                                     what="milliseconds, a whole number from 0 to 10000")
                 pauses.append((name, int(value or 0)))
-        casting = Casting(narrator, roles, str(self.path), narrator_name, fixes, preset, tuple(pauses))
+        lexicon = self.lexicon(top["lexicon"][1], "lexicon") if "lexicon" in top else ()
+        casting = Casting(narrator, roles, str(self.path), narrator_name, fixes, preset, tuple(pauses), lexicon)
         return casting, "narrator" in top
 
     def fixes(self, node: yaml.Node) -> tuple[Fix, ...]:
@@ -280,13 +281,29 @@ class _Loader:
                 raise CastingError(where + f"{value!r} is not allowed; use female or male")
             gender = "female" if value == "female" else "male"
         character = Character(name, tuple(a for a in aliases if a != name), gender)
+        lexicon = self.lexicon(fields["lexicon"][1], key + ".lexicon") if "lexicon" in fields else ()
         if "voice" in fields:
-            return Role(character, self.voice(fields, key, node, required=True))
+            return Role(character, self.voice(fields, key, node, required=True), lexicon=lexicon)
         partial = self.voice(fields, key, node, required=False)
         return Role(character, None,
                     rate=partial.rate if "rate" in fields else None,
                     pitch=partial.pitch if "pitch" in fields else None,
-                    volume=partial.volume if "volume" in fields else None)
+                    volume=partial.volume if "volume" in fields else None, lexicon=lexicon)
+
+    def lexicon(self, node: yaml.Node, key: str) -> tuple[tuple[str, str], ...]:
+        """`word: pronunciation` pairs: a respelling (kooz-NYET-so-va), [[eSpeak phonemes]] or plain words."""
+        from .lexicon import lexicon_error
+
+        if _is_null(node):
+            return ()
+        out = []
+        for word, (_knode, vnode) in self.mapping(node, key, (), free_keys=True).items():
+            value = _scalar(vnode)
+            problem = lexicon_error(word, value)
+            if problem:
+                raise CastingError(self.where(vnode, f"{key}.{word}") + problem.removeprefix(f"{word}: "))
+            out.append((word, str(value)))
+        return tuple(out)
 
     def voice(self, fields: dict[str, tuple[yaml.Node, yaml.Node]], key: str, node: yaml.Node,
               required: bool) -> Voice:

@@ -13,12 +13,12 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from .cache import ClipCache
-from .engine import Engine
+from .engine import Clip, Engine
 from .errors import EngineError, OutputError
 from .loudness import Preset
 from .model import Chapter, Voice
 from .package import Cue, write_subtitles
-from .stitch import Line, Pauses, export_mp3, stitch
+from .stitch import Line, Mp3Writer, Pauses, stitch
 from .tagging import BookTags, ChapterTags, tag_mp3
 
 
@@ -96,6 +96,7 @@ def render_chapter(job: ChapterJob, tick: Callable[[int], None]) -> ChapterFile:
     chapter = job.chapter
     cache = ClipCache(job.cache_root)
     synthesized = 0
+    rate = 0
     try:
         lines = []
         for item, key in zip(job.lines, job.keys, strict=True):
@@ -110,15 +111,23 @@ def render_chapter(job: ChapterJob, tick: Callable[[int], None]) -> ChapterFile:
                     raise EngineError(f"chapter {chapter.index} ({chapter.title}): {exc}") from None
                 cache.put(key, clip)
                 synthesized += 1
-            lines.append(Line(clip, item.paragraph, item.who, item.text[-1:], item.title, item.gain_db,
-                              item.scene_break))
+            rate = max(rate, clip.sample_rate)
+            # The clip is fetched again from the cache when stitched, so the chapter is never in memory whole.
+            lines.append(Line(_loader(cache, key), item.paragraph, item.who, item.text[-1:], item.title,
+                              item.gain_db, item.scene_break))
             tick(1)
-        audio = stitch(lines, job.pauses, job.preset, seed=chapter.index)  # Clips -> levelled chapter PCM
         if job.pcm:
-            job.tmp_path.write_bytes(audio.pcm)                             # PCM, for one M4B/MP3
+            with open(job.tmp_path, "wb") as handle:                         # PCM, for one M4B/MP3
+                audio = stitch(lines, job.pauses, job.preset, handle, chapter.index, rate)
             seconds = audio.seconds
         else:
-            export_mp3(audio, job.tmp_path, job.preset)                     # PCM -> MP3
+            writer = Mp3Writer(job.tmp_path, rate, job.preset)
+            try:
+                audio = stitch(lines, job.pauses, job.preset, writer, chapter.index, rate)  # Clips -> levelled PCM
+            except BaseException:
+                writer.abort()
+                raise
+            writer.close()                                                   # PCM -> MP3
             seconds = tag_mp3(job.tmp_path, job.tags, job.book)             # MP3 -> tagged MP3
         cues = [Cue(round(a, 3), round(b, 3), item.who, item.text, item.offset)
                 for (a, b), item in zip(audio.spans, job.lines, strict=True)]
@@ -130,11 +139,24 @@ def render_chapter(job: ChapterJob, tick: Callable[[int], None]) -> ChapterFile:
             os.replace(job.tmp_path, job.final_path)                        # publish atomically
         except OSError as exc:
             raise OutputError(f"{job.final_path}: cannot write ({exc.strerror or exc})") from None
+    except OSError as exc:
+        job.tmp_path.unlink(missing_ok=True)
+        raise OutputError(f"{job.final_path}: cannot write ({exc.strerror or exc})") from None
     except BaseException:  # an error or Ctrl-C: never leave a half-written file behind
         job.tmp_path.unlink(missing_ok=True)
         raise
     return ChapterFile(chapter.index, chapter.title, job.final_path, seconds, len(lines), synthesized, True,
                        job.fingerprint, audio.sample_rate)
+
+
+def _loader(cache: ClipCache, key: str) -> Callable[[], Clip]:
+    def load() -> Clip:
+        clip = cache.get(key)
+        if clip is None:
+            raise OutputError(f"{cache.root}: a clip disappeared from the cache during the render; render again")
+        return clip
+
+    return load
 
 
 @contextlib.contextmanager

@@ -20,6 +20,7 @@ from .errors import EngineError
 from .model import Voice
 
 RATE_RANGE = (80, 450)  # words per minute eSpeak NG accepts
+PHONEMES = 0x100  # espeakPHONEMES, which pyttsx3 does not name
 SAMPLE_RATE = 22050  # eSpeak NG's output rate for every voice
 MAX_CHUNK = 600  # characters per engine call: pyttsx3 joins audio bytes in quadratic time
 
@@ -113,7 +114,7 @@ def engine_id() -> str:
     info = _espeak.Info()
     espeak = info.decode("ascii", "replace") if isinstance(info, bytes) else str(info)
     state = "reset" if _state_reset().available else "carried"
-    return f"espeak-ng {espeak}; espeakng-loader {loader}; capture 1; state {state}; chunk {MAX_CHUNK}"
+    return f"espeak-ng {espeak}; espeakng-loader {loader}; capture 2; state {state}; chunk {MAX_CHUNK}"
 
 
 @cache
@@ -155,10 +156,13 @@ def canonical_voice_id(voice_id: str) -> str:
 
 def speech_text(text: str) -> str:
     """Turn a segment's text into what the engine should read: no quote marks, emphasis or line breaks."""
-    text = re.sub(r"[\"\u201c\u201d\u201e\u00ab\u00bb]", "", text)
-    text = re.sub(r"(?<!\w)['\u2018]|['\u2019](?!\w)", "", text)  # single quote marks, not apostrophes
-    text = re.sub(r"[_*]+", "", text)  # _emphasis_ and *emphasis*
-    return re.sub(r"\s+", " ", text).strip()
+    # [[phonemes]] from the lexicon pass through untouched: their ' and _ are stress and pause marks.
+    pieces = re.split(r"(\[\[[^\]]*\]\])", text)
+    for i in range(0, len(pieces), 2):
+        piece = re.sub(r"[\"\u201c\u201d\u201e\u00ab\u00bb]", "", pieces[i])
+        piece = re.sub(r"(?<!\w)['\u2018]|['\u2019](?!\w)", "", piece)  # single quote marks, not apostrophes
+        pieces[i] = re.sub(r"[_*]+", "", piece)  # _emphasis_ and *emphasis*
+    return re.sub(r"\s+", " ", "".join(pieces)).strip()
 
 
 def is_speakable(text: str) -> bool:
@@ -261,7 +265,9 @@ class EspeakEngine:
         self._done.clear()
         self._reset.restore()
         self._espeak.SetSynthCallback(self._on_synth)
-        self._espeak.Synth(text.encode("utf-8"), flags=self._espeak.ENDPAUSE | self._espeak.CHARS_UTF8)
+        # PHONEMES: [[...]] in the text is read as eSpeak phonemes (the lexicon's pronunciations).
+        flags = self._espeak.ENDPAUSE | self._espeak.CHARS_UTF8 | PHONEMES
+        self._espeak.Synth(text.encode("utf-8"), flags=flags)
         if not self._done.wait(timeout=max(30.0, len(text) / 5)):
             self._espeak.Cancel()
             raise EngineError(f"eSpeak NG did not finish speaking {_excerpt(text)}")

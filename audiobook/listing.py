@@ -10,10 +10,12 @@ from .render import Script
 
 
 def segments_jsonl(script: Script) -> Iterator[str]:
-    """One JSON object per segment: kind, start, end (code points, end exclusive), speaker, chapter."""
+    """One JSON object per segment: kind, start, end (code points into the file, end exclusive), speaker, chapter."""
+    # Offsets point into the user's file as decoded, through any repair of its text (see Book.source_offset).
+    where = script.book.source_offset
     for seg in script.segments:
         yield json.dumps(
-            {"kind": seg.kind, "start": seg.start, "end": seg.end, "speaker": seg.speaker,
+            {"kind": seg.kind, "start": where(seg.start), "end": where(seg.end), "speaker": seg.speaker,
              "chapter": seg.chapter, "paragraph": seg.paragraph, "evidence": seg.evidence},
             ensure_ascii=False,
         )

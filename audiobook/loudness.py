@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache
 
@@ -10,6 +11,7 @@ import numpy as np
 import numpy.typing as npt
 
 Samples = npt.NDArray[np.float64]  # mono, full scale = 1.0
+MAX_PASSES = 4  # gain-and-limit passes at most; each replays the chapter
 
 
 @dataclass(frozen=True)
@@ -29,13 +31,14 @@ class Preset:
     rms_range: tuple[float, float] | None = None
     noise_floor_db: float | None = None
     max_minutes: float | None = None
+    encoder_loss_db: float = 0.0  # how much the MP3 encode lowers the level, measured; added to the target
 
 
 PRESETS = {
-    "default": Preset("default", -18.0, None, -2.0, -1.5, None, "64k", 0.3, 1.5, None),
+    "default": Preset("default", -18.0, None, -2.0, -1.5, None, "64k", 0.3, 1.5, None, encoder_loss_db=0.45),
     "acx-spec": Preset("acx-spec", None, -20.5, -3.5, -3.0, 44100, "192k", 0.75, 2.5, -75.0,
                        rms_range=(-23.0, -18.0), noise_floor_db=-60.0, max_minutes=120.0),
-    "ebu-r128": Preset("ebu-r128", -23.0, None, -1.5, -1.0, None, "64k", 0.3, 1.5, None),
+    "ebu-r128": Preset("ebu-r128", -23.0, None, -1.5, -1.0, None, "64k", 0.3, 1.5, None, encoder_loss_db=0.45),
 }
 
 
@@ -76,9 +79,8 @@ def block_powers(x: Samples, rate: int) -> Samples:
     return (np.abs(spectrum) ** 2 @ weights) / (n * n)
 
 
-def integrated_loudness(x: Samples, rate: int) -> float:
-    """Integrated loudness in LUFS (BS.1770-4: 400 ms blocks, 75 % overlap, -70 LUFS and -10 LU gates)."""
-    p = block_powers(x, rate)
+def gated_loudness(p: Samples) -> float:
+    """Integrated loudness in LUFS from 100 ms K-weighted block powers (400 ms blocks, 75 % overlap, gates)."""
     if len(p) < 4:
         return -math.inf
     z = (p[:-3] + p[1:-2] + p[2:-1] + p[3:]) / 4
@@ -92,54 +94,145 @@ def integrated_loudness(x: Samples, rate: int) -> float:
     return -0.691 + 10 * math.log10(float(kept.mean())) if len(kept) else -math.inf
 
 
+def integrated_loudness(x: Samples, rate: int) -> float:
+    """Integrated loudness in LUFS (BS.1770-4: 400 ms blocks, 75 % overlap, -70 LUFS and -10 LU gates)."""
+    return gated_loudness(block_powers(x, rate))
+
+
 def rms_db(x: Samples) -> float:
     """Unweighted RMS of the whole signal in dBFS."""
     ms = float(np.mean(x * x)) if len(x) else 0.0
     return 10 * math.log10(ms) if ms > 0 else -math.inf
 
 
+class Meter:
+    """Loudness (and RMS) of a signal fed in chunks of any size, so a chapter never has to be in memory whole."""
+
+    def __init__(self, rate: int) -> None:
+        self.rate = rate
+        self.block = rate // 10
+        self.rest = np.zeros(0)
+        self.powers: list[Samples] = []
+        self.square_sum = 0.0
+        self.count = 0
+
+    def feed(self, x: Samples) -> None:
+        """Add the next stretch of the signal."""
+        self.square_sum += float(np.dot(x, x))
+        self.count += len(x)
+        data = np.concatenate([self.rest, x]) if len(self.rest) else x
+        whole = len(data) // self.block * self.block
+        if whole:
+            self.powers.append(block_powers(data[:whole], self.rate))
+        self.rest = data[whole:].copy()
+
+    def lufs(self) -> float:
+        """Integrated loudness of everything fed so far."""
+        return gated_loudness(np.concatenate(self.powers)) if self.powers else -math.inf
+
+    def rms_db(self) -> float:
+        """Unweighted RMS of everything fed so far, in dBFS."""
+        return 10 * math.log10(self.square_sum / self.count) if self.count and self.square_sum > 0 else -math.inf
+
+
+class Limiter:
+    """A look-ahead peak limiter over a stream: smooth gain reduction so no sample exceeds the ceiling.
+
+    Output lags input by a few milliseconds of look-ahead; `flush` returns the rest.
+    """
+
+    AHEAD, BEHIND = 3, 12  # blocks of 5 ms the gain of a block depends on, either side
+
+    def __init__(self, ceiling_db: float, rate: int) -> None:
+        self.ceiling = 10 ** (ceiling_db / 20)
+        self.hop = max(1, rate // 200)
+        self.buf = np.zeros(0)
+        self.done = 0  # samples of buf already sent out (kept as history for the next gains)
+
+    def feed(self, x: Samples) -> Samples:
+        """Take the next stretch; return what can be finished now."""
+        self.buf = np.concatenate([self.buf, x])
+        ready = (len(self.buf) // self.hop - self.AHEAD) * self.hop
+        return self._emit(ready)
+
+    def flush(self) -> Samples:
+        """Finish the stream."""
+        return self._emit(len(self.buf))
+
+    def _emit(self, ready: int) -> Samples:
+        if ready <= self.done:
+            return np.zeros(0)
+        out = self._limited()[self.done:ready]
+        keep = max(0, ready - self.BEHIND * self.hop)
+        keep -= keep % self.hop
+        self.buf = self.buf[keep:]
+        self.done = ready - keep
+        return out
+
+    def _limited(self) -> Samples:
+        x, hop = self.buf, self.hop
+        blocks = -(-len(x) // hop)
+        padded = np.zeros(blocks * hop)
+        padded[: len(x)] = np.abs(x)
+        need = np.minimum(1.0, self.ceiling / np.maximum(padded.reshape(blocks, hop).max(axis=1), 1e-12))
+        if need.min() >= 1.0:
+            return x
+        # Hold each reduction over its neighbours (10 ms ahead, 50 ms after) so the gain never jumps mid-syllable.
+        held = need.copy()
+        for shift in range(1, 3):
+            held[:-shift] = np.minimum(held[:-shift], need[shift:])
+        for shift in range(1, 11):
+            held[shift:] = np.minimum(held[shift:], need[:-shift])
+        smooth = np.minimum(held, np.convolve(held, np.ones(3) / 3, mode="same"))
+        gain = np.interp(np.arange(len(x)), np.arange(blocks) * hop + hop / 2, smooth)
+        out: Samples = np.clip(x * np.minimum(gain, need.repeat(hop)[: len(x)]), -self.ceiling, self.ceiling)
+        return out
+
+
 def limit(x: Samples, ceiling_db: float, rate: int) -> Samples:
-    """A look-ahead peak limiter: smooth gain reduction so that no sample exceeds the ceiling."""
-    ceiling = 10 ** (ceiling_db / 20)
-    hop = max(1, rate // 200)  # 5 ms
-    blocks = -(-len(x) // hop)
-    padded = np.zeros(blocks * hop)
-    padded[: len(x)] = np.abs(x)
-    peaks = padded.reshape(blocks, hop).max(axis=1)
-    need = np.minimum(1.0, ceiling / np.maximum(peaks, 1e-12))
-    if need.min() >= 1.0:
-        return x
-    # Hold each reduction over its neighbours (10 ms ahead, 50 ms after) so the gain never jumps mid-syllable.
-    held = need.copy()
-    for shift in range(1, 3):
-        held[:-shift] = np.minimum(held[:-shift], need[shift:])
-    for shift in range(1, 11):
-        held[shift:] = np.minimum(held[shift:], need[:-shift])
-    kernel = np.ones(3) / 3
-    smooth = np.minimum(held, np.convolve(held, kernel, mode="same"))
-    gain = np.interp(np.arange(len(x)), np.arange(blocks) * hop + hop / 2, smooth)
-    return np.clip(x * np.minimum(gain, need.repeat(hop)[: len(x)]), -ceiling, ceiling)  # type: ignore[no-any-return]
+    """Limit a whole signal at once (the stream limiter, fed in one piece)."""
+    limiter = Limiter(ceiling_db, rate)
+    return np.concatenate([limiter.feed(x), limiter.flush()])
 
 
 def to_target(x: Samples, rate: int, preset: Preset) -> Samples:
-    """Apply the gain that meets the preset's loudness (or RMS) target after peak limiting; a few passes at most."""
-    def measure(y: Samples) -> float:
-        return integrated_loudness(y, rate) if preset.lufs is not None else rms_db(y)
+    """Bring a whole signal to the preset's target (see `stitch` for the streaming form used on chapters)."""
+    gain = level_gain(lambda: iter([x]), rate, preset)
+    limiter = Limiter(preset.peak_db, rate)
+    return np.concatenate([limiter.feed(x * 10 ** (gain / 20)), limiter.flush()])
+
+
+def level_gain(chunks: Callable[[], Iterator[Samples]], rate: int, preset: Preset) -> float:
+    """The gain (dB) that meets the preset's loudness or RMS target after limiting; `chunks` replays the signal.
+
+    One pass measures; a second applies the gain and the limiter and measures again, because limiting peaks
+    lowers the loudness a little; the difference is added back.
+    """
+    def measure(meter: Meter) -> float:
+        return meter.lufs() if preset.lufs is not None else meter.rms_db()
 
     target = preset.lufs if preset.lufs is not None else (preset.rms_db if preset.rms_db is not None else -20.0)
-    measured = measure(x)
+    target += preset.encoder_loss_db  # the MP3 encode takes this much off; aim above by as much
+    before = Meter(rate)
+    for chunk in chunks():
+        before.feed(chunk)
+    measured = measure(before)
     if not math.isfinite(measured):
-        return limit(x, preset.peak_db, rate)
+        return 0.0
     gain = target - measured
-    y = x
-    # Limiting the peaks lowers the loudness a little; raise the gain by what was lost and limit again.
-    for _ in range(4):
-        y = limit(x * 10 ** (gain / 20), preset.peak_db, rate)
-        error = target - measure(y)
-        if abs(error) < 0.1:
+    # Limiting gives back less than the gain added, so repeat (each pass replays the chapter) until close.
+    for _ in range(MAX_PASSES):
+        after = Meter(rate)
+        limiter = Limiter(preset.peak_db, rate)
+        scale = 10 ** (gain / 20)
+        for chunk in chunks():
+            after.feed(limiter.feed(chunk * scale))
+        after.feed(limiter.flush())
+        error = target - measure(after)
+        if not math.isfinite(error) or abs(error) < 0.15:
             break
-        gain += error
-    return y
+        gain += error * 1.5 if error > 0 else error  # under limiting, a raise needs more than its face value
+    return gain
 
 
 def room_tone(n: int, level_db: float | None, seed: int) -> Samples:

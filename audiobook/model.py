@@ -50,6 +50,10 @@ class Voice:
     rate: int = 175
     pitch: int = 50
     volume: float = 1.0
+    engine: str = "espeak"  # or "piper"
+    model: str | None = None  # Piper: a bundled voice's name or a path to a .onnx model
+    speaker: int | None = None  # Piper: the speaker of a multi-speaker model
+    noise_scale: float | None = None  # Piper: variation (default: the model's)
 
 
 @dataclass(frozen=True)
@@ -62,6 +66,7 @@ class Role:
     rate: int | None = None
     pitch: int | None = None
     volume: float | None = None
+    lexicon: tuple[tuple[str, str], ...] = ()  # pronunciations for this character's lines
 
 
 @dataclass(frozen=True)
@@ -87,6 +92,7 @@ class Casting:
     fixes: tuple[Fix, ...] = ()
     preset: str | None = None  # the loudness/format preset voices.yaml asks for
     pauses: tuple[tuple[str, int], ...] = ()  # pause lengths (ms) voices.yaml overrides
+    lexicon: tuple[tuple[str, str], ...] = ()  # pronunciations for the whole book
 
     @property
     def characters(self) -> tuple[Character, ...]:

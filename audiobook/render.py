@@ -16,20 +16,21 @@ from typing import Any
 from .attribute import attribute
 from .cache import DEFAULT_MAX_BYTES, ClipCache, clip_key, default_cache_dir
 from .casting import cast_voices, load_casting
-from .chapters import split_chapters, spoken_title
+from .chapters import spoken_title
 from .encode import ChapterFile, ChapterJob, EngineFactory, SpokenLine, read_timings, render_chapter
 from .engine import EspeakEngine, is_speakable, speech_text
 from .fixes import apply_fixes
 from .gender import guess_genders
 from .levels import voice_gains
+from .lexicon import merge_lexicons, spoken_form
 from .loudness import PRESETS, Preset
 from .model import Casting, Chapter, Segment
 from .output import is_current, locked_folder, read_manifest, remove_stale, write_manifest
 from .package import Part, one_file, write_lists, write_subtitles
 from .segment import segment
-from .source import read_text, readable_title
+from .source import Book, load_book
 from .stitch import Pauses, encoding_settings
-from .tagging import BookTags, ChapterTags, read_cover
+from .tagging import BookTags, ChapterTags, Cover, read_cover
 from .workers import run_parallel
 
 SCENE_BREAK = re.compile(r"^[ \t]*(?:[*#~\u2022\u2014-][ \t]*){1,7}\r?$", re.MULTILINE)  # `* * *`, `#`, `---`
@@ -48,6 +49,7 @@ class Script:
     chapters: tuple[Chapter, ...]
     segments: tuple[Segment, ...]
     casting: Casting
+    book: Book
     warnings: tuple[str, ...] = ()  # fixes that no longer match the text
 
 
@@ -77,17 +79,16 @@ class RenderResult:
 
 def plan_book(source: Path, voices: Path | None = None, title: str | None = None) -> Script:
     """Read a book and decide who says what in which voice, without synthesizing anything."""
-    text = read_text(source)                                          # file -> text
-    book_title = title or readable_title(source)
+    book = load_book(source, title)                                   # file -> text, Chapters, metadata
+    text, chapters = book.text, book.chapters
     casting = load_casting(voices)                                    # voices.yaml -> Casting
-    chapters = split_chapters(text, book_title)                       # text -> Chapters
     segments = segment(text, chapters)                                # Chapters -> Segments
     segments = attribute(text, segments, casting.characters)          # Segments -> speakers
     segments, stale = apply_fixes(text, segments, casting)            # the user's fixes:
     speakers = speaker_lines(segments)
     genders = guess_genders(text, [name for name, _ in speakers])     # speakers -> genders
     casting = cast_voices(casting, speakers, genders)                 # speakers -> Voices
-    return Script(source, book_title, text, tuple(chapters), tuple(segments), casting, tuple(stale))
+    return Script(source, book.title, text, tuple(chapters), tuple(segments), casting, book, tuple(stale))
 
 
 @dataclass(frozen=True)
@@ -120,8 +121,11 @@ def render_book(script: Script, options: RenderOptions | None = None, engine: En
     cache = ClipCache(cache_root)
     preset = PRESETS[opts.preset or script.casting.preset or "default"]
     pauses = Pauses(**dict(script.casting.pauses))
-    book = BookTags(script.title, opts.author or "Unknown", script.casting.narrator_name, len(script.chapters),
-                    opts.year, opts.description, read_cover(opts.cover) if opts.cover else None, opts.id3v23)
+    source = script.book
+    cover = read_cover(opts.cover) if opts.cover else (
+        Cover(source.cover, source.cover_mime or "image/jpeg") if source.cover else None)
+    book = BookTags(script.title, opts.author or source.author or "Unknown", script.casting.narrator_name,
+                    len(script.chapters), opts.year, opts.description, cover, opts.id3v23)
     folder = opts.out_dir / safe_filename(script.title)
     one_file = opts.format == "m4b" or opts.single_file
     work = folder / WORK if one_file else folder
@@ -133,7 +137,7 @@ def render_book(script: Script, options: RenderOptions | None = None, engine: En
     jobs_list = []
     for chapter in script.chapters:
         lines = tuple(replace(line, gain_db=gains[line.voice]) for line in all_lines[chapter.index])
-        tags = ChapterTags(chapter.title, chapter.index)
+        tags = ChapterTags(chapter.title, chapter.index, _part_of(script.book, chapter.index))
         keys = tuple(clip_key(identity, line.voice, line.text) for line in lines)
         subtitles = None if one_file else opts.subtitles
         settings = [FORMAT, identity, encoding_settings(preset, pauses), book.settings(), astuple(tags), one_file,
@@ -223,7 +227,13 @@ def _fingerprint(settings: list[object], lines: Sequence[SpokenLine], keys: Sequ
 def chapter_lines(script: Script, chapter: Chapter) -> list[SpokenLine]:
     """The chapter's title, then each segment with something to say, in the voice of who says it."""
     casting = script.casting
-    lines = [SpokenLine(spoken_title(chapter.title), casting.narrator, "narrator", -1, title=True)]
+    book_words = dict(casting.lexicon)
+    words = {name: merge_lexicons(book_words, dict(role.lexicon)) for name, role in casting.roles.items()}
+    title = spoken_title(chapter.title)
+    part = next((name for name, first in script.book.parts if first == chapter.index), None)
+    if part and part.casefold() not in title.casefold():
+        title = f"{part}. {title}"  # the part's heading is read before its first chapter's
+    lines = [SpokenLine(spoken_form(title, book_words), casting.narrator, "narrator", -1, title=True)]
     last_end = chapter.body_start
     for seg in script.segments:
         if seg.chapter != chapter.index or seg.end <= chapter.body_start:
@@ -235,9 +245,18 @@ def chapter_lines(script: Script, chapter: Chapter) -> list[SpokenLine]:
         last_end = seg.end
         who = seg.speaker if seg.kind == "dialogue" and seg.speaker in casting.roles else None
         voice = casting.roles[who].voice if who else None
+        text = spoken_form(text, words[who] if who else book_words)    # numbers, abbreviations, lexicon
         lines.append(SpokenLine(text, voice or casting.narrator, who or "narrator", seg.paragraph, False, scene_break,
                                 offset=seg.start))
     return lines
+
+
+def _part_of(book: Book, chapter: int) -> tuple[int, int] | None:
+    """(part number, parts) of a chapter in a book with parts, for the TPOS tag."""
+    starts = [first for _name, first in book.parts]
+    if not starts or chapter < starts[0]:
+        return None
+    return sum(first <= chapter for first in starts), len(starts)
 
 
 def timings_path(folder: Path, chapter: int) -> Path:

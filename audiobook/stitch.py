@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import contextlib
+import subprocess
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 
 from .engine import Clip
 from .errors import OutputError
-from .loudness import Preset, Samples, room_tone, to_target
+from .loudness import Limiter, Preset, Samples, level_gain
 
 
 @dataclass(frozen=True)
@@ -33,7 +35,7 @@ class Pauses:
 class Line:
     """A clip placed in a chapter: where it stands in the text's structure decides the pause before it."""
 
-    clip: Clip
+    clip: Clip | Callable[[], Clip]  # the audio, or how to fetch it (from the cache), so a chapter need not fit
     paragraph: int
     voice: str  # who speaks it; a change of voice adds a pause
     text_end: str  # the last character of the text, to tell a comma-like break from a full stop
@@ -41,19 +43,23 @@ class Line:
     gain_db: float = 0.0  # the voice's level match to the narrator
     scene_break: bool = False  # a scene break stands before it
 
+    def audio(self) -> Clip:
+        """The clip itself."""
+        return self.clip if isinstance(self.clip, Clip) else self.clip()
+
 
 @dataclass(frozen=True)
 class Chapter:
-    """A chapter's finished audio: 16-bit mono PCM and where each line starts and ends (seconds)."""
+    """A finished chapter's length, sample rate, and where each line starts and ends (seconds)."""
 
-    pcm: bytes
+    samples: int
     sample_rate: int
     spans: tuple[tuple[float, float], ...]
 
     @property
     def seconds(self) -> float:
         """Duration in seconds."""
-        return len(self.pcm) / 2 / self.sample_rate
+        return self.samples / self.sample_rate
 
 
 @cache
@@ -85,34 +91,71 @@ def pause_before(prev: Line, line: Line, pauses: Pauses) -> int:
     return pause + (pauses.speaker_change if line.voice != prev.voice else 0)
 
 
-def stitch(lines: Sequence[Line], pauses: Pauses, preset: Preset, seed: int = 0) -> Chapter:
-    """Join the lines with pauses, level them to the preset, and return 16-bit PCM, in time linear in length."""
+CHUNK = 1 << 18  # samples of silence generated at a time
+
+
+class Sink(Protocol):
+    """Where stitched PCM goes: a file, or an encoder's input."""
+
+    def write(self, data: bytes, /) -> object:
+        """Take the next bytes."""
+        ...
+
+
+def stitch(lines: Sequence[Line], pauses: Pauses, preset: Preset, out: Sink, seed: int = 0,
+           rate: int = 22050) -> Chapter:
+    """Join the lines with pauses, level them to the preset and write 16-bit PCM to `out`, a stretch at a time.
+
+    The chapter is played three times through the clips (measure, measure after limiting, write) rather than
+    held in memory: memory stays flat however long the chapter.
+    """
     if not lines:
         raise OutputError("a chapter has no audio to stitch")
-    rate = lines[0].clip.sample_rate
-    parts: list[Samples] = [np.zeros(int(rate * preset.head_seconds))]
-    spans = []
-    at = len(parts[0])
-    prev: Line | None = None
-    for line in lines:
-        if prev is not None:
-            gap = rate * pause_before(prev, line, pauses) // 1000
-            parts.append(np.zeros(gap))
-            at += gap
-        samples = np.frombuffer(_at_rate(line.clip, rate), dtype="<i2").astype(np.float64) / 32768
-        if line.gain_db:
-            samples = samples * 10 ** (line.gain_db / 20)
-        parts.append(samples)
-        spans.append((at / rate, (at + len(samples)) / rate))
-        at += len(samples)
-        prev = line
-    parts.append(np.zeros(rate * max(pauses.chapter_end, int(preset.tail_seconds * 1000)) // 1000))
-    # One concatenation instead of repeated `+`, which would copy the growing chapter for every clip.
-    audio = to_target(np.concatenate(parts), rate, preset)
-    if preset.room_tone_db is not None:
-        audio = audio + room_tone(len(audio), preset.room_tone_db, seed)
-    pcm = np.clip(np.round(audio * 32767), -32768, 32767).astype("<i2").tobytes()
-    return Chapter(pcm, rate, tuple(spans))
+    spans: list[tuple[float, float]] = []
+
+    def timeline() -> Iterator[Samples]:
+        at = 0
+        record = not spans
+        yield from _zeros(int(rate * preset.head_seconds))
+        at += int(rate * preset.head_seconds)
+        prev: Line | None = None
+        for line in lines:
+            if prev is not None:
+                gap = rate * pause_before(prev, line, pauses) // 1000
+                yield from _zeros(gap)
+                at += gap
+            samples = np.frombuffer(_at_rate(line.audio(), rate), dtype="<i2").astype(np.float64) / 32768
+            if line.gain_db:
+                samples *= 10 ** (line.gain_db / 20)
+            if record:
+                spans.append((at / rate, (at + len(samples)) / rate))
+            at += len(samples)
+            yield samples
+            prev = line
+        yield from _zeros(rate * max(pauses.chapter_end, int(preset.tail_seconds * 1000)) // 1000)
+
+    scale = 10 ** (level_gain(timeline, rate, preset) / 20)
+    limiter = Limiter(preset.peak_db, rate)
+    noise = np.random.default_rng(seed) if preset.room_tone_db is not None else None
+    written = 0
+
+    def write(x: Samples) -> None:
+        nonlocal written
+        if noise is not None and preset.room_tone_db is not None:
+            x = x + noise.standard_normal(len(x)) * 10 ** (preset.room_tone_db / 20)
+        out.write(np.clip(np.round(x * 32767), -32768, 32767).astype("<i2").tobytes())
+        written += len(x)
+
+    for chunk in timeline():
+        write(limiter.feed(chunk * scale))
+    write(limiter.flush())
+    return Chapter(written, rate, tuple(spans))
+
+
+def _zeros(n: int) -> Iterator[Samples]:
+    while n > 0:
+        yield np.zeros(min(n, CHUNK))
+        n -= CHUNK
 
 
 def _at_rate(clip: Clip, rate: int) -> bytes:
@@ -127,20 +170,43 @@ def encoding_settings(preset: Preset, pauses: Pauses) -> list[object]:
     return [asdict(preset), asdict(pauses)]
 
 
-def export_mp3(chapter: Chapter, path: Path, preset: Preset) -> None:
-    """Encode mono MP3 at the preset's bitrate and rate to `path` (a temporary name; the caller renames it)."""
-    audio = audio_segment_class()(data=chapter.pcm, sample_width=2, frame_rate=chapter.sample_rate, channels=1)
-    params = ["-ac", "1", "-map_metadata", "-1", "-write_id3v1", "0", "-id3v2_version", "0",
-              "-fflags", "+bitexact", "-flags:a", "+bitexact"]
-    if preset.sample_rate:
-        params += ["-ar", str(preset.sample_rate)]
-    if preset.name == "acx-spec":
-        params += ["-abr", "0"]  # constant bitrate, as ACX asks
-    try:
-        # No encoder or date tags: tagging writes the ID3 frames, and the bytes stay reproducible.
-        handle = audio.export(str(path), format="mp3", bitrate=preset.bitrate, parameters=params)
-        handle.close()
-    except Exception as exc:  # pydub raises CouldntEncodeError, OSError, ...
-        raise OutputError(f"{path}: MP3 encoding failed: {str(exc).strip().splitlines()[0][:200]}") from None
-    if not path.exists() or path.stat().st_size == 0:
-        raise OutputError(f"{path}: MP3 encoding wrote nothing")
+class Mp3Writer:
+    """Encode 16-bit mono PCM, written to it a stretch at a time, into an MP3 file by one ffmpeg process."""
+
+    def __init__(self, path: Path, rate: int, preset: Preset) -> None:
+        import imageio_ffmpeg
+
+        self.path = path
+        cmd = [imageio_ffmpeg.get_ffmpeg_exe(), "-v", "error", "-y", "-f", "s16le", "-ar", str(rate), "-ac", "1",
+               "-i", "pipe:", *(["-ar", str(preset.sample_rate)] if preset.sample_rate else []),
+               "-c:a", "libmp3lame", "-b:a", preset.bitrate, "-ac", "1",
+               # No encoder or date tags: tagging writes the ID3 frames, and the bytes stay reproducible.
+               "-map_metadata", "-1", "-write_id3v1", "0", "-id3v2_version", "0",
+               "-fflags", "+bitexact", "-flags:a", "+bitexact", "-f", "mp3", str(path)]
+        try:
+            self.process = subprocess.Popen(cmd, stdin=subprocess.PIPE, stderr=subprocess.PIPE)
+        except OSError as exc:
+            raise OutputError(f"{path}: cannot start ffmpeg ({exc.strerror or exc})") from None
+
+    def write(self, data: bytes) -> None:
+        """Send PCM to the encoder."""
+        try:
+            assert self.process.stdin is not None
+            self.process.stdin.write(data)
+        except BrokenPipeError:
+            self.close()
+
+    def close(self) -> None:
+        """Finish the file; raise OutputError if ffmpeg failed."""
+        if self.process.stdin and not self.process.stdin.closed:
+            with contextlib.suppress(BrokenPipeError):
+                self.process.stdin.close()
+        err = self.process.stderr.read().decode("utf-8", "replace") if self.process.stderr else ""
+        if self.process.wait() != 0 or not self.path.exists() or self.path.stat().st_size == 0:
+            last = (err.strip().splitlines() or ["ffmpeg wrote nothing"])[-1][:200]
+            raise OutputError(f"{self.path}: MP3 encoding failed: {last}")
+
+    def abort(self) -> None:
+        """Stop the encoder after an error elsewhere."""
+        self.process.kill()
+        self.process.wait()

@@ -179,19 +179,19 @@ def test_ffmpeg_failure_and_disk_full(write: Callable[..., Path], tmp_path: Path
                                       monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("audiobook.render.EspeakEngine", FakeFactory())
     book = write("b.txt", OK_STORY)
-    from audiobook.stitch import audio_segment_class
-
-    cls = audio_segment_class()
-    monkeypatch.setattr(cls, "converter", "/bin/false")
+    monkeypatch.setattr("imageio_ffmpeg.get_ffmpeg_exe", lambda: "/bin/false")
     result = CliRunner().invoke(app, ["render", str(book), "--out", str(tmp_path / "o1"), "--jobs", "1"])
-    assert result.exit_code == 1 and result.stderr.startswith("Error: ") and "MP3 encoding failed" in result.stderr
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: ") and "MP3 encoding failed" in result.stderr, result.stderr
     assert result.stderr.count("\n") == 1
+    monkeypatch.undo()
+    monkeypatch.setattr("audiobook.render.EspeakEngine", FakeFactory())
 
     def full(*_args: object, **_kw: object) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(cls, "export", full)
+    monkeypatch.setattr("audiobook.stitch.Mp3Writer.write", full)
     result = CliRunner().invoke(app, ["render", str(book), "--out", str(tmp_path / "o2"), "--jobs", "1"])
     assert result.exit_code == 1
-    assert "No space left on device" in result.stderr and result.stderr.count("\n") == 1
+    assert "No space left on device" in result.stderr and result.stderr.count("\n") == 1, result.stderr
     assert not [p for p in (tmp_path / "o2").rglob("*.mp3")]

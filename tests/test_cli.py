@@ -28,8 +28,8 @@ def run(*args: str | Path) -> tuple[int, str, str]:
         ("blank.txt", "  \n\n \t\n", "is empty or only whitespace; there is nothing to read aloud"),
         ("dots.txt", "... -- !!\n", "has no words, only whitespace or punctuation; there is nothing to read aloud"),
         ("binary.txt", b"\x89PNG\r\n\x1a\n\x00\x00", "looks like a binary file (NUL byte at byte offset 8); give a UTF-8 text file"),
-        ("latin1.txt", "Line one\ncaf\u00e9\n".encode("latin-1"),
-         "not UTF-8 text: byte 0xe9 at byte offset 12 (line 2); save the file as UTF-8"),
+        ("noencoding.txt", bytes(range(128, 256)) * 4,
+         "not UTF-8 text: byte 0x80 at byte offset 0 (line 1); save the file as UTF-8"),
     ],
 )
 def test_bad_book_gives_one_error_line(write: Callable[..., Path], name: str, content: str | bytes, error: str) -> None:
@@ -39,6 +39,13 @@ def test_bad_book_gives_one_error_line(write: Callable[..., Path], name: str, co
         assert code == 1
         assert out == ""
         assert err == f"Error: {path}: {error}\n"
+
+
+def test_windows_1252_book_is_read(write: Callable[..., Path]) -> None:
+    path = write("latin1.txt", 'Line one\ncaf\u00e9 "Hello," said Anna.\n'.encode("cp1252"))
+    code, out, _err = run("segment", path, "--format", "text")
+    assert code == 0
+    assert out == '## 1. Latin1\n    Line one café\n[Anna] "Hello,"\n    said Anna.\n'
 
 
 def test_missing_file_and_directory(tmp_path: Path) -> None:
@@ -63,16 +70,16 @@ def test_missing_file_and_directory(tmp_path: Path) -> None:
          "line 3: narrator.volume: 0 is not allowed; volume must be a number above 0 and at most 1"),
         ("narrator:\n  voice: gmw/en\n  rate: fast\n",
          "line 3: narrator.rate: 'fast' is not allowed; rate must be words per minute, a whole number from 80 to 450"),
-        ("narator:\n  voice: gmw/en\n", "line 1: narator: unknown key (did you mean 'narrator'?); allowed: narrator, characters, fixes, preset, pauses"),
+        ("narator:\n  voice: gmw/en\n", "line 1: narator: unknown key (did you mean 'narrator'?); allowed: narrator, characters, fixes, preset, pauses, lexicon"),
         ("characters:\n  Martha:\n    voice: gmw/en+f9\n",
          "line 3: characters.Martha.voice: eSpeak NG has no voice variant 'f9'; close matches: f1, f2, f3 "
          "(run `audiobook voices` for the list)"),
         ("characters:\n  Martha:\n    gender: woman\n", "line 3: characters.Martha.gender: 'woman' is not allowed; use female or male"),
         ("characters:\n  Martha:\n    colour: red\n",
-         "line 3: characters.Martha.colour: unknown key; allowed: voice, rate, pitch, volume, aliases, gender"),
+         "line 3: characters.Martha.colour: unknown key; allowed: voice, rate, pitch, volume, aliases, gender, lexicon"),
         ("characters:\n  Martha:\n    aliases: [Tom]\n  Thomas:\n    aliases: [Tom]\n",
          "line 5: characters.Thomas.aliases: 'Tom' is already a name or alias of 'Martha'; a name can belong to one character"),
-        ("- just\n- a list\n", "line 1: must be a mapping with keys: narrator, characters, fixes, preset, pauses"),
+        ("- just\n- a list\n", "line 1: must be a mapping with keys: narrator, characters, fixes, preset, pauses, lexicon"),
         ("", "is empty; give `narrator:` and/or `characters:`"),
     ],
 )

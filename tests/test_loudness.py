@@ -64,7 +64,8 @@ def test_to_target_meets_the_preset(preset: str) -> None:
     p = PRESETS[preset]
     x = tone(8, 600, -30) * (1 + 0.5 * np.sin(np.arange(RATE * 8) / RATE * 3))
     y = to_target(x, RATE, p)
-    assert integrated_loudness(y, RATE) == pytest.approx(p.lufs, abs=0.2)
+    # aimed above the target by what the MP3 encode takes off
+    assert integrated_loudness(y, RATE) == pytest.approx(p.lufs + p.encoder_loss_db, abs=0.2)
     assert 20 * math.log10(np.abs(y).max()) <= p.peak_db + 1e-6
 
 

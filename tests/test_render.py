@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import itertools
 from collections.abc import Callable
 from pathlib import Path
@@ -129,9 +130,10 @@ def test_stitch_is_clips_plus_pauses() -> None:
     pauses = Pauses()
     preset = PRESETS["default"]
     gaps = [pause_before(a, b, pauses) for a, b in itertools.pairwise(lines)]
-    audio = stitch(lines, pauses, preset)
+    out = io.BytesIO()
+    audio = stitch(lines, pauses, preset, out)
     head = int(22050 * preset.head_seconds)
     tail = 22050 * max(pauses.chapter_end, int(preset.tail_seconds * 1000)) // 1000
-    assert len(audio.pcm) // 2 == head + 4 * 2205 + sum(22050 * ms // 1000 for ms in gaps) + tail
+    assert audio.samples == len(out.getvalue()) // 2 == head + 4 * 2205 + sum(22050 * ms // 1000 for ms in gaps) + tail
     assert audio.sample_rate == 22050
     assert audio.spans[1][0] == pytest.approx((head + 2205 + 22050 * gaps[0] // 1000) / 22050)
