@@ -93,7 +93,7 @@ def rule_anaphora(ctx: Context) -> None:
                     break
         if turn.speaker is not None and turn.speaker != NARRATOR:
             _touch(recent, turn.speaker)
-        for who in ctx.vocatives[t]:
+        for who in sorted(ctx.vocatives[t]):  # sorted: a set's order varies from run to run
             _touch(recent, who)  # the one called by name is the likeliest to answer
 
 
@@ -273,7 +273,7 @@ def _partner(ctx: Context, block: list[int], one: str, recent: list[str]) -> str
     called: dict[str, int] = {}
     for t in block:
         if ctx.turns[t].speaker == one:
-            for who in ctx.vocatives[t]:
+            for who in sorted(ctx.vocatives[t]):  # sorted: a set's order varies from run to run
                 if who != one:
                     called[who] = called.get(who, 0) + 1
     if called:

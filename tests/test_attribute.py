@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 from audiobook.attribute import attribute, discover_characters
 from audiobook.model import Chapter, Character
 from audiobook.segment import segment
@@ -411,3 +414,25 @@ def test_discovery_bare_surname_of_a_family_is_its_man() -> None:
         '"Four," said Hale.'
     )
     assert names(text)[-1] == "Mr. Hale"
+
+
+def test_attribution_does_not_depend_on_hash_seeds(tmp_path: Path) -> None:
+    """Sets iterate in an order that changes with PYTHONHASHSEED; no speaker may depend on it."""
+    import subprocess
+    import sys
+
+    lines = []
+    for n in range(12):
+        lines.append(f'"Anna, Beth, Cleo, Dora, listen to me," said {["Eve", "Fay", "Gil"][n % 3]}.')
+        lines.append('"Yes," she said. "And you, Anna, Cleo?"')
+        lines.append('"No."')
+        lines.append("Anna and Beth and Cleo and Dora looked at each other.")
+        lines.append('"Why not?" he asked.')
+    book = tmp_path / "voices.txt"
+    book.write_text("\n\n".join(lines) + "\n", encoding="utf-8")
+    outputs = {
+        subprocess.run([sys.executable, "-m", "audiobook", "segment", str(book)], capture_output=True, text=True,
+                       env={**os.environ, "PYTHONHASHSEED": str(seed)}, check=True).stdout
+        for seed in range(6)
+    }
+    assert len(outputs) == 1
