@@ -255,6 +255,30 @@ def batch_cmd(
         raise typer.Exit(1)
 
 
+@app.command("review")
+def review_cmd(
+    file: Annotated[Path, typer.Argument(help="The book: a UTF-8 text file.", show_default=False)],
+    voices: VoicesOption = None,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder to write the review site into.")] = Path("review"),
+    book: Annotated[Path | None, typer.Option(
+        "--book", help="The rendered book folder whose audio the pages play (default: where `render` writes it, "
+        "output/<title>).", show_default=False)] = None,
+    title: TitleOption = None,
+) -> None:
+    """Write a static site to review the book as a script: colours per character, play any line, make fixes."""
+    from .render import plan_book
+    from .review import write_review
+
+    with _errors():
+        script = plan_book(file, voices, title)
+        _warn(script.warnings)
+        result = write_review(script, out, book)
+        _warn(result.warnings)
+        audio = f"lines of {result.audio_chapters} chapters playable" if result.audio else "no audio"
+        typer.echo(f"{out / 'index.html'}: {len(result.pages) - 1} chapter pages, {result.characters} speaking "
+                   f"characters, {audio}.")
+
+
 @app.command("check")
 def check_cmd(
     folder: Annotated[Path, typer.Argument(help="A rendered book's folder, e.g. output/<title>.", show_default=False)],
