@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -71,6 +72,12 @@ def render(
     = False,
     subtitles: Annotated[str | None, typer.Option(help="srt or vtt: subtitles with speaker labels beside the audio.",
                                                   show_default=False)] = None,
+    chapters: Annotated[str | None, typer.Option(help="Render only these chapters, e.g. 1,3-5.",
+                                                 show_default=False)] = None,
+    preview: Annotated[bool, typer.Option("--preview", help="Render about a minute of each voice's lines, to "
+                                          "audition the cast, into OUT/<title> - preview/.")] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Print the plan (chapters, characters, voices, "
+                                          "estimated length) without synthesizing.")] = False,
     jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1, help="Worker processes (default: all cores).")]
     = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON summary instead of text.")] = False,
@@ -87,11 +94,15 @@ def render(
             raise _usage(f"--format {fmt!r} is not allowed; use mp3 or m4b")
         if subtitles not in (None, "srt", "vtt"):
             raise _usage(f"--subtitles {subtitles!r} is not allowed; use srt or vtt")
-        options = RenderOptions(out_dir=out, author=author, preset=preset, year=year, description=description,
-                                cover=cover, id3v23=id3v23, jobs=jobs, cache_dir=cache_dir, format=fmt,
-                                single_file=single_file, subtitles=subtitles)
         script = plan_book(file, voices, title)
         _warn(script.warnings)
+        selected = _chapter_spec(chapters, len(script.chapters)) if chapters else None
+        options = RenderOptions(out_dir=out, author=author, preset=preset, year=year, description=description,
+                                cover=cover, id3v23=id3v23, jobs=jobs, cache_dir=cache_dir, format=fmt,
+                                single_file=single_file, subtitles=subtitles, chapters=selected)
+        if dry_run or preview:
+            _audition(script, options, dry_run, as_json)
+            return
         if _interactive() and not as_json:
             result = _render_with_progress(script, options)
         else:
@@ -123,6 +134,43 @@ def render(
                f"{len(speakers)} speaking characters; {result.wall_seconds:.1f} s.")
 
 
+def _chapter_spec(spec: str, count: int) -> frozenset[int]:
+    """`1,3-5` -> {1, 3, 4, 5}, each between 1 and the book's chapter count."""
+    chosen: set[int] = set()
+    for part in spec.split(","):
+        m = re.fullmatch(r"\s*(\d+)\s*(?:-\s*(\d+)\s*)?", part)
+        first, last = (int(m.group(1)), int(m.group(2) or m.group(1))) if m else (0, 0)
+        if not m or not 1 <= first <= last <= count:
+            raise AudiobookError(f"--chapters {spec!r} is not allowed; give numbers or ranges from 1 to {count}, "
+                                 "e.g. 1,3-5")
+        chosen.update(range(first, last + 1))
+    return frozenset(chosen)
+
+
+def _audition(script: Any, options: Any, dry_run: bool, as_json: bool) -> None:
+    from .audition import plan_summary, render_preview
+
+    if dry_run:
+        plan = plan_summary(script)
+        if as_json:
+            typer.echo(json.dumps(plan, ensure_ascii=False, indent=2))
+            return
+        typer.echo(f"{plan['book']}: {len(plan['chapters'])} chapters, about {_hms(plan['estimated_seconds'])} "
+                   f"of audio; narrator {plan['narrator']}")
+        for c in plan["chapters"]:
+            typer.echo(f"  {c['chapter']:>3}. {c['title'][:50]:<50} {c['lines']:>5} lines, {c['dialogue']:>4} "
+                       f"spoken by characters, ~{_hms(c['estimated_seconds'])}")
+        for c in plan["characters"]:
+            typer.echo(f"  {c['name'][:30]:<30} {c['lines']:>5} lines  {c['gender'] or '?':<6}  {c['voice']}")
+        return
+    files = render_preview(script, options)
+    if as_json:
+        typer.echo(json.dumps([{"file": str(f.path), "seconds": round(f.seconds, 2)} for f in files], indent=2))
+        return
+    for f in files:
+        typer.echo(f"{f.path} ({f.seconds:.0f} s)")
+
+
 def _render_with_progress(script: Any, options: Any) -> Any:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -138,6 +186,23 @@ def _render_with_progress(script: Any, options: Any) -> Any:
             bar.advance(chapters if kind == "chapter" else clips, n)
 
         return render_book(script, options, progress=tick)
+
+
+@app.command("say")
+def say_cmd(
+    text: Annotated[str, typer.Argument(help="What to say.", show_default=False)],
+    voice: Annotated[str | None, typer.Option("--voice", help="A cast name or alias, narrator, or a voice id "
+                                              "(default: the narrator).", show_default=False)] = None,
+    voices: VoicesOption = None,
+    out: Annotated[Path, typer.Option("--out", "-o", help="The MP3 file to write.")] = Path("say.mp3"),
+) -> None:
+    """Speak a text in one voice, with voices.yaml's pronunciations: try a word before rendering a book."""
+    from .audition import say
+    from .casting import load_casting
+
+    with _errors():
+        result = say(text, voice, load_casting(voices), out)
+    typer.echo(f"{result.path} ({result.seconds:.1f} s)")
 
 
 @app.command("segment")

@@ -205,7 +205,7 @@ class EspeakEngine:
     """eSpeak NG through pyttsx3, with its traps closed: every clip is checked, nothing printed."""
 
     @staticmethod
-    def identity() -> str:
+    def identity(voice: Voice | None = None) -> str:
         """What changes this engine's sound (versions, capture method): part of every clip's cache key."""
         return engine_id()
 

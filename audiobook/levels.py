@@ -21,13 +21,13 @@ CALIBRATION = (
 MAX_GAIN_DB = 12.0  # a voice so far off is broken, not quiet; do not blow up its noise
 
 
-def voice_gains(voices: Iterable[Voice], narrator: Voice, identity: str, cache: ClipCache,
+def voice_gains(voices: Iterable[Voice], narrator: Voice, identity: Callable[[Voice], str], cache: ClipCache,
                 engine: Callable[[], Engine]) -> dict[Voice, float]:
     """Gain in dB for each voice that brings its loudness to the narrator's (0 for the narrator)."""
     speaker: Engine | None = None
     loudness: dict[Voice, float] = {}
     for voice in {narrator, *voices}:
-        key = clip_key(identity, voice, CALIBRATION)
+        key = clip_key(identity(voice), voice, CALIBRATION)
         clip = cache.get(key)
         if clip is None:
             speaker = speaker or engine()

@@ -18,7 +18,9 @@ from .cache import DEFAULT_MAX_BYTES, ClipCache, clip_key, default_cache_dir
 from .casting import cast_voices, load_casting
 from .chapters import spoken_title
 from .encode import ChapterFile, ChapterJob, EngineFactory, SpokenLine, read_timings, render_chapter
-from .engine import EspeakEngine, is_speakable, speech_text
+from .engine import is_speakable, speech_text
+from .engines import DefaultEngine as DefaultEngine  # re-exported: tests swap it here
+from .errors import OutputError
 from .fixes import apply_fixes
 from .gender import guess_genders
 from .levels import voice_gains
@@ -108,6 +110,7 @@ class RenderOptions:
     format: str = "mp3"  # "mp3": a file per chapter; "m4b": one M4B with chapter marks
     single_file: bool = False  # with "mp3": one MP3 with ID3 chapter frames
     subtitles: str | None = None  # "srt" or "vtt"
+    chapters: frozenset[int] | None = None  # render only these (1-based); the others are left as they are
 
 
 def render_book(script: Script, options: RenderOptions | None = None, engine: EngineFactory | None = None,
@@ -115,8 +118,13 @@ def render_book(script: Script, options: RenderOptions | None = None, engine: En
     """Speak every chapter of the script into a tagged MP3 under out_dir/<book title>/, reusing what is done."""
     opts = options or RenderOptions()
     started = time.perf_counter()
-    factory: EngineFactory = engine or EspeakEngine
-    identity = factory.identity()
+    if opts.chapters is not None and (opts.format == "m4b" or opts.single_file):
+        raise OutputError("--chapters renders separate chapter files; it does not go with --format m4b or "
+                          "--single-file")
+    if opts.chapters is not None and not opts.chapters <= set(range(1, len(script.chapters) + 1)):
+        wrong = min(opts.chapters - set(range(1, len(script.chapters) + 1)))
+        raise OutputError(f"--chapters: the book has no chapter {wrong}; it has chapters 1 to {len(script.chapters)}")
+    factory: EngineFactory = engine or DefaultEngine
     cache_root = opts.cache_dir or default_cache_dir()
     cache = ClipCache(cache_root)
     preset = PRESETS[opts.preset or script.casting.preset or "default"]
@@ -133,14 +141,14 @@ def render_book(script: Script, options: RenderOptions | None = None, engine: En
     notify = progress or (lambda _kind, _n: None)
     all_lines = {chapter.index: chapter_lines(script, chapter) for chapter in script.chapters}
     gains = voice_gains({line.voice for lines in all_lines.values() for line in lines}, script.casting.narrator,
-                        identity, cache, factory)                           # Voices -> level matching
+                        factory.identity, cache, factory)                   # Voices -> level matching
     jobs_list = []
     for chapter in script.chapters:
         lines = tuple(replace(line, gain_db=gains[line.voice]) for line in all_lines[chapter.index])
         tags = ChapterTags(chapter.title, chapter.index, _part_of(script.book, chapter.index))
-        keys = tuple(clip_key(identity, line.voice, line.text) for line in lines)
+        keys = tuple(clip_key(factory.identity(line.voice), line.voice, line.text) for line in lines)
         subtitles = None if one_file else opts.subtitles
-        settings = [FORMAT, identity, encoding_settings(preset, pauses), book.settings(), astuple(tags), one_file,
+        settings = [FORMAT, encoding_settings(preset, pauses), book.settings(), astuple(tags), one_file,
                     subtitles]
         name = f"{chapter.index:0{width}d}.pcm" if one_file else (
             f"{chapter.index:0{width}d} - {safe_filename(chapter.title)}.mp3")
@@ -165,7 +173,7 @@ def render_book(script: Script, options: RenderOptions | None = None, engine: En
                                          job.fingerprint, int(entry.get("rate", 22050))))
                 notify("clips", len(job.lines))
                 notify("chapter", 1)
-            else:
+            elif opts.chapters is None or job.chapter.index in opts.chapters:
                 todo.append(job)
 
         def finished(done: ChapterFile) -> None:
@@ -183,6 +191,8 @@ def render_book(script: Script, options: RenderOptions | None = None, engine: En
         run_parallel(render_chapter, todo, workers, finished, lambda n: notify("clips", n))
         files.sort(key=lambda f: f.index)
         keep = {str(job.final_path.relative_to(folder)) for job in jobs_list}
+        if opts.chapters is not None:
+            keep |= set(manifest)  # a partial render leaves the other chapters' files and records alone
         if one_file:
             keep.add(_package_one_file(folder, files, jobs_list, opts, preset, book, manifest))
         else:

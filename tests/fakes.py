@@ -18,7 +18,7 @@ class FakeEngine:
     """Speaks every word as a 60 ms tone whose pitch follows the voice; records what it was asked."""
 
     @staticmethod
-    def identity() -> str:
+    def identity(voice: Voice | None = None) -> str:
         return "fake 1"
 
     def __init__(self, fail_on: str | None = None) -> None:
@@ -45,5 +45,5 @@ class FakeFactory:
     def __call__(self) -> FakeEngine:
         return self.engine
 
-    def identity(self) -> str:
+    def identity(self, voice: Voice | None = None) -> str:
         return f"fake 1 fail_on={self.engine.fail_on}"

@@ -98,7 +98,7 @@ def _words(text: str) -> list[str]:
 def test_bad_input(case: Case, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     factory = FakeFactory()
-    monkeypatch.setattr("audiobook.render.EspeakEngine", factory)
+    monkeypatch.setattr("audiobook.render.DefaultEngine", factory)
     for name, content in case.files.items():
         path = tmp_path / name
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -158,7 +158,7 @@ def test_engine_faults_name_the_chapter_and_keep_finished_chapters(
         engine: FakeEngine, error: str, write: Callable[..., Path], tmp_path: Path,
         monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("audiobook.encode.CLIP_TIMEOUT", 1.0)
-    monkeypatch.setattr("audiobook.render.EspeakEngine", FakeFactory(engine))
+    monkeypatch.setattr("audiobook.render.DefaultEngine", FakeFactory(engine))
     book = write("b.txt", "CHAPTER I\n\n" + "A long first chapter. " * 30 + '\n\n"Hello," said Anna.\n\n'
                  'CHAPTER II\n\n"Goodbye," said Tom.\n')
     result = CliRunner().invoke(app, ["render", str(book), "--out", str(tmp_path / "out"), "--jobs", "1"])
@@ -168,7 +168,7 @@ def test_engine_faults_name_the_chapter_and_keep_finished_chapters(
     # The longer chapter 1 is rendered first and is kept; chapter 2 left nothing behind.
     files = sorted(p.name for p in (tmp_path / "out" / "B").iterdir() if not p.name.startswith("."))
     assert files == ["01 - Chapter I.mp3", "B.cue", "B.m3u"] or files == ["01 - Chapter I.mp3"]
-    monkeypatch.setattr("audiobook.render.EspeakEngine", FakeFactory())
+    monkeypatch.setattr("audiobook.render.DefaultEngine", FakeFactory())
     again = CliRunner().invoke(app, ["render", str(book), "--out", str(tmp_path / "out"), "--jobs", "1"])
     assert again.exit_code == 0
     assert sorted(p.name for p in (tmp_path / "out" / "B").glob("*.mp3")) == ["01 - Chapter I.mp3",
@@ -177,7 +177,7 @@ def test_engine_faults_name_the_chapter_and_keep_finished_chapters(
 
 def test_ffmpeg_failure_and_disk_full(write: Callable[..., Path], tmp_path: Path,
                                       monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("audiobook.render.EspeakEngine", FakeFactory())
+    monkeypatch.setattr("audiobook.render.DefaultEngine", FakeFactory())
     book = write("b.txt", OK_STORY)
     monkeypatch.setattr("imageio_ffmpeg.get_ffmpeg_exe", lambda: "/bin/false")
     result = CliRunner().invoke(app, ["render", str(book), "--out", str(tmp_path / "o1"), "--jobs", "1"])
@@ -185,7 +185,7 @@ def test_ffmpeg_failure_and_disk_full(write: Callable[..., Path], tmp_path: Path
     assert result.stderr.startswith("Error: ") and "MP3 encoding failed" in result.stderr, result.stderr
     assert result.stderr.count("\n") == 1
     monkeypatch.undo()
-    monkeypatch.setattr("audiobook.render.EspeakEngine", FakeFactory())
+    monkeypatch.setattr("audiobook.render.DefaultEngine", FakeFactory())
 
     def full(*_args: object, **_kw: object) -> None:
         raise OSError(28, "No space left on device")

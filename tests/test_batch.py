@@ -75,7 +75,7 @@ def test_one_bad_book_does_not_stop_the_others(shelf: Path, tmp_path: Path) -> N
 
 
 def test_cli_report_and_exit_code(shelf: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("audiobook.render.EspeakEngine", FakeFactory())
+    monkeypatch.setattr("audiobook.render.DefaultEngine", FakeFactory())
     report = tmp_path / "report.json"
     result = CliRunner().invoke(app, ["batch", str(shelf), "--out", str(tmp_path / "out"), "--shard", "1/2",
                                       "--json", str(report), "--jobs", "1"])

@@ -74,7 +74,7 @@ def test_voices_are_level_matched(tmp_path: Path) -> None:
     engine = EspeakEngine()
     narrator = Voice("gmw/en-us", 170, 45, 1.0)
     others = [Voice("gmw/en+f2", 180, 70, 1.0), Voice("gmw/en-us+m3", 150, 30, 0.5), Voice("gmw/en-gb-x-rp+f4")]
-    gains = voice_gains(others, narrator, EspeakEngine.identity(), ClipCache(tmp_path), EspeakEngine)
+    gains = voice_gains(others, narrator, EspeakEngine.identity, ClipCache(tmp_path), EspeakEngine)
     text = ("I have not the pleasure of understanding you. Of what are you talking? Tell me once for all, "
             "whether you are coming or not, and be quick about it, for the carriage is at the door.")
 
