@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from .attribute import discover_characters
-from .casting import DEFAULT_CASTING, cast_voices, load_casting
+from .autovoice import cast_voices
+from .casting import DEFAULT_CASTING, load_casting
 from .errors import CastingError
 from .gender import guess_genders
 from .model import Role

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import difflib
-import zlib
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -12,7 +11,6 @@ from typing import Any
 import yaml
 
 from .errors import CastingError
-from .gender import gender_from_title
 from .model import Casting, Character, Fix, Gender, Role, Voice
 
 VOICES_DIR = next(
@@ -25,7 +23,8 @@ CATALOG = VOICES_DIR / "catalog.yaml"
 # Checks a voice id; returns None if the engine has it, else the sentence to show the user.
 VoiceCheck = Callable[[str], "str | None"]
 
-_VOICE_KEYS = ("voice", "rate", "pitch", "volume")
+_VOICE_KEYS = ("voice", "rate", "pitch", "volume", "engine", "model", "speaker", "noise_scale")
+_PIPER_KEYS = ("model", "speaker", "noise_scale")
 _ALLOWED = {
     "": ("narrator", "characters", "fixes", "preset", "pauses", "lexicon"),
     "pauses": ("title", "paragraph", "sentence", "comma", "speaker_change", "scene_break", "chapter_end"),
@@ -39,76 +38,14 @@ _MAX_NODES = 50_000  # YAML aliases can expand a small file into billions of nod
 def load_casting(path: Path | None = None, check_voice: VoiceCheck | None = None) -> Casting:
     """Read voices.yaml over the bundled default; raise CastingError naming file, line, key and what is allowed."""
     check = check_voice or espeak_voice_check
-    default, _ = _Loader(DEFAULT_CASTING, check).casting(_compose(DEFAULT_CASTING))
+    default, _ = NodeLoader(DEFAULT_CASTING, check).casting(compose_yaml(DEFAULT_CASTING))
     if path is None:
         return default
-    loaded, has_narrator = _Loader(path, check).casting(_compose(path))
+    loaded, has_narrator = NodeLoader(path, check).casting(compose_yaml(path))
     if not has_narrator:
         return replace(default, roles=loaded.roles, source=str(path), fixes=loaded.fixes, preset=loaded.preset,
                        pauses=loaded.pauses, lexicon=loaded.lexicon)
     return loaded
-
-
-def cast_voices(casting: Casting, speakers: Iterable[tuple[str, int]],
-                genders: Mapping[str, Gender] | None = None) -> Casting:
-    """Give a distinct automatic voice to every role and speaker without one; the same book gets the same voices."""
-    roles = dict(casting.roles)
-    for name, _lines in speakers:
-        if name not in roles:
-            gender = (genders or {}).get(name) or gender_from_title(name)
-            roles[name] = Role(Character(name, (), gender), None)
-    taken = {casting.narrator.voice} | {r.voice.voice for r in roles.values() if r.voice}
-    lines = dict(speakers)
-    pools = _catalog()
-    used_count: dict[str, int] = {}
-    # The busiest characters choose first, so minor ones never push a main one off its voice. A character
-    # with a voice of its own still takes its turn, so that editing one voice leaves the others' alone.
-    for name in sorted(roles, key=lambda n: (-lines.get(n, 0), n)):
-        role = roles[name]
-        pool = pools[role.character.gender] if role.character.gender else _interleave(pools["female"], pools["male"])
-        voice = _pick(pool, taken, used_count, name)
-        if role.voice is not None:
-            continue
-        voice = replace(
-            voice,
-            rate=role.rate if role.rate is not None else voice.rate,
-            pitch=role.pitch if role.pitch is not None else voice.pitch,
-            volume=role.volume if role.volume is not None else voice.volume,
-        )
-        roles[name] = replace(role, voice=voice)
-    return replace(casting, roles=roles)
-
-
-def _pick(pool: list[Voice], taken: set[str], used_count: dict[str, int], name: str) -> Voice:
-    free = [v for v in pool if v.voice not in taken]
-    if free:
-        taken.add(free[0].voice)
-        return free[0]
-    # More characters than voices: reuse one, shifted in pitch so that neighbours still differ.
-    base = pool[zlib.crc32(name.encode()) % len(pool)]
-    n = used_count[base.voice] = used_count.get(base.voice, 0) + 1
-    shift = (8 * ((n + 1) // 2)) * (1 if n % 2 else -1)
-    return replace(base, pitch=min(100, max(0, base.pitch + shift)))
-
-
-def _interleave(a: list[Voice], b: list[Voice]) -> list[Voice]:
-    out = [v for pair in zip(a, b, strict=False) for v in pair]
-    return out + a[len(b):] + b[len(a):]
-
-
-def _catalog() -> dict[Gender, list[Voice]]:
-    node = _compose(CATALOG)
-    loader = _Loader(CATALOG, lambda _v: None)
-    data = loader.mapping(node, "", ("female", "male"))
-    pools: dict[Gender, list[Voice]] = {"female": [], "male": []}
-    for gender in ("female", "male"):
-        _key, entries = data[gender]
-        if not isinstance(entries, yaml.SequenceNode):
-            raise CastingError(loader.where(entries, gender) + "must be a list of voices")
-        for i, entry in enumerate(entries.value):
-            fields = loader.mapping(entry, f"{gender}[{i}]", _VOICE_KEYS)
-            pools[gender].append(loader.voice(fields, f"{gender}[{i}]", entry, required=True))
-    return pools
 
 
 def espeak_voice_check(voice_id: str) -> str | None:
@@ -136,7 +73,7 @@ def _close_matches(word: str, options: Iterable[str], cutoff: float) -> list[str
     return [o for r, o in sorted(scored, key=lambda ro: (-ro[0], ro[1])) if r >= cutoff][:3]
 
 
-def _compose(path: Path) -> yaml.Node | None:
+def compose_yaml(path: Path) -> yaml.Node | None:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -157,7 +94,7 @@ def _compose(path: Path) -> yaml.Node | None:
         raise CastingError(f"{path}: not valid YAML: {exc}") from None
 
 
-class _Loader:
+class NodeLoader:
     """Walks the YAML node tree so that every error can name its line."""
 
     def __init__(self, path: Path, check_voice: VoiceCheck) -> None:
@@ -282,7 +219,7 @@ class _Loader:
             gender = "female" if value == "female" else "male"
         character = Character(name, tuple(a for a in aliases if a != name), gender)
         lexicon = self.lexicon(fields["lexicon"][1], key + ".lexicon") if "lexicon" in fields else ()
-        if "voice" in fields:
+        if "voice" in fields or "engine" in fields:
             return Role(character, self.voice(fields, key, node, required=True), lexicon=lexicon)
         partial = self.voice(fields, key, node, required=False)
         return Role(character, None,
@@ -307,7 +244,20 @@ class _Loader:
 
     def voice(self, fields: dict[str, tuple[yaml.Node, yaml.Node]], key: str, node: yaml.Node,
               required: bool) -> Voice:
-        """Build a Voice from voice/rate/pitch/volume fields, checking each against what is allowed."""
+        """Build a Voice from its fields (eSpeak NG or Piper), checking each against what is allowed."""
+        engine = "espeak"
+        if "engine" in fields:
+            enode = fields["engine"][1]
+            engine = self.string(enode, key + ".engine")
+            if engine not in ("espeak", "piper"):
+                where = self.where(enode, key + ".engine")
+                raise CastingError(where + f"{engine!r} is not allowed; use espeak or piper")
+        if engine == "piper":
+            return self.piper_voice(fields, key, node)
+        for piper_only in _PIPER_KEYS:
+            if piper_only in fields:
+                raise CastingError(self.where(fields[piper_only][1], f"{key}.{piper_only}")
+                                   + "goes with `engine: piper` only")
         voice_id = "gmw/en-us"
         if "voice" in fields:
             vnode = fields["voice"][1]
@@ -317,13 +267,40 @@ class _Loader:
                 raise CastingError(self.where(vnode, key + ".voice") + problem)
         elif required:
             raise CastingError(self.where(node, key) + "needs a `voice:` (an eSpeak NG voice id such as gmw/en-us+f3)")
+        rate, pitch, volume = self.settings(fields, key)
+        return Voice(voice_id.strip(), rate, pitch, volume)
+
+    def settings(self, fields: dict[str, tuple[yaml.Node, yaml.Node]], key: str) -> tuple[int, int, float]:
+        """rate, pitch and volume, with their defaults."""
         rate = self.number(fields, key, "rate", 80, 450, whole=True,
                            what="words per minute, a whole number from 80 to 450")
         pitch = self.number(fields, key, "pitch", 0, 100, whole=True, what="a whole number from 0 to 100")
         volume = self.number(fields, key, "volume", 0, 1, whole=False,
                              what="a number above 0 and at most 1", exclusive_low=True)
-        return Voice(voice_id.strip(), int(rate if rate is not None else 175),
-                     int(pitch if pitch is not None else 50), float(volume if volume is not None else 1.0))
+        return (int(rate if rate is not None else 175), int(pitch if pitch is not None else 50),
+                float(volume if volume is not None else 1.0))
+
+    def piper_voice(self, fields: dict[str, tuple[yaml.Node, yaml.Node]], key: str, node: yaml.Node) -> Voice:
+        """A Piper voice: `model:` a bundled voice's name or a .onnx path (relative to voices.yaml)."""
+        from .piper_engine import BUNDLED, model_problem
+
+        if "model" not in fields:
+            raise CastingError(self.where(node, key) + "needs `model:` with `engine: piper` (a bundled voice such as "
+                               f"{next(iter(BUNDLED))}, or a path to a .onnx file)")
+        mnode = fields["model"][1]
+        model = self.string(mnode, key + ".model").strip()
+        if model not in BUNDLED and not Path(model).expanduser().is_absolute():
+            model = str(self.path.parent / model)
+        problem = model_problem(model)
+        if problem:
+            raise CastingError(self.where(mnode, key + ".model") + problem)
+        speaker = self.number(fields, key, "speaker", 0, 10_000, whole=True, what="a whole number, 0 or more")
+        noise = self.number(fields, key, "noise_scale", 0, 2, whole=False, what="a number from 0 to 2")
+        label = self.string(fields["voice"][1], key + ".voice") if "voice" in fields else f"piper:{Path(model).stem}"
+        rate, pitch, volume = self.settings(fields, key)
+        return Voice(label, rate, pitch, volume, engine="piper", model=model,
+                     speaker=int(speaker) if speaker is not None else None,
+                     noise_scale=float(noise) if noise is not None else None)
 
     def number(self, fields: dict[str, tuple[yaml.Node, yaml.Node]], key: str, name: str, low: float,
                high: float, whole: bool, what: str, exclusive_low: bool = False) -> float | None:

@@ -223,6 +223,8 @@ class EspeakEngine:
         """Speak `text` in `voice`; raise EngineError naming the text if the audio is missing or wrong."""
         self._set_voice(voice)
         spoken = speech_text(text)
+        if not is_speakable(spoken):
+            raise EngineError(f"nothing to say in {_excerpt(text)}")
         parts = [self._speak(chunk) for chunk in _chunks(spoken)]
         clip = Clip(b"".join(p.pcm for p in parts), parts[0].sample_rate)
         try:

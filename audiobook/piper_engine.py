@@ -64,7 +64,7 @@ def model_identity(model: str) -> str:
     with open(path, "rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
-    return f"piper-tts {version('piper-tts')}; model {digest.hexdigest()[:16]}"
+    return f"piper-tts {version('piper-tts')}; model {digest.hexdigest()[:16]}; unnormalized"
 
 
 class PiperEngine:
@@ -134,8 +134,10 @@ def _host(conn: Connection) -> None:
                 except Exception as exc:  # onnxruntime and json raise many kinds
                     raise EngineError(f"cannot load the Piper model {model}: {str(exc).splitlines()[0][:200]}") \
                         from None
+            # No per-utterance peak normalisation: it would give every line another level; levels.py matches voices.
             config = SynthesisConfig(speaker_id=settings["speaker"], length_scale=settings["length_scale"],
-                                     noise_scale=settings["noise_scale"], volume=settings["volume"])
+                                     noise_scale=settings["noise_scale"], volume=settings["volume"],
+                                     normalize_audio=False)
             chunks = list(voices[model].synthesize(text, config))
             pcm = b"".join(chunk.audio_int16_bytes for chunk in chunks)
             rate = chunks[0].sample_rate if chunks else 22050

@@ -14,8 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from .attribute import attribute
+from .autovoice import cast_voices
 from .cache import DEFAULT_MAX_BYTES, ClipCache, clip_key, default_cache_dir
-from .casting import cast_voices, load_casting
+from .casting import load_casting
 from .chapters import spoken_title
 from .encode import ChapterFile, ChapterJob, EngineFactory, SpokenLine, read_timings, render_chapter
 from .engine import is_speakable, speech_text
@@ -248,14 +249,13 @@ def chapter_lines(script: Script, chapter: Chapter) -> list[SpokenLine]:
     for seg in script.segments:
         if seg.chapter != chapter.index or seg.end <= chapter.body_start:
             continue  # other chapters, and the heading, which the title line replaces
-        text = speech_text(script.text[seg.start:seg.end])
-        if not is_speakable(text):
+        who = seg.speaker if seg.kind == "dialogue" and seg.speaker in casting.roles else None
+        text = spoken_form(speech_text(script.text[seg.start:seg.end]), words[who] if who else book_words)
+        if not is_speakable(text):  # after normalizing, which drops [Illustration] markers and the like
             continue
         scene_break = bool(SCENE_BREAK.search(script.text, last_end, seg.start))
         last_end = seg.end
-        who = seg.speaker if seg.kind == "dialogue" and seg.speaker in casting.roles else None
         voice = casting.roles[who].voice if who else None
-        text = spoken_form(text, words[who] if who else book_words)    # numbers, abbreviations, lexicon
         lines.append(SpokenLine(text, voice or casting.narrator, who or "narrator", seg.paragraph, False, scene_break,
                                 offset=seg.start))
     return lines

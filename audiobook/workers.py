@@ -40,7 +40,7 @@ def run_parallel(task: Task, jobs: Sequence[Job], workers: int, on_result: Calla
     except BaseException:
         # An error in one chapter or Ctrl-C: stop the others now rather than finish the book.
         pool.shutdown(wait=False, cancel_futures=True)
-        for process in list(getattr(pool, "_processes", {}).values()):
+        for process in list((getattr(pool, "_processes", None) or {}).values()):
             with contextlib.suppress(Exception):
                 process.terminate()
         raise

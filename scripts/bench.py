@@ -82,6 +82,29 @@ def raw_reference(book: Path, jobs: int, tmp: Path) -> dict[str, float]:
     return {"seconds": time.perf_counter() - started, "audio_seconds": seconds}
 
 
+def engine_rates(book: Path, paragraphs: int = 40) -> dict[str, float]:
+    """Realtime factor of each engine on the book's first paragraphs (one process, one core)."""
+    sys.path.insert(0, str(ROOT))
+    from audiobook.engines import DefaultEngine
+    from audiobook.model import Voice
+    from audiobook.piper_engine import piper_installed
+
+    text = book.read_text(encoding="utf-8")
+    chunks = [re.sub(r"\s+", " ", p).strip() for p in re.split(r"\n\s*\n", text)]
+    chunks = [c for c in chunks if len(c) > 80][:paragraphs]
+    voices = {"espeak": Voice("gmw/en-us", 175)}
+    if piper_installed():
+        voices["piper"] = Voice("piper:joe", 175, engine="piper", model="en_US-joe-medium")
+    engine = DefaultEngine()
+    out = {}
+    for name, voice in voices.items():
+        engine.synthesize("Warm up.", voice)  # model loading is not synthesis
+        started = time.perf_counter()
+        seconds = sum(engine.synthesize(c, voice).seconds for c in chunks)
+        out[name] = round(seconds / (time.perf_counter() - started), 1)
+    return out
+
+
 def _tree_rss_kb(pid: int) -> int:
     """Resident memory of a process and all its descendants, in KiB (Linux /proc)."""
     total = 0
@@ -158,6 +181,7 @@ def main() -> int:
         one_chapter.write_text(text[longest.start:longest.end], "utf-8")
         _, one_wall, one_rss = run_render([str(one_chapter), "--out", str(tmp / "one"), *jobs], env)
 
+    rates = engine_rates(book)
     audio = float(cold["seconds"])  # type: ignore[arg-type]
     report = {
         "book": str(book),
@@ -182,6 +206,7 @@ def main() -> int:
         "peak_rss_mb_full_book": round(cold_rss / 1024, 1),
         "peak_rss_mb_longest_chapter_alone": round(one_rss / 1024, 1),
         "one_chapter_seconds": round(one_wall, 2),
+        "engine_realtime_factor_one_core": rates,
     }
     text_report = json.dumps(report, indent=2)
     print(text_report)

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from audiobook.casting import CATALOG, DEFAULT_CASTING, cast_voices, load_casting
+from audiobook.autovoice import cast_voices
+from audiobook.casting import CATALOG, DEFAULT_CASTING, load_casting
 from audiobook.errors import CastingError
 from audiobook.model import Casting, Voice
 
@@ -88,7 +89,7 @@ def test_auto_voices_are_distinct_gendered_and_never_the_narrators() -> None:
 
 
 def _pool(gender: str) -> list[Voice]:
-    from audiobook.casting import _catalog
+    from audiobook.autovoice import _catalog
 
     return _catalog()[gender]  # type: ignore[index]
 

@@ -6,7 +6,7 @@ import hashlib
 
 import pytest
 
-from audiobook.casting import _catalog
+from audiobook.autovoice import _catalog
 from audiobook.engine import (
     MAX_CHUNK,
     Clip,
