@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import math
 import subprocess
 import warnings
 from collections.abc import Callable, Iterator, Sequence
@@ -134,7 +135,23 @@ def stitch(lines: Sequence[Line], pauses: Pauses, preset: Preset, out: Sink, see
             prev = line
         yield from _zeros(rate * max(pauses.chapter_end, int(preset.tail_seconds * 1000)) // 1000)
 
-    scale = 10 ** (level_gain(timeline, rate, preset) / 20)
+    def chunks() -> Iterator[Samples]:
+        # Whole 100 ms loudness blocks and 5 ms limiter blocks in every chunk: no re-buffering downstream.
+        size = rate // 10 * (rate // 200) // math.gcd(rate // 10, rate // 200) * 4
+        pending: list[Samples] = []
+        have = 0
+        for piece in timeline():
+            pending.append(piece)
+            have += len(piece)
+            if have >= size:
+                joined = np.concatenate(pending)
+                whole = len(joined) // size * size
+                yield from (joined[i:i + size] for i in range(0, whole, size))
+                pending, have = [joined[whole:]], len(joined) - whole
+        if have:
+            yield np.concatenate(pending)
+
+    scale = 10 ** (level_gain(chunks, rate, preset) / 20)
     limiter = Limiter(preset.peak_db, rate)
     noise = np.random.default_rng(seed) if preset.room_tone_db is not None else None
     written = 0
@@ -146,7 +163,7 @@ def stitch(lines: Sequence[Line], pauses: Pauses, preset: Preset, out: Sink, see
         out.write(np.clip(np.round(x * 32767), -32768, 32767).astype("<i2").tobytes())
         written += len(x)
 
-    for chunk in timeline():
+    for chunk in chunks():
         write(limiter.feed(chunk * scale))
     write(limiter.flush())
     return Chapter(written, rate, tuple(spans))
