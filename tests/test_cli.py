@@ -76,7 +76,8 @@ def test_missing_file_and_directory(tmp_path: Path) -> None:
          "(run `audiobook voices` for the list)"),
         ("characters:\n  Martha:\n    gender: woman\n", "line 3: characters.Martha.gender: 'woman' is not allowed; use female or male"),
         ("characters:\n  Martha:\n    colour: red\n",
-         "line 3: characters.Martha.colour: unknown key; allowed: voice, rate, pitch, volume, aliases, gender, lexicon"),
+         "line 3: characters.Martha.colour: unknown key; allowed: voice, rate, pitch, volume, engine, model, speaker, "
+         "noise_scale, aliases, gender, lexicon"),
         ("characters:\n  Martha:\n    aliases: [Tom]\n  Thomas:\n    aliases: [Tom]\n",
          "line 5: characters.Thomas.aliases: 'Tom' is already a name or alias of 'Martha'; a name can belong to one character"),
         ("- just\n- a list\n", "line 1: must be a mapping with keys: narrator, characters, fixes, preset, pauses, lexicon"),
