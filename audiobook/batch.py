@@ -85,15 +85,21 @@ def render_books(jobs: Sequence[BookJob], out: Path, render_jobs: int | None = N
                  on_book: Callable[[BookReport], None] | None = None) -> list[BookReport]:
     """Render each book in turn (each on all cores); a failing book is reported and the next one goes on."""
     from .check import check_book
-    from .render import RenderOptions, plan_book, render_book
+    from .render import RenderOptions, plan_book, render_book, safe_filename
     from .report import attribution_report
 
     reports = []
+    folders: dict[Path, Path] = {}
     for job in jobs:
         report = BookReport(str(job.source))
         started = time.perf_counter()
         try:
             script = plan_book(job.source, job.voices, job.title)
+            folder = out / safe_filename(script.title)
+            if folders.setdefault(folder, job.source) != job.source:
+                # Two books with one title would overwrite each other's chapters.
+                raise InputError(f"{job.source}: its title {script.title!r} is also {folders[folder]}'s; give each "
+                                 "book a `title:` in books.yaml")
             options = RenderOptions(out_dir=out, author=job.author, preset=job.preset, year=job.year,
                                     description=job.description, cover=job.cover, jobs=render_jobs,
                                     cache_dir=cache_dir, format=job.format)

@@ -106,3 +106,12 @@ def test_workflow_commands_run_here(tmp_path: Path) -> None:
             assert done.returncode == 0, done.stdout + done.stderr
     assert sorted(p.name for p in (tmp_path / "output").iterdir()) == ["Anna", "Beth"]
     assert json.loads((tmp_path / "report-1.json").read_text())["books"][0]["status"] == "ok"
+
+
+def test_two_books_with_one_title_do_not_overwrite_each_other(tmp_path: Path, write: Callable[..., Path]) -> None:
+    write("a/novel_text.txt", BOOK.format(name="Anna"))
+    write("b/novel_text.txt", BOOK.format(name="Beth"))
+    reports = render_books(collect_books([tmp_path]), tmp_path / "out", render_jobs=1, engine=FakeFactory())
+    assert [r.status for r in reports] == ["ok", "error"]
+    assert reports[1].error == (f"{tmp_path / 'b/novel_text.txt'}: its title 'Novel Text' is also "
+                                f"{tmp_path / 'a/novel_text.txt'}'s; give each book a `title:` in books.yaml")
