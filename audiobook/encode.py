@@ -18,7 +18,7 @@ from .errors import EngineError, OutputError
 from .loudness import Preset
 from .model import Chapter, Voice
 from .package import Cue, write_subtitles
-from .stitch import Line, Mp3Writer, Pauses, stitch
+from .stitch import Line, Mp3Writer, Pauses, PcmWriter, stitch
 from .tagging import BookTags, ChapterTags, tag_mp3
 
 
@@ -116,18 +116,12 @@ def render_chapter(job: ChapterJob, tick: Callable[[int], None]) -> ChapterFile:
             lines.append(Line(_loader(cache, key), item.paragraph, item.who, item.text[-1:], item.title,
                               item.gain_db, item.scene_break))
             tick(1)
-        if job.pcm:
-            with open(job.tmp_path, "wb") as handle:                         # PCM, for one M4B/MP3
-                audio = stitch(lines, job.pauses, job.preset, handle, chapter.index, rate)
+        if job.pcm:                                                         # PCM, for one M4B/MP3
+            audio = stitch(lines, job.pauses, job.preset, lambda: PcmWriter(job.tmp_path), chapter.index, rate)
             seconds = audio.seconds
-        else:
-            writer = Mp3Writer(job.tmp_path, rate, job.preset)
-            try:
-                audio = stitch(lines, job.pauses, job.preset, writer, chapter.index, rate)  # Clips -> levelled PCM
-            except BaseException:
-                writer.abort()
-                raise
-            writer.close()                                                   # PCM -> MP3
+        else:                                                               # Clips -> levelled PCM -> MP3
+            audio = stitch(lines, job.pauses, job.preset, lambda: Mp3Writer(job.tmp_path, rate, job.preset),
+                           chapter.index, rate)
             seconds = tag_mp3(job.tmp_path, job.tags, job.book)             # MP3 -> tagged MP3
         cues = [Cue(round(a, 3), round(b, 3), item.who, item.text, item.offset)
                 for (a, b), item in zip(audio.spans, job.lines, strict=True)]

@@ -114,7 +114,7 @@ def engine_id() -> str:
     info = _espeak.Info()
     espeak = info.decode("ascii", "replace") if isinstance(info, bytes) else str(info)
     state = "reset" if _state_reset().available else "carried"
-    return f"espeak-ng {espeak}; espeakng-loader {loader}; capture 2; state {state}; chunk {MAX_CHUNK}"
+    return f"espeak-ng {espeak}; espeakng-loader {loader}; capture 3; state {state}; chunk {MAX_CHUNK}"
 
 
 @cache
@@ -234,8 +234,8 @@ class EspeakEngine:
         return clip
 
     def _set_voice(self, voice: Voice) -> None:
-        if voice == self._voice:
-            return
+        # Set even when unchanged: a synthesis leaves voice state behind (amplitude, embedded values), and only a
+        # freshly set voice speaks the same way every time.
         wanted = normalize_voice_id(voice.voice)
         self._tts.setProperty("voice", canonical_voice_id(voice.voice))
         # pyttsx3 ignores an unknown voice id without a word; ask eSpeak NG what it took.
@@ -273,6 +273,9 @@ class EspeakEngine:
         if not self._done.wait(timeout=max(30.0, len(text) / 5)):
             self._espeak.Cancel()
             raise EngineError(f"eSpeak NG did not finish speaking {_excerpt(text)}")
+        # The end-of-message event can arrive before eSpeak's thread is idle; its last writes to the state we
+        # restore before the next clip must not race with that restore.
+        self._espeak.Synchronize()
         return Clip(b"".join(self._pcm), SAMPLE_RATE)
 
 

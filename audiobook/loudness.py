@@ -108,11 +108,13 @@ def rms_db(x: Samples) -> float:
 class Meter:
     """Loudness (and RMS) of a signal fed in chunks of any size, so a chapter never has to be in memory whole."""
 
-    def __init__(self, rate: int) -> None:
+    def __init__(self, rate: int, peaks: bool = False) -> None:
         self.rate = rate
         self.block = rate // 10
         self.rest = np.zeros(0)
         self.powers: list[Samples] = []
+        self.squares: list[Samples] = []  # unweighted mean square per block, when peaks are kept
+        self.peaks: list[Samples] | None = [] if peaks else None
         self.square_sum = 0.0
         self.count = 0
 
@@ -124,6 +126,10 @@ class Meter:
         whole = len(data) // self.block * self.block
         if whole:
             self.powers.append(block_powers(data[:whole], self.rate))
+            if self.peaks is not None:
+                blocks = data[:whole].reshape(-1, self.block)
+                self.peaks.append(np.abs(blocks).max(axis=1))
+                self.squares.append(np.mean(blocks * blocks, axis=1))
         self.rest = data[whole:].copy()
 
     def lufs(self) -> float:
@@ -206,6 +212,43 @@ def to_target(x: Samples, rate: int, preset: Preset) -> Samples:
     gain = level_gain(lambda: iter([x]), rate, preset)
     limiter = Limiter(preset.peak_db, rate)
     return np.concatenate([limiter.feed(x * 10 ** (gain / 20)), limiter.flush()])
+
+
+def predicted_gain(chunks: Callable[[], Iterator[Samples]], rate: int, preset: Preset) -> float:
+    """The gain (dB) expected to meet the preset's target once the limiter has held the peaks, from one pass.
+
+    Each 100 ms block's level is scaled by the gain and by the reduction its peak would get at the ceiling; the
+    gain is solved on those block figures, so the chapter is played through only once to get there.
+    """
+    meter = Meter(rate, peaks=True)
+    for chunk in chunks():
+        meter.feed(chunk)
+    if not meter.powers or meter.peaks is None:
+        return 0.0
+    powers, peaks = np.concatenate(meter.powers), np.concatenate(meter.peaks)
+    squares = np.concatenate(meter.squares)
+    target = (preset.lufs if preset.lufs is not None else preset.rms_db if preset.rms_db is not None else -20.0)
+    target += preset.encoder_loss_db
+    ceiling = 10 ** (preset.peak_db / 20)
+
+    def level(gain: float) -> float:
+        scale = 10 ** (gain / 20)
+        reduce = np.minimum(1.0, ceiling / np.maximum(peaks * scale, 1e-12)) ** 2
+        if preset.lufs is not None:
+            return gated_loudness(powers * scale * scale * reduce)
+        ms = float(np.mean(squares * scale * scale * reduce))
+        return 10 * math.log10(ms) if ms > 0 else -math.inf
+
+    start = level(0.0)
+    if not math.isfinite(start):
+        return 0.0
+    gain = target - start
+    for _ in range(8):
+        error = target - level(gain)
+        if abs(error) < 0.02:
+            break
+        gain += error
+    return gain
 
 
 def level_gain(chunks: Callable[[], Iterator[Samples]], rate: int, preset: Preset) -> float:

@@ -16,7 +16,7 @@ import numpy as np
 
 from .engine import Clip
 from .errors import OutputError
-from .loudness import Limiter, Preset, Samples, level_gain
+from .loudness import MAX_PASSES, Limiter, Meter, Preset, Samples, predicted_gain
 
 
 @dataclass(frozen=True)
@@ -102,12 +102,44 @@ class Sink(Protocol):
         """Take the next bytes."""
         ...
 
+    def close(self) -> None:
+        """Finish: the output is complete."""
+        ...
 
-def stitch(lines: Sequence[Line], pauses: Pauses, preset: Preset, out: Sink, seed: int = 0,
+    def abort(self) -> None:
+        """Give up this output (another attempt follows, or an error)."""
+        ...
+
+
+class PcmWriter:
+    """Raw 16-bit PCM into a file (the chapters of a one-file book)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.handle = open(path, "wb")  # noqa: SIM115 - closed by close() or abort()
+
+    def write(self, data: bytes) -> None:
+        """Append PCM."""
+        self.handle.write(data)
+
+    def close(self) -> None:
+        """Finish the file."""
+        self.handle.close()
+
+    def abort(self) -> None:
+        """Drop the file."""
+        self.handle.close()
+        self.path.unlink(missing_ok=True)
+
+
+TOLERANCE = 0.3  # LU (or dB RMS) off target that a chapter may land; presets allow 1
+
+
+def stitch(lines: Sequence[Line], pauses: Pauses, preset: Preset, open_sink: Callable[[], Sink], seed: int = 0,
            rate: int = 22050) -> Chapter:
-    """Join the lines with pauses, level them to the preset and write 16-bit PCM to `out`, a stretch at a time.
+    """Join the lines with pauses, level them to the preset and write 16-bit PCM to a sink, a stretch at a time.
 
-    The chapter is played three times through the clips (measure, measure after limiting, write) rather than
+    The chapter is played through the clips twice (measure, then write while limiting), rarely more, rather than
     held in memory: memory stays flat however long the chapter.
     """
     if not lines:
@@ -151,22 +183,47 @@ def stitch(lines: Sequence[Line], pauses: Pauses, preset: Preset, out: Sink, see
         if have:
             yield np.concatenate(pending)
 
-    scale = 10 ** (level_gain(chunks, rate, preset) / 20)
+    target = (preset.lufs if preset.lufs is not None else preset.rms_db if preset.rms_db is not None else -20.0)
+    target += preset.encoder_loss_db
+    gain = predicted_gain(chunks, rate, preset)
+    for attempt in range(1, MAX_PASSES + 1):
+        # Written as it is measured: the prediction is usually close enough, and only a miss is played again.
+        sink = open_sink()
+        try:
+            written, measured = _play(chunks(), gain, preset, rate, seed, sink)
+        except BaseException:
+            sink.abort()
+            raise
+        error = target - measured
+        if not math.isfinite(error) or abs(error) <= TOLERANCE or attempt == MAX_PASSES:
+            sink.close()
+            return Chapter(written, rate, tuple(spans))
+        sink.abort()
+        gain += error * 1.5 if error > 0 else error  # under limiting, a raise needs more than its face value
+    raise AssertionError("unreachable")
+
+
+def _play(chunks: Iterator[Samples], gain: float, preset: Preset, rate: int, seed: int,
+          sink: Sink) -> tuple[int, float]:
+    """Apply the gain and the limiter, write 16-bit PCM, and return samples written and the level reached."""
+    scale = 10 ** (gain / 20)
     limiter = Limiter(preset.peak_db, rate)
+    meter = Meter(rate)
     noise = np.random.default_rng(seed) if preset.room_tone_db is not None else None
     written = 0
 
     def write(x: Samples) -> None:
         nonlocal written
+        meter.feed(x)
         if noise is not None and preset.room_tone_db is not None:
             x = x + noise.standard_normal(len(x)) * 10 ** (preset.room_tone_db / 20)
-        out.write(np.clip(np.round(x * 32767), -32768, 32767).astype("<i2").tobytes())
+        sink.write(np.clip(np.round(x * 32767), -32768, 32767).astype("<i2").tobytes())
         written += len(x)
 
-    for chunk in chunks():
+    for chunk in chunks:
         write(limiter.feed(chunk * scale))
     write(limiter.flush())
-    return Chapter(written, rate, tuple(spans))
+    return written, meter.lufs() if preset.lufs is not None else meter.rms_db()
 
 
 def _zeros(n: int) -> Iterator[Samples]:

@@ -106,3 +106,13 @@ def test_check_clip_rejects_silence_and_absurd_lengths() -> None:
         check_clip(Clip(b"\x00\x00" * 22050, 22050), "Hello there.", 175)
     with pytest.raises(EngineError, match="was expected"):
         check_clip(Clip(b"\x00\x10" * 22050 * 60, 22050), "Hello.", 175)
+
+
+def test_equal_input_gives_equal_audio(engine: EspeakEngine) -> None:
+    """eSpeak NG state must not leak from clip to clip: whatever came before, the same bytes come out."""
+    text = "Is it your father's boat? I lost an oar on the rock."
+    seen: dict[str, set[bytes]] = {}
+    for voice in ["gmw/en-us+f2", "gmw/en-us+f2", "gmw/en", "gmw/en-us+f2", "gmw/en-us+klatt", "gmw/en",
+                  "gmw/en-us+klatt", "gmw/en-us+f2"]:
+        seen.setdefault(voice, set()).add(engine.synthesize(text, Voice(voice, 170, 55)).pcm)
+    assert all(len(pcm) == 1 for pcm in seen.values())

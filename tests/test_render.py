@@ -131,7 +131,17 @@ def test_stitch_is_clips_plus_pauses() -> None:
     preset = PRESETS["default"]
     gaps = [pause_before(a, b, pauses) for a, b in itertools.pairwise(lines)]
     out = io.BytesIO()
-    audio = stitch(lines, pauses, preset, out)
+
+    class Sink:
+        write = out.write
+
+        def close(self) -> None: ...
+
+        def abort(self) -> None:
+            out.seek(0)
+            out.truncate()
+
+    audio = stitch(lines, pauses, preset, Sink)
     head = int(22050 * preset.head_seconds)
     tail = 22050 * max(pauses.chapter_end, int(preset.tail_seconds * 1000)) // 1000
     assert audio.samples == len(out.getvalue()) // 2 == head + 4 * 2205 + sum(22050 * ms // 1000 for ms in gaps) + tail
