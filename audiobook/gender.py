@@ -30,22 +30,27 @@ def gender_from_title(name: str) -> Gender | None:
 def guess_genders(text: str, names: Iterable[str]) -> dict[str, Gender]:
     """For each name, the gender its title gives, else the one most pronouns right after its mentions agree on."""
     out: dict[str, Gender] = {}
+    untitled = []
     for name in names:
         titled = gender_from_title(name)
         if titled:
             out[name] = titled
-            continue
-        female = male = 0
-        for m in re.finditer(rf"\b{re.escape(name)}\b", text):
-            # Within the sentence's paragraph and outside speech: a pronoun past a paragraph break or inside
-            # a quote is more often someone else.
-            stop = _STOP.search(text, m.end(), m.end() + _WINDOW)
-            pronoun = _PRONOUN.search(text, m.end(), stop.start() if stop else m.end() + _WINDOW)
-            if pronoun:
-                if pronoun.group(1).lower().startswith(("s", "her")):
-                    female += 1
-                else:
-                    male += 1
+        elif name.strip():
+            untitled.append(name)
+    if not untitled:
+        return out
+    # One pass over the text for all names (longest first, so "Anna Lee" wins over "Anna").
+    pattern = re.compile(r"\b(?:" + "|".join(re.escape(n) for n in sorted(untitled, key=len, reverse=True)) + r")\b")
+    votes: dict[str, list[int]] = {}
+    for m in pattern.finditer(text):
+        # Within the sentence's paragraph and outside speech: a pronoun past a paragraph break or inside
+        # a quote is more often someone else.
+        stop = _STOP.search(text, m.end(), m.end() + _WINDOW)
+        pronoun = _PRONOUN.search(text, m.end(), stop.start() if stop else m.end() + _WINDOW)
+        if pronoun:
+            female = pronoun.group(1).lower().startswith(("s", "her"))
+            votes.setdefault(m.group(), [0, 0])[0 if female else 1] += 1
+    for name, (female, male) in votes.items():
         # A tie is left unknown; any majority is better than the coin toss an unknown gender gets.
         if female > male:
             out[name] = "female"
