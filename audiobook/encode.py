@@ -139,7 +139,7 @@ def render_chapter(job: ChapterJob, tick: Callable[[int], None]) -> ChapterFile:
     except BaseException:  # an error or Ctrl-C: never leave a half-written file behind
         job.tmp_path.unlink(missing_ok=True)
         raise
-    return ChapterFile(chapter.index, chapter.title, job.final_path, seconds, len(lines), synthesized, True,
+    return ChapterFile(chapter.index, job.tags.title, job.final_path, seconds, len(lines), synthesized, True,
                        job.fingerprint, audio.sample_rate)
 
 

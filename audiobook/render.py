@@ -143,16 +143,18 @@ def render_book(script: Script, options: RenderOptions | None = None, engine: En
     all_lines = {chapter.index: chapter_lines(script, chapter) for chapter in script.chapters}
     gains = voice_gains({line.voice for lines in all_lines.values() for line in lines}, script.casting.narrator,
                         factory.identity, cache, factory)                   # Voices -> level matching
+    titles = unique_titles(script.chapters)
     jobs_list = []
     for chapter in script.chapters:
         lines = tuple(replace(line, gain_db=gains[line.voice]) for line in all_lines[chapter.index])
-        tags = ChapterTags(chapter.title, chapter.index, _part_of(script.book, chapter.index))
+        title = titles[chapter.index]
+        tags = ChapterTags(title, chapter.index, _part_of(script.book, chapter.index))
         keys = tuple(clip_key(factory.identity(line.voice), line.voice, line.text) for line in lines)
         subtitles = None if one_file else opts.subtitles
         settings = [FORMAT, encoding_settings(preset, pauses), book.settings(), astuple(tags), one_file,
                     subtitles]
         name = f"{chapter.index:0{width}d}.pcm" if one_file else (
-            f"{chapter.index:0{width}d} - {safe_filename(chapter.title)}.mp3")
+            f"{chapter.index:0{width}d} - {safe_filename(title)}.mp3")
         jobs_list.append(ChapterJob(
             chapter=chapter, lines=lines, keys=keys,
             tmp_path=work / f".{chapter.index:0{width}d}.part-{os.getpid()}.{'pcm' if one_file else 'mp3'}",
@@ -169,7 +171,7 @@ def render_book(script: Script, options: RenderOptions | None = None, engine: En
             name = str(job.final_path.relative_to(folder))
             if is_current(folder, name, job.fingerprint, manifest):
                 entry = manifest[name]
-                files.append(ChapterFile(job.chapter.index, job.chapter.title, job.final_path,
+                files.append(ChapterFile(job.chapter.index, job.tags.title, job.final_path,
                                          float(entry.get("seconds", 0.0)), len(job.lines), 0, False,
                                          job.fingerprint, int(entry.get("rate", 22050))))
                 notify("clips", len(job.lines))
@@ -259,6 +261,18 @@ def chapter_lines(script: Script, chapter: Chapter) -> list[SpokenLine]:
         lines.append(SpokenLine(text, voice or casting.narrator, who or "narrator", seg.paragraph, False, scene_break,
                                 offset=seg.start))
     return lines
+
+
+def unique_titles(chapters: Sequence[Chapter]) -> dict[int, str]:
+    """Chapter titles for tags and file names, a repeated one numbered ("Chapter V (2)"): players list by title."""
+    seen: Counter[str] = Counter(c.title for c in chapters)
+    count: Counter[str] = Counter()
+    out = {}
+    for chapter in chapters:
+        count[chapter.title] += 1
+        repeated = seen[chapter.title] > 1
+        out[chapter.index] = f"{chapter.title} ({count[chapter.title]})" if repeated else chapter.title
+    return out
 
 
 def _part_of(book: Book, chapter: int) -> tuple[int, int] | None:

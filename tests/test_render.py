@@ -11,6 +11,7 @@ import pytest
 from mutagen.id3 import ID3
 from mutagen.mp3 import MP3
 
+from audiobook.check import check_book
 from audiobook.engine import Clip, EspeakEngine
 from audiobook.errors import EngineError, OutputError
 from audiobook.loudness import PRESETS
@@ -147,3 +148,13 @@ def test_stitch_is_clips_plus_pauses() -> None:
     assert audio.samples == len(out.getvalue()) // 2 == head + 4 * 2205 + sum(22050 * ms // 1000 for ms in gaps) + tail
     assert audio.sample_rate == 22050
     assert audio.spans[1][0] == pytest.approx((head + 2205 + 22050 * gaps[0] // 1000) / 22050)
+
+
+def test_repeated_chapter_titles_are_told_apart(write: Callable[..., Path], tmp_path: Path) -> None:
+    # Two volumes, each numbering its chapters from I: players list by title, so titles must differ.
+    book = write("vols.txt", "CHAPTER I\n\nOne.\n\nCHAPTER II\n\nTwo.\n\nCHAPTER I\n\nThree.\n\nCHAPTER II\n\nFour.\n")
+    result = render_book(plan_book(book), RenderOptions(tmp_path, jobs=1), engine=FakeEngine)
+    titles = [str(ID3(f.path)["TIT2"]) for f in result.files]
+    assert titles == ["Chapter I (1)", "Chapter II (1)", "Chapter I (2)", "Chapter II (2)"]
+    assert [f.path.name for f in result.files][2] == "03 - Chapter I (2).mp3"
+    assert not [p for p in check_book(result.folder).problems if "is also the title" in p]
