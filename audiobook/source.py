@@ -22,14 +22,7 @@ from .offsets import OffsetMap
 def read_text(path: Path) -> str:
     """Return the file's text, or raise InputError saying in one line why it cannot be read."""
     name = str(path)
-    if not path.exists():
-        raise InputError(f"{name}: no such file")
-    if path.is_dir():
-        raise InputError(f"{name}: is a directory, not a text file")
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"{name}: cannot be read ({exc.strerror or exc})") from None
+    data = _read_bytes(path)
     nul = data.find(b"\x00")
     if nul != -1:
         raise InputError(f"{name}: looks like a binary file (NUL byte at byte offset {nul}); give a UTF-8 text file")
@@ -41,10 +34,7 @@ def read_text(path: Path) -> str:
             f"{name}: not UTF-8 text: byte 0x{data[exc.start]:02x} at byte offset {exc.start} (line {line});"
             " save the file as UTF-8"
         ) from None
-    if not text.replace("\ufeff", "").strip():
-        raise InputError(f"{name}: is empty or only whitespace; there is nothing to read aloud")
-    if not re.search(r"[^\W_]", text):
-        raise InputError(f"{name}: has no words, only whitespace or punctuation; there is nothing to read aloud")
+    _check_words(name, text)
     return text
 
 
