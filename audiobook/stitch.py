@@ -186,6 +186,7 @@ def stitch(lines: Sequence[Line], pauses: Pauses, preset: Preset, open_sink: Cal
     target = (preset.lufs if preset.lufs is not None else preset.rms_db if preset.rms_db is not None else -20.0)
     target += preset.encoder_loss_db
     gain = predicted_gain(chunks, rate, preset)
+    tried: list[tuple[float, float]] = []  # (gain, level reached)
     for attempt in range(1, MAX_PASSES + 1):
         # Written as it is measured: the prediction is usually close enough, and only a miss is played again.
         sink = open_sink()
@@ -199,7 +200,16 @@ def stitch(lines: Sequence[Line], pauses: Pauses, preset: Preset, open_sink: Cal
             sink.close()
             return Chapter(written, rate, tuple(spans))
         sink.abort()
-        gain += error * 1.5 if error > 0 else error  # under limiting, a raise needs more than its face value
+        tried.append((gain, measured))
+        # Under heavy limiting the level grows much slower than the gain: follow the slope seen so far.
+        slope = 1.0
+        if len(tried) > 1 and tried[-1][0] != tried[-2][0]:
+            slope = (tried[-1][1] - tried[-2][1]) / (tried[-1][0] - tried[-2][0])
+            if error > 0 and slope < 0.05:
+                gain = tried[-2][0]  # saturated at the ceiling: more gain only distorts; keep the smaller one
+                continue
+            slope = max(0.1, min(1.0, slope))
+        gain += max(-6.0, min(6.0, error / slope if error > 0 else error))
     raise AssertionError("unreachable")
 
 
