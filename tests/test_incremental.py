@@ -127,7 +127,8 @@ def test_parallel_and_serial_renders_are_byte_identical(write: Callable[..., Pat
     book = write("b.txt", STORY)
     serial = render_book(plan_book(book), RenderOptions(tmp_path / "s", jobs=1, cache_dir=tmp_path / "c1"), engine=EspeakEngine)
     parallel = render_book(plan_book(book), RenderOptions(tmp_path / "p", jobs=2, cache_dir=tmp_path / "c2"), engine=EspeakEngine)
-    assert serial.clips_synthesized == parallel.clips_synthesized > 0
+    # Two workers may both speak a line that occurs in two chapters before either has cached it: counts can differ.
+    assert serial.clips_synthesized > 0 and parallel.clips_synthesized >= serial.clips_synthesized
     assert digests(serial.folder) == digests(parallel.folder)
 
 
