@@ -95,17 +95,12 @@ def _words(text: str) -> list[str]:
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
-def test_bad_input(case: Case, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_bad_input(case: Case, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, write: Callable[..., Path]) -> None:
     monkeypatch.chdir(tmp_path)
     factory = FakeFactory()
     monkeypatch.setattr("audiobook.render.DefaultEngine", factory)
     for name, content in case.files.items():
-        path = tmp_path / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(content, encoding="utf-8")
+        write(name, content)
     source = "books.yaml" if case.command == "batch" else "book.txt"
     args = [case.command, source, *(["--out", "out"] if case.command in ("render", "batch")
                                     and "--out" not in case.args else []), *case.args]
