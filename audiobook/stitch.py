@@ -157,13 +157,16 @@ def stitch(lines: Sequence[Line], pauses: Pauses, preset: Preset, open_sink: Cal
                 gap = rate * pause_before(prev, line, pauses) // 1000
                 yield from _zeros(gap)
                 at += gap
-            samples = np.frombuffer(_at_rate(line.audio(), rate), dtype="<i2").astype(np.float64) / 32768
-            if line.gain_db:
-                samples *= 10 ** (line.gain_db / 20)
+            pcm = np.frombuffer(_at_rate(line.audio(), rate), dtype="<i2")
             if record:
-                spans.append((at / rate, (at + len(samples)) / rate))
-            at += len(samples)
-            yield samples
+                spans.append((at / rate, (at + len(pcm)) / rate))
+            at += len(pcm)
+            # A piece at a time: a quoted letter can make a clip of many minutes, eight bytes a sample as floats.
+            for i in range(0, len(pcm), CHUNK):
+                samples = pcm[i:i + CHUNK].astype(np.float64) / 32768
+                if line.gain_db:
+                    samples *= 10 ** (line.gain_db / 20)
+                yield samples
             prev = line
         yield from _zeros(rate * max(pauses.chapter_end, int(preset.tail_seconds * 1000)) // 1000)
 
