@@ -188,13 +188,17 @@ def stitch(lines: Sequence[Line], pauses: Pauses, preset: Preset, open_sink: Cal
 
     target = (preset.lufs if preset.lufs is not None else preset.rms_db if preset.rms_db is not None else -20.0)
     target += preset.encoder_loss_db
-    gain = predicted_gain(chunks, rate, preset)
+    measured_once = Meter(rate, peaks=True)
+    for chunk in chunks():
+        measured_once.feed(chunk)
+    gain = predicted_gain(measured_once, preset)
+    powers = measured_once.block_powers()
     tried: list[tuple[float, float]] = []  # (gain, level reached)
     for attempt in range(1, MAX_PASSES + 1):
         # Written as it is measured: the prediction is usually close enough, and only a miss is played again.
         sink = open_sink()
         try:
-            written, measured = _play(chunks(), gain, preset, rate, seed, sink)
+            written, measured = _play(chunks(), gain, preset, rate, seed, sink, powers)
         except BaseException:
             sink.abort()
             raise
@@ -216,18 +220,21 @@ def stitch(lines: Sequence[Line], pauses: Pauses, preset: Preset, open_sink: Cal
     raise AssertionError("unreachable")
 
 
-def _play(chunks: Iterator[Samples], gain: float, preset: Preset, rate: int, seed: int,
-          sink: Sink) -> tuple[int, float]:
-    """Apply the gain and the limiter, write 16-bit PCM, and return samples written and the level reached."""
+def _play(chunks: Iterator[Samples], gain: float, preset: Preset, rate: int, seed: int, sink: Sink,
+          powers: Samples) -> tuple[int, float]:
+    """Apply the gain and the limiter, write 16-bit PCM, and return samples written and the level reached.
+
+    `powers` are the unlimited signal's block powers: only what the limiter changed is measured again.
+    """
     scale = 10 ** (gain / 20)
-    limiter = Limiter(preset.peak_db, rate)
-    meter = Meter(rate)
+    limiter = Limiter(preset.peak_db, rate, preset.bright_ceiling_db)
+    meter = Meter(rate, replay=(powers, gain))
     noise = np.random.default_rng(seed) if preset.room_tone_db is not None else None
     written = 0
 
     def write(x: Samples) -> None:
         nonlocal written
-        meter.feed(x)
+        meter.feed(x, limiter.changed)
         if noise is not None and preset.room_tone_db is not None:
             x = x + noise.standard_normal(len(x)) * 10 ** (preset.room_tone_db / 20)
         sink.write(np.clip(np.round(x * 32767), -32768, 32767).astype("<i2").tobytes())

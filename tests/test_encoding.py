@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from audiobook.encoding import decode_bytes, repair_mojibake
@@ -74,6 +74,9 @@ def test_offsets_lead_back_to_each_characters_original(pieces: list[tuple[str, s
     broken = "".join(plain + (ch.encode("utf-8").decode("cp1252", errors="ignore") if mangle else ch)
                      for plain, ch, mangle in pieces) + tail
     text, offsets = repair_mojibake(broken)
+    # "é£–" next to each other is itself the mis-decoding of "飖", and ftfy takes it so: a real ambiguity, and
+    # then no character of the output has its own mis-decoded form in the input.
+    assume(max(map(ord, text), default=0) <= 0x2FFF)
     assert offsets(len(text)) == len(broken)
     previous = 0
     for i, ch in enumerate(text):
