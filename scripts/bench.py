@@ -3,7 +3,9 @@
 
 Measures: cold render, raw reference and their ratio; re-render with nothing changed; re-render after
 one character's voice changed (and how many clips were synthesized); audio hours; realtime factor;
-peak RSS of the whole process tree (full book and a one-chapter book).
+peak RSS of the whole process tree: the full book, a book of its longest chapter, and a book of its N longest
+chapters rendered with the same --jobs N (one chapter per worker: the same processes as the full render, so
+the ratio shows whether memory grows with the book's length).
 
     python scripts/bench.py [BOOK] [--jobs N] [--json bench.json]
 
@@ -177,9 +179,15 @@ def main() -> int:
         text = book.read_text(encoding="utf-8")
         from audiobook.chapters import split_chapters
 
-        longest = max(split_chapters(text, "B"), key=lambda c: c.end - c.start)
+        by_length = sorted(split_chapters(text, "B"), key=lambda c: c.start - c.end)
+        longest = by_length[0]
         one_chapter.write_text(text[longest.start:longest.end], "utf-8")
         _, one_wall, one_rss = run_render([str(one_chapter), "--out", str(tmp / "one"), *jobs], env)
+        # The same process tree as the full render (each worker with one long chapter), for memory growth.
+        per_worker = tmp / "per-worker.txt"
+        picked = sorted(by_length[: args.jobs], key=lambda c: c.start)
+        per_worker.write_text("\n\n".join(text[c.start:c.end] for c in picked), "utf-8")
+        _, _, per_worker_rss = run_render([str(per_worker), "--out", str(tmp / "per-worker"), *jobs], env)
 
     rates = engine_rates(book)
     audio = float(cold["seconds"])  # type: ignore[arg-type]
@@ -205,6 +213,8 @@ def main() -> int:
         "rerender_voice_changed_chapters_encoded": edit["chapters_encoded"],
         "peak_rss_mb_full_book": round(cold_rss / 1024, 1),
         "peak_rss_mb_longest_chapter_alone": round(one_rss / 1024, 1),
+        "peak_rss_mb_longest_chapter_per_worker": round(per_worker_rss / 1024, 1),
+        "peak_rss_full_over_per_worker": round(cold_rss / max(per_worker_rss, 1), 3),
         "one_chapter_seconds": round(one_wall, 2),
         "engine_realtime_factor_one_core": rates,
     }
