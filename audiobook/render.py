@@ -38,7 +38,7 @@ from .workers import run_parallel
 
 SCENE_BREAK = re.compile(r"^[ \t]*(?:[*#~\u2022\u2014-][ \t]*){1,7}\r?$", re.MULTILINE)  # `* * *`, `#`, `---`
 WORK = ".work"  # per-chapter PCM for one-file books, and every chapter's line timings
-FORMAT = 3  # bump when the way chapter files are made changes, so that old ones are re-encoded
+FORMAT = 4  # bump when the way chapter files are made changes, so that old ones are re-encoded
 Progress = Callable[[str, int], None]  # ("clips", n) as clips are spoken, ("chapter", 1) as files land
 
 
@@ -258,9 +258,32 @@ def chapter_lines(script: Script, chapter: Chapter) -> list[SpokenLine]:
         scene_break = bool(SCENE_BREAK.search(script.text, last_end, seg.start))
         last_end = seg.end
         voice = casting.roles[who].voice if who else None
-        lines.append(SpokenLine(text, voice or casting.narrator, who or "narrator", seg.paragraph, False, scene_break,
-                                offset=seg.start))
+        for i, piece in enumerate(clip_texts(text)):
+            lines.append(SpokenLine(piece, voice or casting.narrator, who or "narrator", seg.paragraph, False,
+                                    scene_break and i == 0, offset=seg.start))
     return lines
+
+
+MAX_CLIP_CHARS = 1500  # a quoted letter can run to 14,000 characters: minutes of audio in one clip, in memory
+_SENTENCE_END = re.compile(r"(?<=[.!?;:])[\"'\u201d\u2019)]*\s+")
+
+
+def clip_texts(text: str) -> list[str]:
+    """A long line cut at sentence ends into pieces of at most MAX_CLIP_CHARS (a longer sentence stays whole)."""
+    if len(text) <= MAX_CLIP_CHARS:
+        return [text]
+    pieces: list[str] = []
+    start = last = 0
+    for match in _SENTENCE_END.finditer(text):
+        if match.end() - start > MAX_CLIP_CHARS and last > start:
+            pieces.append(text[start:last].strip())
+            start = last
+        last = match.end()
+    if len(text) - start > MAX_CLIP_CHARS and start < last < len(text):
+        pieces.append(text[start:last].strip())
+        start = last
+    pieces.append(text[start:].strip())
+    return [p for p in pieces if p]
 
 
 def unique_titles(chapters: Sequence[Chapter]) -> dict[int, str]:

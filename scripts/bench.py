@@ -3,7 +3,7 @@
 
 Measures: cold render, raw reference and their ratio; re-render with nothing changed; re-render after
 one character's voice changed (and how many clips were synthesized); audio hours; realtime factor;
-peak RSS of the whole process tree: the full book, a book of its longest chapter, and a book of its N longest
+peak memory (PSS) of the whole process tree: the full book, a book of its longest chapter, and a book of its N longest
 chapters rendered with the same --jobs N (one chapter per worker: the same processes as the full render, so
 the ratio shows whether memory grows with the book's length).
 
@@ -108,18 +108,23 @@ def engine_rates(book: Path, paragraphs: int = 40) -> dict[str, float]:
 
 
 def _tree_rss_kb(pid: int) -> int:
-    """Resident memory of a process and all its descendants, in KiB (Linux /proc)."""
+    """Memory of a process and all its descendants, in KiB: the sum of their PSS (Linux /proc).
+
+    PSS, not RSS: a worker's pages are shared with the child it forks to start ffmpeg until that child execs,
+    and RSS would count them twice (seen: 80 MB "ffmpeg" processes that were 30 MB).
+    """
     total = 0
     todo = [pid]
     while todo:
         p = todo.pop()
         try:
-            with open(f"/proc/{p}/status", encoding="ascii") as status:
-                for line in status:
-                    if line.startswith("VmRSS:"):
+            with open(f"/proc/{p}/smaps_rollup", encoding="ascii") as rollup:
+                for line in rollup:
+                    if line.startswith("Pss:"):
                         total += int(line.split()[1])
-            with open(f"/proc/{p}/task/{p}/children", encoding="ascii") as children:
-                todo.extend(int(c) for c in children.read().split())
+            for task in os.listdir(f"/proc/{p}/task"):
+                with open(f"/proc/{p}/task/{task}/children", encoding="ascii") as children:
+                    todo.extend(int(c) for c in children.read().split())
         except (OSError, ValueError):
             continue
     return total
@@ -211,10 +216,10 @@ def main() -> int:
         "rerender_voice_changed_over_cold": round(edit_wall / cold_wall, 3),
         "rerender_voice_changed_clips_synthesized": edit["clips_synthesized"],
         "rerender_voice_changed_chapters_encoded": edit["chapters_encoded"],
-        "peak_rss_mb_full_book": round(cold_rss / 1024, 1),
-        "peak_rss_mb_longest_chapter_alone": round(one_rss / 1024, 1),
-        "peak_rss_mb_longest_chapter_per_worker": round(per_worker_rss / 1024, 1),
-        "peak_rss_full_over_per_worker": round(cold_rss / max(per_worker_rss, 1), 3),
+        "peak_pss_mb_full_book": round(cold_rss / 1024, 1),
+        "peak_pss_mb_longest_chapter_alone": round(one_rss / 1024, 1),
+        "peak_pss_mb_longest_chapter_per_worker": round(per_worker_rss / 1024, 1),
+        "peak_pss_full_over_per_worker": round(cold_rss / max(per_worker_rss, 1), 3),
         "one_chapter_seconds": round(one_wall, 2),
         "engine_realtime_factor_one_core": rates,
     }

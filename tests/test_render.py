@@ -9,6 +9,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from mutagen.id3 import ID3
 from mutagen.mp3 import MP3
 
@@ -16,7 +18,16 @@ from audiobook.check import check_book
 from audiobook.engine import Clip, EspeakEngine
 from audiobook.errors import EngineError, OutputError
 from audiobook.loudness import PRESETS
-from audiobook.render import RenderOptions, chapter_lines, plan_book, render_book, safe_filename
+from audiobook.render import (
+    _SENTENCE_END,
+    MAX_CLIP_CHARS,
+    RenderOptions,
+    chapter_lines,
+    clip_texts,
+    plan_book,
+    render_book,
+    safe_filename,
+)
 from audiobook.stitch import Line, Pauses, pause_before, stitch
 from tests.fakes import FakeEngine, FakeFactory
 
@@ -195,3 +206,24 @@ def test_blas_thread_pools_are_off_in_renders() -> None:
     import audiobook  # noqa: F401 - the import is what sets it
 
     assert os.environ["OPENBLAS_NUM_THREADS"] == "1"
+
+
+@given(st.lists(st.text(alphabet="abc de", min_size=1, max_size=300), min_size=1, max_size=40),
+       st.sampled_from([". ", "! ", "? ", ".\u201d ", "; "]))
+def test_clip_texts_cut_long_lines_at_sentence_ends(sentences: list[str], end: str) -> None:
+    text = end.join(s.strip() or "x" for s in sentences) + "."
+    pieces = clip_texts(text)
+    assert " ".join(pieces).split() == text.split()  # nothing lost, nothing added
+    for piece in pieces[:-1]:
+        assert piece.endswith(end.strip())  # cut only after a sentence
+    assert all(len(p) <= MAX_CLIP_CHARS or not _SENTENCE_END.search(p.rstrip(".")) for p in pieces)
+
+
+def test_a_long_quote_is_spoken_in_pieces(write: Callable[..., Path]) -> None:
+    letter = " ".join(f"This is sentence {i} of a very long letter that goes on." for i in range(120))
+    book = write("letter.txt", f'CHAPTER I\n\n"{letter}" said Anna.\n')
+    script = plan_book(book)
+    lines = [line for line in chapter_lines(script, script.chapters[0]) if line.who == "Anna"]
+    assert len(lines) > 3 and all(len(line.text) <= MAX_CLIP_CHARS for line in lines)
+    assert " ".join(line.text for line in lines).split() == letter.split()
+    assert len({line.paragraph for line in lines}) == 1  # sentence pauses between the pieces, not paragraph ones
