@@ -47,3 +47,26 @@ class FakeFactory:
 
     def identity(self, voice: Voice | None = None) -> str:
         return f"fake 1 fail_on={self.engine.fail_on}"
+
+
+class MemorySink:
+    """A stitch sink in memory: keeps the PCM (or only counts it, where memory is what a test measures)."""
+
+    def __init__(self, keep: bool = True) -> None:
+        self.keep = keep
+        self.data = bytearray()
+        self.size = 0
+
+    def write(self, data: bytes) -> None:
+        """Take the next bytes."""
+        self.size += len(data)
+        if self.keep:
+            self.data += data
+
+    def close(self) -> None:
+        """Nothing to finish."""
+
+    def abort(self) -> None:
+        """Drop what was written (another attempt follows)."""
+        self.data.clear()
+        self.size = 0

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import math
 import re
 import subprocess
@@ -23,6 +22,7 @@ from audiobook.loudness import PRESETS, Limiter, Meter, integrated_loudness, lim
 from audiobook.model import Voice
 from audiobook.render import RenderOptions, plan_book, render_book
 from audiobook.stitch import Line, Pauses, stitch
+from tests.fakes import MemorySink
 
 RATE = 22050
 
@@ -108,19 +108,9 @@ def test_stitch_meets_the_preset(preset: str) -> None:
     p = PRESETS[preset]
     x = tone(8, 600, -30) * (1 + 0.5 * np.sin(np.arange(RATE * 8) / RATE * 3))
     pcm = (x * 32767).astype("<i2").tobytes()
-    out = io.BytesIO()
-
-    class Sink:
-        write = out.write
-
-        def close(self) -> None: ...
-
-        def abort(self) -> None:
-            out.seek(0)
-            out.truncate()
-
-    stitch([Line(Clip(pcm, RATE), 0, "narrator", ".")], Pauses(), p, Sink)
-    y = np.frombuffer(out.getvalue(), dtype="<i2").astype(np.float64) / 32768
+    out = MemorySink()
+    stitch([Line(Clip(pcm, RATE), 0, "narrator", ".")], Pauses(), p, lambda: out)
+    y = np.frombuffer(bytes(out.data), dtype="<i2").astype(np.float64) / 32768
     if p.lufs is not None:  # aimed above the target by what the MP3 encode takes off
         assert integrated_loudness(y, RATE) == pytest.approx(p.lufs + p.encoder_loss_db, abs=0.3)
     else:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import itertools
 from collections.abc import Callable
 from pathlib import Path
@@ -29,7 +28,7 @@ from audiobook.render import (
     safe_filename,
 )
 from audiobook.stitch import Line, Pauses, pause_before, stitch
-from tests.fakes import FakeEngine, FakeFactory
+from tests.fakes import FakeEngine, FakeFactory, MemorySink
 
 STORY = """CHAPTER I. Arrival
 
@@ -143,21 +142,11 @@ def test_stitch_is_clips_plus_pauses() -> None:
     pauses = Pauses()
     preset = PRESETS["default"]
     gaps = [pause_before(a, b, pauses) for a, b in itertools.pairwise(lines)]
-    out = io.BytesIO()
-
-    class Sink:
-        write = out.write
-
-        def close(self) -> None: ...
-
-        def abort(self) -> None:
-            out.seek(0)
-            out.truncate()
-
-    audio = stitch(lines, pauses, preset, Sink)
+    out = MemorySink()
+    audio = stitch(lines, pauses, preset, lambda: out)
     head = int(22050 * preset.head_seconds)
     tail = 22050 * max(pauses.chapter_end, int(preset.tail_seconds * 1000)) // 1000
-    assert audio.samples == len(out.getvalue()) // 2 == head + 4 * 2205 + sum(22050 * ms // 1000 for ms in gaps) + tail
+    assert audio.samples == out.size // 2 == head + 4 * 2205 + sum(22050 * ms // 1000 for ms in gaps) + tail
     assert audio.sample_rate == 22050
     assert audio.spans[1][0] == pytest.approx((head + 2205 + 22050 * gaps[0] // 1000) / 22050)
 
@@ -168,24 +157,14 @@ def test_a_long_clip_is_stitched_a_piece_at_a_time() -> None:
 
     long_clip = Clip((np.sin(np.arange(22050 * 600) / 7) * 8000).astype("<i2").tobytes(), 22050)  # 10 min
     lines = [Line(long_clip, 0, "narrator", "."), _line(1)]
-    size = 0
-
-    class Sink:
-        def write(self, data: bytes) -> None:
-            nonlocal size
-            size += len(data)
-
-        def close(self) -> None: ...
-
-        def abort(self) -> None: ...
-
+    out = MemorySink(keep=False)
     tracemalloc.start()
     try:
-        stitch(lines, Pauses(), PRESETS["default"], Sink)
+        stitch(lines, Pauses(), PRESETS["default"], lambda: out)
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
-    assert size > 22050 * 600 * 2
+    assert out.size > 22050 * 600 * 2
     assert peak < 22050 * 600 * 2  # less than the clip's own 16-bit bytes, let alone its 8-byte floats
 
 
