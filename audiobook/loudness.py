@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
+from typing import Any, TypeVar
 
 import numpy as np
 import numpy.typing as npt
 
 Samples = npt.NDArray[np.float64]  # mono, full scale = 1.0
+_Arr = TypeVar("_Arr", bound=npt.NDArray[Any])
 MAX_PASSES = 6  # gain-and-limit passes at most; each replays the chapter
 
 
@@ -258,16 +261,12 @@ class Limiter:
             near = _spread(peaks > low, self.NEAR, self.NEAR)
             bright = np.zeros(blocks)
             bright[near] = brightness(frames[near])
-            ceiling = ceilings(_spread_max(bright, self.NEAR), self.ceiling, self.bright_ceiling)
+            ceiling = ceilings(_spread(bright, self.NEAR, self.NEAR), self.ceiling, self.bright_ceiling)
         need = np.minimum(1.0, ceiling / np.maximum(peaks, 1e-12))
         if need.min() >= 1.0:
             return x, np.zeros(0, dtype=np.intp)
         # Hold each reduction over its neighbours (10 ms ahead, 50 ms after) so the gain never jumps mid-syllable.
-        held = need.copy()
-        for shift in range(1, 3):
-            held[:-shift] = np.minimum(held[:-shift], need[shift:])
-        for shift in range(1, 11):
-            held[shift:] = np.minimum(held[shift:], need[:-shift])
+        held = _spread(need, 2, 10, np.minimum)
         smooth = np.minimum(held, np.convolve(held, np.ones(3) / 3, mode="same"))
         # Only the blocks around a reduction change; most of a chapter passes through untouched.
         touched = np.nonzero(_spread(smooth < 1.0, 1, 1))[0]
@@ -280,22 +279,16 @@ class Limiter:
         return out, where
 
 
-def _spread(mask: npt.NDArray[np.bool_], before: int, after: int) -> npt.NDArray[np.bool_]:
-    """Widen each True of a mask by `before` places to the left and `after` to the right."""
-    out = mask.copy()
-    for shift in range(1, before + 1):
-        out[:-shift] |= mask[shift:]
-    for shift in range(1, after + 1):
-        out[shift:] |= mask[:-shift]
-    return out
+def _spread(x: _Arr, before: int, after: int, pick: Callable[..., Any] = np.maximum) -> _Arr:
+    """Each value combined (`pick`: maximum, minimum) with those up to `before` places later and `after` earlier.
 
-
-def _spread_max(x: Samples, n: int) -> Samples:
-    """Each value replaced by the largest within n places either side."""
+    On a mask with maximum: each True widened by `before` places to the left and `after` to the right.
+    """
     out = x.copy()
-    for shift in range(1, n + 1):
-        out[:-shift] = np.maximum(out[:-shift], x[shift:])
-        out[shift:] = np.maximum(out[shift:], x[:-shift])
+    for shift in range(1, before + 1):
+        out[:-shift] = pick(out[:-shift], x[shift:])
+    for shift in range(1, after + 1):
+        out[shift:] = pick(out[shift:], x[:-shift])
     return out
 
 
