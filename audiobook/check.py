@@ -70,8 +70,6 @@ def check_book(folder: Path, preset_name: str | None = None, jobs: int | None = 
 
 
 def _measure(path: Path) -> FileReport:
-    import imageio_ffmpeg
-
     report = FileReport(path.name)
     try:
         audio = MP3(str(path))
@@ -93,13 +91,10 @@ def _measure(path: Path) -> FileReport:
         report.tags.update({"_version": f"2.{id3.version[1]}", "_cover": str(any(k.startswith("APIC") for k in id3))})
     except ID3NoHeaderError:
         report.tags = {}
-    filters = ("ebur128=peak=true,astats=measure_overall=RMS_level+Peak_level+Noise_floor:measure_perchannel=0,"
-               "silencedetect=n=-50dB:d=0.2")
-    proc = subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-hide_banner", "-nostats", "-i", str(path),
-                           "-af", filters, "-f", "null", "-"], capture_output=True, text=True)
-    log = proc.stderr
+    log = _ffmpeg_log(path, "ebur128=peak=true,astats=measure_overall=RMS_level+Peak_level+Noise_floor:"
+                            "measure_perchannel=0,silencedetect=n=-50dB:d=0.2")
     report.lufs = _last(r"\bI:\s+(-?[\d.]+|-inf) LUFS", log)
-    report.true_peak = _last(r"Peak:\s+(-?[\d.]+|-inf) dBFS", log)
+    report.true_peak = _last(_TRUE_PEAK, log)
     report.rms = _last(r"RMS level dB:\s+(-?[\d.]+|-inf)", log)
     report.peak = _last(r"Peak level dB:\s+(-?[\d.]+|-inf)", log)
     report.noise_floor = _last(r"Noise floor dB:\s+(-?[\d.]+|-inf)", log)
@@ -110,6 +105,21 @@ def _measure(path: Path) -> FileReport:
     if starts and (len(ends) < len(starts) or ends[-1] >= report.seconds - 0.1):
         report.tail_silence = report.seconds - starts[-1]
     return report
+
+
+def true_peak(path: Path) -> float:
+    """An audio file's true peak in dBTP, measured as `check` measures it (ffmpeg's BS.1770 meter)."""
+    return _last(_TRUE_PEAK, _ffmpeg_log(path, "ebur128=peak=true"))
+
+
+_TRUE_PEAK = r"Peak:\s+(-?[\d.]+|-inf) dBFS"
+
+
+def _ffmpeg_log(path: Path, filters: str) -> str:
+    import imageio_ffmpeg
+
+    return subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-hide_banner", "-nostats", "-i", str(path),
+                           "-af", filters, "-f", "null", "-"], capture_output=True, text=True).stderr
 
 
 def _last(pattern: str, log: str) -> float:

@@ -8,16 +8,18 @@ import os
 import signal
 import threading
 from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any, Protocol
 
 from .cache import ClipCache
+from .check import true_peak
 from .engine import Clip, Engine
 from .errors import EngineError, OutputError
 from .loudness import Preset
 from .model import Chapter, Voice
 from .package import Cue, write_subtitles
+from .stitch import Chapter as Stitched
 from .stitch import Line, Mp3Writer, Pauses, PcmWriter, stitch
 from .tagging import BookTags, ChapterTags, tag_mp3
 
@@ -78,6 +80,7 @@ class ChapterJob:
     pcm: bool = False  # write the levelled PCM (for a one-file book) instead of a tagged MP3
     subtitles: str | None = None  # "srt" or "vtt" next to the chapter file
     timings_path: Path | None = None  # where each line's place in the audio is recorded (JSON)
+    verify_peak: bool = False  # measure the MP3's true peak and encode again, lower, if it is over the preset's
 
 
 CLIP_TIMEOUT = float(os.environ.get("AUDIOBOOK_CLIP_TIMEOUT", "60"))  # seconds, plus a little per character
@@ -120,8 +123,7 @@ def render_chapter(job: ChapterJob, tick: Callable[[int], None]) -> ChapterFile:
             audio = stitch(lines, job.pauses, job.preset, lambda: PcmWriter(job.tmp_path), chapter.index, rate)
             seconds = audio.seconds
         else:                                                               # Clips -> levelled PCM -> MP3
-            audio = stitch(lines, job.pauses, job.preset, lambda: Mp3Writer(job.tmp_path, rate, job.preset),
-                           chapter.index, rate)
+            audio = _stitch_mp3(job, lines, rate)
             seconds = tag_mp3(job.tmp_path, job.tags, job.book)             # MP3 -> tagged MP3
         cues = [Cue(round(a, 3), round(b, 3), item.who, item.text, item.offset)
                 for (a, b), item in zip(audio.spans, job.lines, strict=True)]
@@ -141,6 +143,30 @@ def render_chapter(job: ChapterJob, tick: Callable[[int], None]) -> ChapterFile:
         raise
     return ChapterFile(chapter.index, job.tags.title, job.final_path, seconds, len(lines), synthesized, True,
                        job.fingerprint, audio.sample_rate)
+
+
+PEAK_TRIES = 4
+PEAK_MARGIN_DB = 0.3  # aimed under the limit, so that a second encode does not land just over it again
+
+
+def _stitch_mp3(job: ChapterJob, lines: list[Line], rate: int) -> Stitched:
+    """Stitch and encode; where asked, check the true peak after the encode and lower the ceilings until it fits.
+
+    The presets' sample-peak ceilings leave room for what the MP3 encode adds, measured on eSpeak NG's sound; other
+    engines' sound (Piper's) can overshoot more, so their chapters are measured after the encode.
+    """
+    preset = job.preset
+    for attempt in range(1, PEAK_TRIES + 1):
+        audio = stitch(lines, job.pauses, preset, lambda: Mp3Writer(job.tmp_path, rate, job.preset),
+                       job.chapter.index, rate)
+        if not job.verify_peak or attempt == PEAK_TRIES:
+            break
+        excess = true_peak(job.tmp_path) - job.preset.true_peak_db
+        if excess <= 0:
+            break
+        lower = excess + PEAK_MARGIN_DB
+        preset = replace(preset, peak_db=preset.peak_db - lower, bright_peak_db=preset.bright_ceiling_db - lower)
+    return audio
 
 
 def _loader(cache: ClipCache, key: str) -> Callable[[], Clip]:
