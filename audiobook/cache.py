@@ -85,6 +85,28 @@ class ClipCache:
         except OSError as exc:
             raise OutputError(f"{self.root}: cannot write to the clip cache ({exc.strerror or exc})") from None
 
+    def get_blob(self, key: str, suffix: str) -> bytes | None:
+        """Bytes stored beside the clips under key (audio made from them, say), or None."""
+        path = self.clips / key[:2] / f"{key}{suffix}"
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return None
+        os.utime(path)
+        return data
+
+    def put_blob(self, key: str, suffix: str, data: bytes) -> None:
+        """Store bytes under key, pruned with the clips; concurrent writers of one key write the same bytes."""
+        path = self.clips / key[:2] / f"{key}{suffix}"
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=f".{key[:8]}.", suffix=".tmp", dir=path.parent)
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+            os.replace(tmp, path)
+        except OSError as exc:
+            raise OutputError(f"{self.root}: cannot write to the clip cache ({exc.strerror or exc})") from None
+
     def prune(self, max_bytes: int) -> PruneResult:
         """Delete the least recently used clips until the cache holds at most max_bytes."""
         entries = []

@@ -119,6 +119,8 @@ def render(
             "clips_synthesized": result.clips_synthesized,
             "clips_reused": result.clips_reused,
             "chapters_encoded": result.chapters_encoded,
+            "pieces_encoded": result.pieces_encoded,
+            "pieces": sum(f.pieces for f in result.files if f.encoded),
             "segments": len(script.segments),
             "dialogue_segments": sum(s.kind == "dialogue" for s in script.segments),
             "speakers": speakers,

@@ -16,11 +16,12 @@ from .cache import ClipCache
 from .check import true_peak
 from .engine import Clip, Engine
 from .errors import EngineError, OutputError
+from .frames import encode_chapter
 from .loudness import Preset
 from .model import Chapter, Voice
 from .package import Cue, write_subtitles
 from .stitch import Chapter as Stitched
-from .stitch import Line, Mp3Writer, Pauses, PcmWriter, stitch
+from .stitch import Line, Pauses, PcmWriter, stitch
 from .tagging import BookTags, ChapterTags, tag_mp3
 
 
@@ -59,6 +60,8 @@ class ChapterFile:
     encoded: bool  # False when the file on disk was already this chapter
     fingerprint: str = ""
     sample_rate: int = 22050  # of the PCM the chapter was stitched at
+    pieces: int = 0  # MP3 pieces the chapter is made of (see frames)
+    pieces_encoded: int = 0  # of those, encoded now; the rest were cached
 
 
 @dataclass(frozen=True)
@@ -117,13 +120,13 @@ def render_chapter(job: ChapterJob, tick: Callable[[int], None]) -> ChapterFile:
             rate = max(rate, clip.sample_rate)
             # The clip is fetched again from the cache when stitched, so the chapter is never in memory whole.
             lines.append(Line(_loader(cache, key), item.paragraph, item.who, item.text[-1:], item.title,
-                              item.gain_db, item.scene_break))
+                              item.gain_db, item.scene_break, key, len(item.text)))
             tick(1)
         if job.pcm:                                                         # PCM, for one M4B/MP3
             audio = stitch(lines, job.pauses, job.preset, lambda: PcmWriter(job.tmp_path), chapter.index, rate)
             seconds = audio.seconds
         else:                                                               # Clips -> levelled PCM -> MP3
-            audio = _stitch_mp3(job, lines, rate)
+            audio = _stitch_mp3(job, lines, rate, cache)
             seconds = tag_mp3(job.tmp_path, job.tags, job.book)             # MP3 -> tagged MP3
         cues = [Cue(round(a, 3), round(b, 3), item.who, item.text, item.offset)
                 for (a, b), item in zip(audio.spans, job.lines, strict=True)]
@@ -142,23 +145,22 @@ def render_chapter(job: ChapterJob, tick: Callable[[int], None]) -> ChapterFile:
         job.tmp_path.unlink(missing_ok=True)
         raise
     return ChapterFile(chapter.index, job.tags.title, job.final_path, seconds, len(lines), synthesized, True,
-                       job.fingerprint, audio.sample_rate)
+                       job.fingerprint, audio.sample_rate, audio.pieces, audio.pieces_encoded)
 
 
 PEAK_TRIES = 4
 PEAK_MARGIN_DB = 0.3  # aimed under the limit, so that a second encode does not land just over it again
 
 
-def _stitch_mp3(job: ChapterJob, lines: list[Line], rate: int) -> Stitched:
-    """Stitch and encode; where asked, check the true peak after the encode and lower the ceilings until it fits.
+def _stitch_mp3(job: ChapterJob, lines: list[Line], rate: int, cache: ClipCache) -> Stitched:
+    """Stitch, level and encode; where asked, check the true peak after the encode and lower the ceilings to fit.
 
     The presets' sample-peak ceilings leave room for what the MP3 encode adds, measured on eSpeak NG's sound; other
     engines' sound (Piper's) can overshoot more, so their chapters are measured after the encode.
     """
     preset = job.preset
     for attempt in range(1, PEAK_TRIES + 1):
-        audio = stitch(lines, job.pauses, preset, lambda: Mp3Writer(job.tmp_path, rate, job.preset),
-                       job.chapter.index, rate)
+        audio = encode_chapter(lines, job.pauses, preset, rate, cache, job.tmp_path, str(job.final_path))
         if not job.verify_peak or attempt == PEAK_TRIES:
             break
         excess = true_peak(job.tmp_path) - job.preset.true_peak_db

@@ -37,6 +37,12 @@ class Preset:
     bright_peak_db: float | None = None  # the sample-peak ceiling of bright sound (sibilants); None: peak_db
 
     @property
+    def target(self) -> float:
+        """The level to reach on the PCM: LUFS (or dB RMS), plus what the encode is known to take away."""
+        level = self.lufs if self.lufs is not None else self.rms_db if self.rms_db is not None else -20.0
+        return level + self.encoder_loss_db
+
+    @property
     def bright_ceiling_db(self) -> float:
         """The ceiling for bright stretches, in dBFS."""
         return self.peak_db if self.bright_peak_db is None else self.bright_peak_db
@@ -298,19 +304,18 @@ def limit(x: Samples, ceiling_db: float, rate: int, bright_ceiling_db: float | N
     return np.concatenate([limiter.feed(x), limiter.flush()])
 
 
-def predicted_gain(meter: Meter, preset: Preset) -> float:
+def predicted_gain(meter: Meter, preset: Preset, target: float | None = None) -> float:
     """The gain (dB) expected to meet the preset's target once the limiter has held the peaks.
 
     `meter` has measured the signal (with peaks). Each 100 ms block's level is scaled by the gain and by the
     reduction its peak would get at its ceiling; the gain is solved on those block figures, so the chapter is
-    played through only once to get there.
+    played through only once to get there. `target` overrides the preset's.
     """
     if not meter.powers or meter.peaks is None:
         return 0.0
     powers, peaks = meter.block_powers(), np.concatenate(meter.peaks)
     squares = np.concatenate(meter.squares)
-    target = (preset.lufs if preset.lufs is not None else preset.rms_db if preset.rms_db is not None else -20.0)
-    target += preset.encoder_loss_db
+    target = preset.target if target is None else target
     ceiling = ceilings(np.concatenate(meter.bright), 10 ** (preset.peak_db / 20), 10 ** (preset.bright_ceiling_db / 20))
 
     def level(gain: float) -> float:

@@ -79,6 +79,11 @@ class RenderResult:
         """Chapter files written in this render; the others were already up to date."""
         return sum(f.encoded for f in self.files)
 
+    @property
+    def pieces_encoded(self) -> int:
+        """MP3 pieces (paragraphs, about) encoded in this render; the rest of each chapter came from the cache."""
+        return sum(f.pieces_encoded for f in self.files)
+
 
 def plan_book(source: Path, voices: Path | None = None, title: str | None = None) -> Script:
     """Read a book and decide who says what in which voice, without synthesizing anything."""

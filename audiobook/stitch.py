@@ -1,12 +1,11 @@
-"""Stitch a chapter's clips, with pauses from the text's structure, level them to a preset, and encode once."""
+"""Stitch a chapter's clips, with pauses from the text's structure, and level them to a preset (chapter MP3s are
+encoded from these parts in frames.py; the PCM of a one-file book comes out of `stitch` whole)."""
 
 from __future__ import annotations
 
-import contextlib
 import math
-import subprocess
 import warnings
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from functools import cache
 from pathlib import Path
@@ -43,6 +42,8 @@ class Line:
     title: bool = False  # the chapter title read at the start
     gain_db: float = 0.0  # the voice's level match to the narrator
     scene_break: bool = False  # a scene break stands before it
+    key: str = ""  # the clip's cache key, which names its sound ("": the clip itself is hashed where needed)
+    chars: int = 0  # characters of text it speaks
 
     def audio(self) -> Clip:
         """The clip itself."""
@@ -56,6 +57,8 @@ class Chapter:
     samples: int
     sample_rate: int
     spans: tuple[tuple[float, float], ...]
+    pieces: int = 1  # encoded separately (see frames)
+    pieces_encoded: int = 1  # of those, encoded now rather than taken from the cache
 
     @property
     def seconds(self) -> float:
@@ -157,7 +160,7 @@ def stitch(lines: Sequence[Line], pauses: Pauses, preset: Preset, open_sink: Cal
                 gap = rate * pause_before(prev, line, pauses) // 1000
                 yield from _zeros(gap)
                 at += gap
-            pcm = np.frombuffer(_at_rate(line.audio(), rate), dtype="<i2")
+            pcm = np.frombuffer(pcm_at_rate(line.audio(), rate), dtype="<i2")
             if record:
                 spans.append((at / rate, (at + len(pcm)) / rate))
             at += len(pcm)
@@ -171,23 +174,9 @@ def stitch(lines: Sequence[Line], pauses: Pauses, preset: Preset, open_sink: Cal
         yield from _zeros(rate * max(pauses.chapter_end, int(preset.tail_seconds * 1000)) // 1000)
 
     def chunks() -> Iterator[Samples]:
-        # Whole 100 ms loudness blocks and 5 ms limiter blocks in every chunk: no re-buffering downstream.
-        size = rate // 10 * (rate // 200) // math.gcd(rate // 10, rate // 200) * 4
-        pending: list[Samples] = []
-        have = 0
-        for piece in timeline():
-            pending.append(piece)
-            have += len(piece)
-            if have >= size:
-                joined = np.concatenate(pending)
-                whole = len(joined) // size * size
-                yield from (joined[i:i + size] for i in range(0, whole, size))
-                pending, have = [joined[whole:]], len(joined) - whole
-        if have:
-            yield np.concatenate(pending)
+        return aligned_chunks(timeline(), rate)
 
-    target = (preset.lufs if preset.lufs is not None else preset.rms_db if preset.rms_db is not None else -20.0)
-    target += preset.encoder_loss_db
+    target = preset.target
     measured_once = Meter(rate, peaks=True)
     for chunk in chunks():
         measured_once.feed(chunk)
@@ -208,16 +197,21 @@ def stitch(lines: Sequence[Line], pauses: Pauses, preset: Preset, open_sink: Cal
             return Chapter(written, rate, tuple(spans))
         sink.abort()
         tried.append((gain, measured))
-        # Under heavy limiting the level grows much slower than the gain: follow the slope seen so far.
-        slope = 1.0
-        if len(tried) > 1 and tried[-1][0] != tried[-2][0]:
-            slope = (tried[-1][1] - tried[-2][1]) / (tried[-1][0] - tried[-2][0])
-            if error > 0 and slope < 0.05:
-                gain = tried[-2][0]  # saturated at the ceiling: more gain only distorts; keep the smaller one
-                continue
-            slope = max(0.1, min(1.0, slope))
-        gain += max(-6.0, min(6.0, error / slope if error > 0 else error))
+        gain = next_gain(tried, error)
     raise AssertionError("unreachable")
+
+
+def next_gain(tried: list[tuple[float, float]], error: float) -> float:
+    """The gain (dB) to try after those tried, as (gain, level reached), the last missing the target by `error`."""
+    gain = tried[-1][0]
+    # Under heavy limiting the level grows much slower than the gain: follow the slope seen so far.
+    slope = 1.0
+    if len(tried) > 1 and tried[-1][0] != tried[-2][0]:
+        slope = (tried[-1][1] - tried[-2][1]) / (tried[-1][0] - tried[-2][0])
+        if error > 0 and slope < 0.05:
+            return tried[-2][0]  # saturated at the ceiling: more gain only distorts; keep the smaller one
+        slope = max(0.1, min(1.0, slope))
+    return gain + max(-6.0, min(6.0, error / slope if error > 0 else error))
 
 
 def _play(chunks: Iterator[Samples], gain: float, preset: Preset, rate: int, seed: int, sink: Sink,
@@ -246,13 +240,31 @@ def _play(chunks: Iterator[Samples], gain: float, preset: Preset, rate: int, see
     return written, meter.lufs() if preset.lufs is not None else meter.rms_db()
 
 
+def aligned_chunks(stream: Iterable[Samples], rate: int) -> Iterator[Samples]:
+    """Re-cut a stream of samples into chunks of whole 100 ms loudness blocks and 5 ms limiter blocks (but the last)."""
+    size = rate // 10 * (rate // 200) // math.gcd(rate // 10, rate // 200) * 4
+    pending: list[Samples] = []
+    have = 0
+    for piece in stream:
+        pending.append(piece)
+        have += len(piece)
+        if have >= size:
+            joined = np.concatenate(pending)
+            whole = len(joined) // size * size
+            yield from (joined[i:i + size] for i in range(0, whole, size))
+            pending, have = [joined[whole:]], len(joined) - whole
+    if have:
+        yield np.concatenate(pending)
+
+
 def _zeros(n: int) -> Iterator[Samples]:
     while n > 0:
         yield np.zeros(min(n, CHUNK))
         n -= CHUNK
 
 
-def _at_rate(clip: Clip, rate: int) -> bytes:
+def pcm_at_rate(clip: Clip, rate: int) -> bytes:
+    """The clip's 16-bit PCM at the given sample rate."""
     if clip.sample_rate == rate:
         return clip.pcm
     seg = audio_segment_class()(data=clip.pcm, sample_width=2, frame_rate=clip.sample_rate, channels=1)
@@ -262,45 +274,3 @@ def _at_rate(clip: Clip, rate: int) -> bytes:
 def encoding_settings(preset: Preset, pauses: Pauses) -> list[object]:
     """Everything here that decides a chapter file's bytes, for fingerprints."""
     return [asdict(preset), asdict(pauses)]
-
-
-class Mp3Writer:
-    """Encode 16-bit mono PCM, written to it a stretch at a time, into an MP3 file by one ffmpeg process."""
-
-    def __init__(self, path: Path, rate: int, preset: Preset) -> None:
-        import imageio_ffmpeg
-
-        self.path = path
-        cmd = [imageio_ffmpeg.get_ffmpeg_exe(), "-v", "error", "-y", "-f", "s16le", "-ar", str(rate), "-ac", "1",
-               "-i", "pipe:", *(["-ar", str(preset.sample_rate)] if preset.sample_rate else []),
-               "-c:a", "libmp3lame", "-b:a", preset.bitrate, "-ac", "1",
-               # No encoder or date tags: tagging writes the ID3 frames, and the bytes stay reproducible.
-               "-map_metadata", "-1", "-write_id3v1", "0", "-id3v2_version", "0",
-               "-fflags", "+bitexact", "-flags:a", "+bitexact", "-f", "mp3", str(path)]
-        try:
-            self.process = subprocess.Popen(cmd, stdin=subprocess.PIPE, stderr=subprocess.PIPE)
-        except OSError as exc:
-            raise OutputError(f"{path}: cannot start ffmpeg ({exc.strerror or exc})") from None
-
-    def write(self, data: bytes) -> None:
-        """Send PCM to the encoder."""
-        try:
-            assert self.process.stdin is not None
-            self.process.stdin.write(data)
-        except BrokenPipeError:
-            self.close()
-
-    def close(self) -> None:
-        """Finish the file; raise OutputError if ffmpeg failed."""
-        if self.process.stdin and not self.process.stdin.closed:
-            with contextlib.suppress(BrokenPipeError):
-                self.process.stdin.close()
-        err = self.process.stderr.read().decode("utf-8", "replace") if self.process.stderr else ""
-        if self.process.wait() != 0 or not self.path.exists() or self.path.stat().st_size == 0:
-            last = (err.strip().splitlines() or ["ffmpeg wrote nothing"])[-1][:200]
-            raise OutputError(f"{self.path}: MP3 encoding failed: {last}")
-
-    def abort(self) -> None:
-        """Stop the encoder after an error elsewhere."""
-        self.process.kill()
-        self.process.wait()

@@ -216,6 +216,9 @@ def main() -> int:
         "rerender_voice_changed_over_cold": round(edit_wall / cold_wall, 3),
         "rerender_voice_changed_clips_synthesized": edit["clips_synthesized"],
         "rerender_voice_changed_chapters_encoded": edit["chapters_encoded"],
+        # Of the MP3 pieces (paragraphs, about) in the chapters re-encoded, how many were encoded again.
+        "rerender_voice_changed_pieces_encoded": edit["pieces_encoded"],
+        "rerender_voice_changed_pieces_in_those_chapters": edit["pieces"],
         "peak_pss_mb_full_book": round(cold_rss / 1024, 1),
         "peak_pss_mb_longest_chapter_alone": round(one_rss / 1024, 1),
         "peak_pss_mb_longest_chapter_per_worker": round(per_worker_rss / 1024, 1),

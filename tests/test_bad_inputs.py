@@ -3,8 +3,10 @@ never a half-written file at a final path, never a silently dropped sentence."""
 
 from __future__ import annotations
 
+import io
 import re
 import time
+import types
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -170,22 +172,39 @@ def test_engine_faults_name_the_chapter_and_keep_finished_chapters(
                                                                                "02 - Chapter II.mp3"]
 
 
-def test_ffmpeg_failure_and_disk_full(write: Callable[..., Path], tmp_path: Path,
-                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def test_encoder_failure_and_disk_full(write: Callable[..., Path], tmp_path: Path,
+                                       monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("audiobook.render.DefaultEngine", FakeFactory())
     book = write("b.txt", OK_STORY)
     monkeypatch.setattr("imageio_ffmpeg.get_ffmpeg_exe", lambda: "/bin/false")
-    result = CliRunner().invoke(app, ["render", str(book), "--out", str(tmp_path / "o1"), "--jobs", "1"])
+    result = CliRunner().invoke(app, ["render", str(book), "--out", str(tmp_path / "o1"), "--format", "m4b"])
     assert result.exit_code == 1
-    assert result.stderr.startswith("Error: ") and "MP3 encoding failed" in result.stderr, result.stderr
+    assert result.stderr.startswith("Error: ") and "encoding failed" in result.stderr, result.stderr
     assert result.stderr.count("\n") == 1
     monkeypatch.undo()
     monkeypatch.setattr("audiobook.render.DefaultEngine", FakeFactory())
 
-    def full(*_args: object, **_kw: object) -> None:
-        raise OSError(28, "No space left on device")
+    class BrokenEncoder:
+        def __getattr__(self, _name: str) -> Callable[..., None]:
+            def fail(*_args: object) -> None:
+                raise RuntimeError("lame_encode_buffer returned -1")
+            return fail
 
-    monkeypatch.setattr("audiobook.stitch.Mp3Writer.write", full)
+    monkeypatch.setattr("audiobook.frames.lameenc", types.SimpleNamespace(Encoder=BrokenEncoder))
+    result = CliRunner().invoke(app, ["render", str(book), "--out", str(tmp_path / "o3"), "--jobs", "1"])
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: ") and "MP3 encoding failed (lame_encode_buffer returned -1)" in \
+        result.stderr, result.stderr
+    assert result.stderr.count("\n") == 1
+    assert not [p for p in (tmp_path / "o3").rglob("*.mp3")]
+    monkeypatch.undo()
+    monkeypatch.setattr("audiobook.render.DefaultEngine", FakeFactory())
+
+    class FullDisk(io.BytesIO):
+        def write(self, _data: object) -> int:
+            raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("audiobook.frames.open", lambda *_a, **_k: FullDisk(), raising=False)
     result = CliRunner().invoke(app, ["render", str(book), "--out", str(tmp_path / "o2"), "--jobs", "1"])
     assert result.exit_code == 1
     assert "No space left on device" in result.stderr and result.stderr.count("\n") == 1, result.stderr

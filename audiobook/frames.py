@@ -1,0 +1,241 @@
+"""Encode a chapter to MP3 as pieces cut in paragraph pauses, each cached by what it holds: an edit re-encodes only
+the pieces it touches, and the chapter is their frames joined."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import math
+from collections.abc import Iterator, Sequence
+from dataclasses import asdict, dataclass
+from importlib.metadata import version
+from itertools import pairwise
+from pathlib import Path
+
+import lameenc
+import numpy as np
+import numpy.typing as npt
+
+from .cache import ClipCache
+from .errors import OutputError
+from .loudness import MAX_PASSES, Limiter, Meter, Preset, Samples, gated_loudness, predicted_gain
+from .stitch import CHUNK, TOLERANCE, Chapter, Line, Pauses, aligned_chunks, next_gain, pause_before, pcm_at_rate
+
+# A LAME stream starts 576 encoder + 529 decoder samples late (at the output rate); measured with lameenc 1.9 and
+# ffmpeg's decoder on impulses, at 22.05 and 44.1 kHz. Pieces are trimmed by it so that pauses keep their length.
+ENCODER_DELAY = 1105
+QUALITY = 3  # LAME's own default, which ffmpeg's libmp3lame also uses
+MIN_CUT_MS = 200  # pieces are cut only in pauses at least this long, which hold the trim and any limiter release
+MIN_PIECE_CHARS = 250  # text in a piece at least (about 15 s of speech): enough to measure its loudness by
+CHAPTER_TOLERANCE = 0.5  # LU (or dB) the pieces together may miss the target before the chapter is levelled again
+VERSION = 1  # bump when the way pieces are cut, levelled or encoded changes
+
+
+@dataclass(frozen=True)
+class Piece:
+    """Lines encoded together: the silence before each (samples at the chapter rate), and after the last."""
+
+    lines: tuple[Line, ...]
+    gaps: tuple[int, ...]
+    tail: int
+    key: str  # names the piece's sound before levelling
+
+
+@dataclass(frozen=True)
+class _Encoded:
+    """A piece levelled and encoded: its MP3 frames, the level it reached and where its lines are in it."""
+
+    mp3: bytes
+    powers: Samples  # K-weighted power of each 100 ms block, as levelled
+    sums: npt.NDArray[np.float64]  # (sum of squares, samples), for RMS
+    spans: npt.NDArray[np.int64]  # (start, end) of each line, in samples from the piece's start
+
+
+def encode_chapter(lines: Sequence[Line], pauses: Pauses, preset: Preset, rate: int, cache: ClipCache,
+                   path: Path, name: str) -> Chapter:
+    """Stitch, level and encode a chapter into an MP3 file at path, reusing the cached pieces that did not change.
+
+    Each piece (a few paragraphs) is levelled to the target on its own, so its bytes depend on what it holds and
+    nothing else: changing one voice re-encodes only the pieces where that voice speaks. `name` names the chapter
+    file in messages.
+    """
+    if not lines:
+        raise OutputError("a chapter has no audio to stitch")
+    out_rate = preset.sample_rate or rate
+    frame = 1152 if out_rate >= 32000 else 576  # samples per MP3 frame: MPEG-1 above 32 kHz, else MPEG-2
+    setup: list[object] = [VERSION, rate, out_rate, frame, preset.head_seconds, preset.tail_seconds]
+    pieces = _pieces(lines, pauses, preset, rate, setup)
+    encoder = [f"lameenc {version('lameenc')}", QUALITY, asdict(preset)]
+    target = preset.target
+    encoded = 0
+    for attempt in range(1, MAX_PASSES + 1):
+        try:
+            done = [_encoded(piece, preset, target, rate, out_rate, frame, encoder, cache) for piece in pieces]
+        except RuntimeError as exc:  # what lameenc raises when LAME refuses a setting or fails
+            raise OutputError(f"{name}: MP3 encoding failed ({exc})") from None
+        encoded += sum(not cached for _, cached in done)
+        # Pieces at the target make a chapter at the target, but for the gates' view of the whole: check it.
+        error = preset.target - _level(preset, [d for d, _ in done])
+        if not math.isfinite(error) or abs(error) <= CHAPTER_TOLERANCE or attempt == MAX_PASSES:
+            break
+        target += round(error / CHAPTER_TOLERANCE) * CHAPTER_TOLERANCE
+    spans: list[tuple[float, float]] = []
+    at = 0  # output samples so far
+    with open(path, "wb") as handle:
+        for piece, _ in done:
+            start = (at + ENCODER_DELAY) / out_rate
+            spans += [(start + a / rate, start + b / rate) for a, b in piece.spans.tolist()]
+            handle.write(piece.mp3)
+            at += frame_count(piece.mp3) * frame
+    return Chapter(round(at * rate / out_rate), rate, tuple(spans), len(pieces), encoded)
+
+
+def _level(preset: Preset, parts: Sequence[_Encoded]) -> float:
+    """Loudness (LUFS), or RMS (dB) for an RMS preset, of the parts played one after another."""
+    if preset.lufs is not None:
+        return gated_loudness(np.concatenate([p.powers for p in parts]))
+    squares, count = sum(float(p.sums[0]) for p in parts), sum(float(p.sums[1]) for p in parts)
+    return 10 * math.log10(squares / count) if squares > 0 and count else -math.inf
+
+
+def _pieces(lines: Sequence[Line], pauses: Pauses, preset: Preset, rate: int, setup: list[object]) -> list[Piece]:
+    """Cut the chapter in paragraph, scene or title pauses, once a piece holds MIN_PIECE_CHARS of text."""
+    groups: list[tuple[list[Line], list[int]]] = [([lines[0]], [int(rate * preset.head_seconds)])]
+    tails: list[int] = []
+    chars = lines[0].chars
+    for prev, line in pairwise(lines):
+        ms = pause_before(prev, line, pauses)
+        gap = rate * ms // 1000
+        if (chars >= MIN_PIECE_CHARS and ms >= MIN_CUT_MS
+                and (prev.title or line.scene_break or line.paragraph != prev.paragraph)):
+            tails.append(gap)
+            groups.append(([line], [0]))
+            chars = 0
+        else:
+            groups[-1][0].append(line)
+            groups[-1][1].append(gap)
+        chars += line.chars
+    tails.append(rate * max(pauses.chapter_end, int(preset.tail_seconds * 1000)) // 1000)
+    out = []
+    for (group, gaps), tail in zip(groups, tails, strict=True):
+        parts = [[line.key or hashlib.sha256(line.audio().pcm).hexdigest(), line.gain_db, gap]
+                 for line, gap in zip(group, gaps, strict=True)]
+        key = hashlib.sha256(json.dumps([setup, parts, tail]).encode()).hexdigest()
+        out.append(Piece(tuple(group), tuple(gaps), tail, key))
+    return out
+
+
+def _timeline(piece: Piece, rate: int, out_rate: int, frame: int, spans: list[tuple[int, int]]) -> Iterator[Samples]:
+    """The piece's samples before levelling, trimmed so that its frames end where its pause is meant to end.
+
+    The encoder delays a piece by ENCODER_DELAY and pads it to whole frames, so a piece of n samples plays for
+    ceil((n + delay) / frame) frames: the lead silence loses the delay and the tail is cut to a whole frame.
+    """
+    ratio = out_rate / rate
+    delay = math.ceil(ENCODER_DELAY / ratio)
+    at = 0
+    spans.clear()
+    for index, (line, gap) in enumerate(zip(piece.lines, piece.gaps, strict=True)):
+        if index == 0:
+            gap = max(0, gap - delay)  # the first line of the piece then starts just where it was meant to
+        yield from _zeros(gap)
+        at += gap
+        pcm = np.frombuffer(pcm_at_rate(line.audio(), rate), dtype="<i2")
+        spans.append((at, at + len(pcm)))
+        at += len(pcm)
+        for i in range(0, len(pcm), CHUNK):
+            # A stretch at a time: a quoted letter can make a clip of many minutes, eight bytes a sample as floats.
+            samples = pcm[i:i + CHUNK].astype(np.float64) / 32768
+            if line.gain_db:
+                samples *= 10 ** (line.gain_db / 20)
+            yield samples
+    first = piece.gaps[0] - max(0, piece.gaps[0] - delay)  # what the lead lost to the delay, given back here
+    frames = max(1, round((at + first + piece.tail) * ratio / frame))
+    yield from _zeros(max(0, math.floor((frames * frame - ENCODER_DELAY) / ratio) - at))
+
+
+def _zeros(n: int) -> Iterator[Samples]:
+    while n > 0:
+        yield np.zeros(min(n, CHUNK))
+        n -= CHUNK
+
+
+def _encoded(piece: Piece, preset: Preset, target: float, rate: int, out_rate: int, frame: int,
+             encoder: list[object], cache: ClipCache) -> tuple[_Encoded, bool]:
+    """The piece levelled to target and encoded, and whether it came from the cache (else it is cached now)."""
+    key = hashlib.sha256(json.dumps([piece.key, target, encoder]).encode()).hexdigest()
+    blob = cache.get_blob(key, ".piece.npz")
+    if blob is not None:
+        with np.load(io.BytesIO(blob)) as data:
+            return _Encoded(data["mp3"].tobytes(), data["powers"], data["sums"], data["spans"]), True
+    spans: list[tuple[int, int]] = []
+    measured = Meter(rate, peaks=True)
+    for chunk in aligned_chunks(_timeline(piece, rate, out_rate, frame, spans), rate):
+        measured.feed(chunk)
+    gain = predicted_gain(measured, preset, target)
+    tried: list[tuple[float, float]] = []
+    for attempt in range(1, MAX_PASSES + 1):
+        # The prediction is usually close enough; only a miss is played again.
+        done = _encode(piece, gain, measured.block_powers(), preset, rate, out_rate, frame)
+        error = target - _level(preset, [done])
+        if not math.isfinite(error) or abs(error) <= TOLERANCE or attempt == MAX_PASSES:
+            break
+        tried.append((gain, target - error))
+        gain = next_gain(tried, error)
+    done = _Encoded(done.mp3, done.powers, done.sums, np.array(spans, dtype=np.int64).reshape(-1, 2))
+    buffer = io.BytesIO()
+    np.savez(buffer, mp3=np.frombuffer(done.mp3, dtype=np.uint8), powers=done.powers, sums=done.sums,
+             spans=done.spans)
+    cache.put_blob(key, ".piece.npz", buffer.getvalue())
+    return done, False
+
+
+def _encode(piece: Piece, gain: float, powers: Samples, preset: Preset, rate: int, out_rate: int,
+            frame: int) -> _Encoded:
+    """Apply the gain and the limiter to the piece, add room tone, encode; measure what the limiter changed."""
+    scale = 10 ** (gain / 20)
+    limiter = Limiter(preset.peak_db, rate, preset.bright_ceiling_db)
+    meter = Meter(rate, replay=(powers, gain))
+    noise = np.random.default_rng(int(piece.key[:16], 16)) if preset.room_tone_db is not None else None
+    out = bytearray()
+    mp3 = lameenc.Encoder()
+    mp3.set_bit_rate(int(preset.bitrate.rstrip("k")))
+    mp3.set_in_sample_rate(rate)
+    mp3.set_out_sample_rate(out_rate)
+    mp3.set_channels(1)
+    mp3.set_quality(QUALITY)
+
+    def write(x: Samples) -> None:
+        meter.feed(x, limiter.changed)
+        if noise is not None and preset.room_tone_db is not None:
+            x = x + noise.standard_normal(len(x)) * 10 ** (preset.room_tone_db / 20)
+        out.extend(mp3.encode(np.clip(np.round(x * 32767), -32768, 32767).astype("<i2").tobytes()))
+
+    for chunk in aligned_chunks(_timeline(piece, rate, out_rate, frame, []), rate):
+        write(limiter.feed(chunk * scale))
+    write(limiter.flush())
+    out.extend(mp3.flush())
+    return _Encoded(bytes(out), meter.block_powers(), np.array([meter.square_sum, meter.count], dtype=np.float64),
+                    np.zeros((0, 2), dtype=np.int64))
+
+
+def frame_count(data: bytes) -> int:
+    """The number of MPEG audio frames in data (which holds frames only); raises OutputError if it holds more."""
+    count = at = 0
+    while at + 4 <= len(data):
+        header = int.from_bytes(data[at:at + 4], "big")
+        version_bits, bitrate_index, rate_index = (header >> 19) & 3, (header >> 12) & 15, (header >> 10) & 3
+        if header >> 21 != 0x7FF or version_bits == 1 or bitrate_index in (0, 15) or rate_index == 3:
+            raise OutputError(f"the MP3 encoder wrote something other than frames at byte {at}")
+        mpeg1 = version_bits == 3
+        bitrate = (_MPEG1_KBPS if mpeg1 else _MPEG2_KBPS)[bitrate_index] * 1000
+        sample_rate = _RATES[version_bits][rate_index]
+        at += (144 if mpeg1 else 72) * bitrate // sample_rate + ((header >> 9) & 1)
+        count += 1
+    return count
+
+
+_MPEG1_KBPS = (0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320)
+_MPEG2_KBPS = (0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160)
+_RATES = {3: (44100, 48000, 32000), 2: (22050, 24000, 16000), 0: (11025, 12000, 8000)}
