@@ -95,14 +95,15 @@ class ClipCache:
         os.utime(path)
         return data
 
-    def put_blob(self, key: str, suffix: str, data: bytes) -> None:
+    def put_blob(self, key: str, suffix: str, *parts: bytes | bytearray | memoryview) -> None:
         """Store bytes under key, pruned with the clips; concurrent writers of one key write the same bytes."""
         path = self.clips / key[:2] / f"{key}{suffix}"
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=f".{key[:8]}.", suffix=".tmp", dir=path.parent)
             with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
+                for part in parts:
+                    handle.write(part)
             os.replace(tmp, path)
         except OSError as exc:
             raise OutputError(f"{self.root}: cannot write to the clip cache ({exc.strerror or exc})") from None

@@ -4,7 +4,6 @@ the pieces it touches, and the chapter is their frames joined."""
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import math
 from collections.abc import Iterator, Sequence
@@ -25,6 +24,7 @@ from .stitch import CHUNK, TOLERANCE, Chapter, Line, Pauses, aligned_chunks, nex
 # A LAME stream starts 576 encoder + 529 decoder samples late (at the output rate); measured with lameenc 1.9 and
 # ffmpeg's decoder on impulses, at 22.05 and 44.1 kHz. Pieces are trimmed by it so that pauses keep their length.
 ENCODER_DELAY = 1105
+LAME_ROOM = 1152  # and n samples fill ceil((n + 1152) / frame) frames (measured the same way, both frame sizes)
 QUALITY = 3  # LAME's own default, which ffmpeg's libmp3lame also uses
 MIN_CUT_MS = 200  # pieces are cut only in pauses at least this long, which hold the trim and any limiter release
 MIN_PIECE_CHARS = 250  # text in a piece at least (about 15 s of speech): enough to measure its loudness by
@@ -46,7 +46,7 @@ class Piece:
 class _Encoded:
     """A piece levelled and encoded: its MP3 frames, the level it reached and where its lines are in it."""
 
-    mp3: bytes
+    mp3: bytes | bytearray | memoryview
     powers: Samples  # K-weighted power of each 100 ms block, as levelled
     sums: npt.NDArray[np.float64]  # (sum of squares, samples), for RMS
     spans: npt.NDArray[np.int64]  # (start, end) of each line, in samples from the piece's start
@@ -70,24 +70,27 @@ def encode_chapter(lines: Sequence[Line], pauses: Pauses, preset: Preset, rate: 
     target = preset.target
     encoded = 0
     for attempt in range(1, MAX_PASSES + 1):
-        try:
-            done = [_encoded(piece, preset, target, rate, out_rate, frame, encoder, cache) for piece in pieces]
-        except RuntimeError as exc:  # what lameenc raises when LAME refuses a setting or fails
-            raise OutputError(f"{name}: MP3 encoding failed ({exc})") from None
-        encoded += sum(not cached for _, cached in done)
+        # Each piece goes to the file as it is made: the chapter's MP3 is never held whole.
+        levels: list[_Encoded] = []
+        spans: list[tuple[float, float]] = []
+        at = 0  # output samples so far
+        with open(path, "wb") as handle:
+            for piece in pieces:
+                try:
+                    done, cached = _encoded(piece, preset, target, rate, out_rate, frame, encoder, cache)
+                except RuntimeError as exc:  # what lameenc raises when LAME refuses a setting or fails
+                    raise OutputError(f"{name}: MP3 encoding failed ({exc})") from None
+                encoded += not cached
+                start = (at + ENCODER_DELAY) / out_rate
+                spans += [(start + a / rate, start + b / rate) for a, b in done.spans.tolist()]
+                handle.write(done.mp3)
+                at += frame_count(done.mp3) * frame
+                levels.append(_Encoded(b"", done.powers, done.sums, done.spans))
         # Pieces at the target make a chapter at the target, but for the gates' view of the whole: check it.
-        error = preset.target - _level(preset, [d for d, _ in done])
+        error = preset.target - _level(preset, levels)
         if not math.isfinite(error) or abs(error) <= CHAPTER_TOLERANCE or attempt == MAX_PASSES:
             break
         target += round(error / CHAPTER_TOLERANCE) * CHAPTER_TOLERANCE
-    spans: list[tuple[float, float]] = []
-    at = 0  # output samples so far
-    with open(path, "wb") as handle:
-        for piece, _ in done:
-            start = (at + ENCODER_DELAY) / out_rate
-            spans += [(start + a / rate, start + b / rate) for a, b in piece.spans.tolist()]
-            handle.write(piece.mp3)
-            at += frame_count(piece.mp3) * frame
     return Chapter(round(at * rate / out_rate), rate, tuple(spans), len(pieces), encoded)
 
 
@@ -130,7 +133,8 @@ def _timeline(piece: Piece, rate: int, out_rate: int, frame: int, spans: list[tu
     """The piece's samples before levelling, trimmed so that its frames end where its pause is meant to end.
 
     The encoder delays a piece by ENCODER_DELAY and pads it to whole frames, so a piece of n samples plays for
-    ceil((n + delay) / frame) frames: the lead silence loses the delay and the tail is cut to a whole frame.
+    ceil((n + LAME_ROOM) / frame) frames: the lead silence loses the delay, and the tail is cut so that the frames
+    end where the pause after the piece is meant to end.
     """
     ratio = out_rate / rate
     delay = math.ceil(ENCODER_DELAY / ratio)
@@ -150,9 +154,9 @@ def _timeline(piece: Piece, rate: int, out_rate: int, frame: int, spans: list[tu
             if line.gain_db:
                 samples *= 10 ** (line.gain_db / 20)
             yield samples
-    first = piece.gaps[0] - max(0, piece.gaps[0] - delay)  # what the lead lost to the delay, given back here
-    frames = max(1, round((at + first + piece.tail) * ratio / frame))
-    yield from _zeros(max(0, math.floor((frames * frame - ENCODER_DELAY) / ratio) - at))
+    # Every piece's sound comes out ENCODER_DELAY late, the next one's too: so the pause ends after at + tail.
+    frames = max(1, round((at + piece.tail) * ratio / frame))
+    yield from _zeros(max(0, math.floor((frames * frame - LAME_ROOM) / ratio) - at))
 
 
 def _zeros(n: int) -> Iterator[Samples]:
@@ -165,10 +169,9 @@ def _encoded(piece: Piece, preset: Preset, target: float, rate: int, out_rate: i
              encoder: list[object], cache: ClipCache) -> tuple[_Encoded, bool]:
     """The piece levelled to target and encoded, and whether it came from the cache (else it is cached now)."""
     key = hashlib.sha256(json.dumps([piece.key, target, encoder]).encode()).hexdigest()
-    blob = cache.get_blob(key, ".piece.npz")
-    if blob is not None:
-        with np.load(io.BytesIO(blob)) as data:
-            return _Encoded(data["mp3"].tobytes(), data["powers"], data["sums"], data["spans"]), True
+    blob = cache.get_blob(key, ".piece")
+    if blob is not None and (found := _unpack(blob)) is not None:
+        return found, True
     spans: list[tuple[int, int]] = []
     measured = Meter(rate, peaks=True)
     for chunk in aligned_chunks(_timeline(piece, rate, out_rate, frame, spans), rate):
@@ -184,11 +187,25 @@ def _encoded(piece: Piece, preset: Preset, target: float, rate: int, out_rate: i
         tried.append((gain, target - error))
         gain = next_gain(tried, error)
     done = _Encoded(done.mp3, done.powers, done.sums, np.array(spans, dtype=np.int64).reshape(-1, 2))
-    buffer = io.BytesIO()
-    np.savez(buffer, mp3=np.frombuffer(done.mp3, dtype=np.uint8), powers=done.powers, sums=done.sums,
-             spans=done.spans)
-    cache.put_blob(key, ".piece.npz", buffer.getvalue())
+    arrays = (done.powers.astype("<f8"), done.sums.astype("<f8"), done.spans.astype("<i8"))
+    header = json.dumps([len(done.mp3), *(a.size for a in arrays)]).encode() + b"\n"
+    cache.put_blob(key, ".piece", header, done.mp3, *(a.tobytes() for a in arrays))
     return done, False
+
+
+def _unpack(blob: bytes) -> _Encoded | None:
+    """A cached piece from its bytes (a JSON line of sizes, the MP3, then the arrays), or None if damaged."""
+    head, _, rest = blob.partition(b"\n")
+    try:
+        mp3, powers, sums, spans = (int(n) for n in json.loads(head))
+    except (ValueError, TypeError):
+        return None
+    if len(rest) != mp3 + 8 * (powers + sums + spans):
+        return None
+    view = memoryview(rest)
+    arrays = np.frombuffer(view[mp3:], dtype="<f8", count=powers + sums)
+    return _Encoded(view[:mp3], arrays[:powers], arrays[powers:],
+                    np.frombuffer(view[mp3 + 8 * (powers + sums):], dtype="<i8").reshape(-1, 2))
 
 
 def _encode(piece: Piece, gain: float, powers: Samples, preset: Preset, rate: int, out_rate: int,
@@ -216,11 +233,11 @@ def _encode(piece: Piece, gain: float, powers: Samples, preset: Preset, rate: in
         write(limiter.feed(chunk * scale))
     write(limiter.flush())
     out.extend(mp3.flush())
-    return _Encoded(bytes(out), meter.block_powers(), np.array([meter.square_sum, meter.count], dtype=np.float64),
+    return _Encoded(out, meter.block_powers(), np.array([meter.square_sum, meter.count], dtype=np.float64),
                     np.zeros((0, 2), dtype=np.int64))
 
 
-def frame_count(data: bytes) -> int:
+def frame_count(data: bytes | bytearray | memoryview) -> int:
     """The number of MPEG audio frames in data (which holds frames only); raises OutputError if it holds more."""
     count = at = 0
     while at + 4 <= len(data):

@@ -38,7 +38,7 @@ from .workers import run_parallel
 
 SCENE_BREAK = re.compile(r"^[ \t]*(?:[*#~\u2022\u2014-][ \t]*){1,7}\r?$", re.MULTILINE)  # `* * *`, `#`, `---`
 WORK = ".work"  # per-chapter PCM for one-file books, and every chapter's line timings
-FORMAT = 4  # bump when the way chapter files are made changes, so that old ones are re-encoded
+FORMAT = 5  # bump when the way chapter files are made changes, so that old ones are re-encoded
 Progress = Callable[[str, int], None]  # ("clips", n) as clips are spoken, ("chapter", 1) as files land
 
 
