@@ -27,7 +27,7 @@ ENCODER_DELAY = 1105
 LAME_ROOM = 1152  # and n samples fill ceil((n + 1152) / frame) frames (measured the same way, both frame sizes)
 QUALITY = 3  # LAME's own default, which ffmpeg's libmp3lame also uses
 MIN_CUT_MS = 200  # pieces are cut only in pauses at least this long, which hold the trim and any limiter release
-MIN_PIECE_CHARS = 250  # text in a piece at least (about 15 s of speech): enough to measure its loudness by
+MIN_PIECE_CHARS = 120  # text in a piece at least (about 7 s of speech): enough to measure its loudness by
 CHAPTER_TOLERANCE = 0.5  # LU (or dB) the pieces together may miss the target before the chapter is levelled again
 VERSION = 1  # bump when the way pieces are cut, levelled or encoded changes
 
@@ -47,6 +47,7 @@ class _Encoded:
     """A piece levelled and encoded: its MP3 frames, the level it reached and where its lines are in it."""
 
     mp3: bytes | bytearray | memoryview
+    frames: int  # MP3 frames in mp3
     powers: Samples  # K-weighted power of each 100 ms block, as levelled
     sums: npt.NDArray[np.float64]  # (sum of squares, samples), for RMS
     spans: npt.NDArray[np.int64]  # (start, end) of each line, in samples from the piece's start
@@ -84,8 +85,8 @@ def encode_chapter(lines: Sequence[Line], pauses: Pauses, preset: Preset, rate: 
                 start = (at + ENCODER_DELAY) / out_rate
                 spans += [(start + a / rate, start + b / rate) for a, b in done.spans.tolist()]
                 handle.write(done.mp3)
-                at += frame_count(done.mp3) * frame
-                levels.append(_Encoded(b"", done.powers, done.sums, done.spans))
+                at += done.frames * frame
+                levels.append(_Encoded(b"", 0, done.powers, done.sums, done.spans))
         # Pieces at the target make a chapter at the target, but for the gates' view of the whole: check it.
         error = preset.target - _level(preset, levels)
         if not math.isfinite(error) or abs(error) <= CHAPTER_TOLERANCE or attempt == MAX_PASSES:
@@ -119,6 +120,11 @@ def _pieces(lines: Sequence[Line], pauses: Pauses, preset: Preset, rate: int, se
             groups[-1][0].append(line)
             groups[-1][1].append(gap)
         chars += line.chars
+    if len(groups) > 1 and chars < MIN_PIECE_CHARS:
+        # A short last paragraph joins the piece before it: alone it would be too short to measure.
+        lines_, gaps_ = groups.pop()
+        groups[-1][0].extend(lines_)
+        groups[-1][1].extend([tails.pop(), *gaps_[1:]])
     tails.append(rate * max(pauses.chapter_end, int(preset.tail_seconds * 1000)) // 1000)
     out = []
     for (group, gaps), tail in zip(groups, tails, strict=True):
@@ -186,25 +192,25 @@ def _encoded(piece: Piece, preset: Preset, target: float, rate: int, out_rate: i
             break
         tried.append((gain, target - error))
         gain = next_gain(tried, error)
-    done = _Encoded(done.mp3, done.powers, done.sums, np.array(spans, dtype=np.int64).reshape(-1, 2))
+    done = _Encoded(done.mp3, done.frames, done.powers, done.sums, np.array(spans, dtype=np.int64).reshape(-1, 2))
     arrays = (done.powers.astype("<f8"), done.sums.astype("<f8"), done.spans.astype("<i8"))
-    header = json.dumps([len(done.mp3), *(a.size for a in arrays)]).encode() + b"\n"
+    header = json.dumps([done.frames, len(done.mp3), *(a.size for a in arrays)]).encode() + b"\n"
     cache.put_blob(key, ".piece", header, done.mp3, *(a.tobytes() for a in arrays))
     return done, False
 
 
 def _unpack(blob: bytes) -> _Encoded | None:
-    """A cached piece from its bytes (a JSON line of sizes, the MP3, then the arrays), or None if damaged."""
+    """A cached piece from its bytes (a JSON line of frames and sizes, the MP3, the arrays), or None if damaged."""
     head, _, rest = blob.partition(b"\n")
     try:
-        mp3, powers, sums, spans = (int(n) for n in json.loads(head))
+        frames, mp3, powers, sums, spans = (int(n) for n in json.loads(head))
     except (ValueError, TypeError):
         return None
     if len(rest) != mp3 + 8 * (powers + sums + spans):
         return None
     view = memoryview(rest)
     arrays = np.frombuffer(view[mp3:], dtype="<f8", count=powers + sums)
-    return _Encoded(view[:mp3], arrays[:powers], arrays[powers:],
+    return _Encoded(view[:mp3], frames, arrays[:powers], arrays[powers:],
                     np.frombuffer(view[mp3 + 8 * (powers + sums):], dtype="<i8").reshape(-1, 2))
 
 
@@ -233,7 +239,7 @@ def _encode(piece: Piece, gain: float, powers: Samples, preset: Preset, rate: in
         write(limiter.feed(chunk * scale))
     write(limiter.flush())
     out.extend(mp3.flush())
-    return _Encoded(out, meter.block_powers(), np.array([meter.square_sum, meter.count], dtype=np.float64),
+    return _Encoded(out, frame_count(out), meter.block_powers(), np.array([meter.square_sum, meter.count]),
                     np.zeros((0, 2), dtype=np.int64))
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import queue
 import signal
 from collections.abc import Callable, Sequence
@@ -23,7 +24,9 @@ def run_parallel(task: Task, jobs: Sequence[Job], workers: int, on_result: Calla
     """Call task(job, tick) for every job, in `workers` processes (inline for one); on_result gets each result."""
     if workers <= 1 or len(jobs) <= 1:
         for job in jobs:
-            on_result(task(job, on_tick))
+            result = task(job, on_tick)
+            _trim_heap()
+            on_result(result)
         return
     # spawn, not fork: pyttsx3 and eSpeak NG keep process-wide state and threads that a fork would copy.
     ctx = get_context("spawn")
@@ -57,7 +60,30 @@ def _init_worker(ticks: Any) -> None:
 
 
 def _call(task: Task, job: Any) -> Any:
-    return task(job, _ticks.put)
+    try:
+        return task(job, _ticks.put)
+    finally:
+        _trim_heap()
+
+
+def _libc_trim() -> Callable[[int], int] | None:
+    try:
+        return ctypes.CDLL("libc.so.6").malloc_trim
+    except (OSError, AttributeError):  # not glibc: nothing to do
+        return None
+
+
+_malloc_trim = _libc_trim()
+
+
+def _trim_heap() -> None:
+    """Hand the heap's free pages back to the system after a chapter.
+
+    glibc keeps freed memory for reuse, fragmented by a chapter's many buffers of many sizes, so a worker would
+    grow chapter by chapter (seen: 67 MB after the first chapter of a novel, 92 MB after the fortieth).
+    """
+    if _malloc_trim is not None:
+        _malloc_trim(0)
 
 
 def _drain(ticks: Any, on_tick: Tick) -> None:

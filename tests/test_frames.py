@@ -101,11 +101,17 @@ def test_pieces_levelled_each_make_a_chapter_at_the_target(tmp_path: Path, name:
 
 
 def test_short_paragraphs_share_a_piece(tmp_path: Path) -> None:
-    lines = [Line(tone(300 + p, 0.5), p, "narrator", ".", key=f"short-{p}", chars=40) for p in range(20)]
+    third = math.ceil(MIN_PIECE_CHARS / 3)  # three such paragraphs make a piece, two do not
+    lines = [Line(tone(300 + p, 0.5), p, "narrator", ".", key=f"short-{p}", chars=third) for p in range(21)]
     result = encode_chapter(lines, Pauses(), PRESETS["default"], RATE, ClipCache(tmp_path), tmp_path / "c.mp3",
                             "c.mp3")
-    assert MIN_PIECE_CHARS == 250 and result.pieces == 3  # 7 + 7 + 6 lines: a piece closes at 250 characters
-    assert len(result.spans) == 20
+    assert result.pieces == 7
+    assert len(result.spans) == 21
+    # A short paragraph at the end joins the last piece instead of standing alone, too short to measure.
+    lines.append(Line(tone(500, 0.5), 21, "narrator", ".", key="coda", chars=12))
+    longer = encode_chapter(lines, Pauses(), PRESETS["default"], RATE, ClipCache(tmp_path), tmp_path / "d.mp3",
+                            "d.mp3")
+    assert (longer.pieces, longer.pieces_encoded, len(longer.spans)) == (7, 1, 22)
 
 
 def test_frame_count_reads_frames_and_refuses_anything_else() -> None:
