@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import queue
 import signal
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from multiprocessing import get_context
 from typing import Any, TypeVar
+
+from .errors import EngineError
 
 Job = TypeVar("Job")
 Result = TypeVar("Result")
@@ -24,9 +26,7 @@ def run_parallel(task: Task, jobs: Sequence[Job], workers: int, on_result: Calla
     """Call task(job, tick) for every job, in `workers` processes (inline for one); on_result gets each result."""
     if workers <= 1 or len(jobs) <= 1:
         for job in jobs:
-            result = task(job, on_tick)
-            _trim_heap()
-            on_result(result)
+            on_result(task(job, on_tick))
         return
     # spawn, not fork: pyttsx3 and eSpeak NG keep process-wide state and threads that a fork would copy.
     ctx = get_context("spawn")
@@ -40,12 +40,15 @@ def run_parallel(task: Task, jobs: Sequence[Job], workers: int, on_result: Calla
             for future in done:
                 on_result(future.result())
         _drain(ticks, on_tick)
-    except BaseException:
+    except BaseException as exc:
         # An error in one chapter or Ctrl-C: stop the others now rather than finish the book.
         pool.shutdown(wait=False, cancel_futures=True)
         for process in list((getattr(pool, "_processes", None) or {}).values()):
             with contextlib.suppress(Exception):
                 process.terminate()
+        if isinstance(exc, BrokenProcessPool):
+            raise EngineError("a worker process died (killed, or a crash in the speech engine); the chapters "
+                              "finished so far are kept: render again to go on") from None
         raise
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
@@ -60,30 +63,7 @@ def _init_worker(ticks: Any) -> None:
 
 
 def _call(task: Task, job: Any) -> Any:
-    try:
-        return task(job, _ticks.put)
-    finally:
-        _trim_heap()
-
-
-def _libc_trim() -> Callable[[int], int] | None:
-    try:
-        return ctypes.CDLL("libc.so.6").malloc_trim
-    except (OSError, AttributeError):  # not glibc: nothing to do
-        return None
-
-
-_malloc_trim = _libc_trim()
-
-
-def _trim_heap() -> None:
-    """Hand the heap's free pages back to the system after a chapter.
-
-    glibc keeps freed memory for reuse, fragmented by a chapter's many buffers of many sizes, so a worker would
-    grow chapter by chapter (seen: 67 MB after the first chapter of a novel, 92 MB after the fortieth).
-    """
-    if _malloc_trim is not None:
-        _malloc_trim(0)
+    return task(job, _ticks.put)
 
 
 def _drain(ticks: Any, on_tick: Tick) -> None:
