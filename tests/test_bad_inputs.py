@@ -177,7 +177,9 @@ def test_encoder_failure_and_disk_full(write: Callable[..., Path], tmp_path: Pat
     monkeypatch.setattr("audiobook.render.DefaultEngine", FakeFactory())
     book = write("b.txt", OK_STORY)
     monkeypatch.setattr("imageio_ffmpeg.get_ffmpeg_exe", lambda: "/bin/false")
-    result = CliRunner().invoke(app, ["render", str(book), "--out", str(tmp_path / "o1"), "--format", "m4b"])
+    # Each run names its cache: monkeypatch.undo() below also undoes the test's own AUDIOBOOK_CACHE.
+    result = CliRunner().invoke(app, ["render", str(book), "--out", str(tmp_path / "o1"), "--format", "m4b",
+                                      "--cache-dir", str(tmp_path / "cache1")])
     assert result.exit_code == 1
     assert result.stderr.startswith("Error: ") and "encoding failed" in result.stderr, result.stderr
     assert result.stderr.count("\n") == 1
@@ -191,7 +193,8 @@ def test_encoder_failure_and_disk_full(write: Callable[..., Path], tmp_path: Pat
             return fail
 
     monkeypatch.setattr("audiobook.frames.lameenc", types.SimpleNamespace(Encoder=BrokenEncoder))
-    result = CliRunner().invoke(app, ["render", str(book), "--out", str(tmp_path / "o3"), "--jobs", "1"])
+    result = CliRunner().invoke(app, ["render", str(book), "--out", str(tmp_path / "o3"), "--jobs", "1",
+                                      "--cache-dir", str(tmp_path / "cache3")])
     assert result.exit_code == 1
     assert result.stderr.startswith("Error: ") and "MP3 encoding failed (lame_encode_buffer returned -1)" in \
         result.stderr, result.stderr
@@ -205,7 +208,8 @@ def test_encoder_failure_and_disk_full(write: Callable[..., Path], tmp_path: Pat
             raise OSError(28, "No space left on device")
 
     monkeypatch.setattr("audiobook.frames.open", lambda *_a, **_k: FullDisk(), raising=False)
-    result = CliRunner().invoke(app, ["render", str(book), "--out", str(tmp_path / "o2"), "--jobs", "1"])
+    result = CliRunner().invoke(app, ["render", str(book), "--out", str(tmp_path / "o2"), "--jobs", "1",
+                                      "--cache-dir", str(tmp_path / "cache2")])
     assert result.exit_code == 1
     assert "No space left on device" in result.stderr and result.stderr.count("\n") == 1, result.stderr
     assert not [p for p in (tmp_path / "o2").rglob("*.mp3")]
