@@ -3,9 +3,11 @@
 
 Measures: cold render, raw reference and their ratio; re-render with nothing changed; re-render after
 one character's voice changed (and how many clips were synthesized); audio hours; realtime factor;
-peak memory (PSS) of the whole process tree: the full book, a book of its longest chapter, and a book of its N longest
+peak memory (PSS) of the whole process tree: the full book, a book of its longest chapter, and books of N of its
 chapters rendered with the same --jobs N (one chapter per worker: the same processes as the full render, so
-the ratio shows whether memory grows with the book's length).
+the ratio shows whether memory grows with the book's length). A chapter's memory follows its longest
+paragraph (one MP3 piece) more than its length, so the N longest chapters and the N chapters with the longest
+paragraphs are both rendered, and the larger peak is the one-chapter-per-worker figure.
 
     python scripts/bench.py [BOOK] [--jobs N] [--json bench.json]
 
@@ -107,6 +109,11 @@ def engine_rates(book: Path, paragraphs: int = 40) -> dict[str, float]:
     return out
 
 
+def _longest_paragraph(text: str) -> int:
+    """Characters in the text's longest paragraph (blank-line separated)."""
+    return max((len(p) for p in re.split(r"\n\s*\n", text)), default=0)
+
+
 def _tree_rss_kb(pid: int) -> int:
     """Memory of a process and all its descendants, in KiB: the sum of their PSS (Linux /proc).
 
@@ -189,10 +196,14 @@ def main() -> int:
         one_chapter.write_text(text[longest.start:longest.end], "utf-8")
         _, one_wall, one_rss = run_render([str(one_chapter), "--out", str(tmp / "one"), *jobs], env)
         # The same process tree as the full render (each worker with one long chapter), for memory growth.
-        per_worker = tmp / "per-worker.txt"
-        picked = sorted(by_length[: args.jobs], key=lambda c: c.start)
-        per_worker.write_text("\n\n".join(text[c.start:c.end] for c in picked), "utf-8")
-        _, _, per_worker_rss = run_render([str(per_worker), "--out", str(tmp / "per-worker"), *jobs], env)
+        per_worker_rss = {}
+        by_paragraph = sorted(split_chapters(text, "B"), key=lambda c: -_longest_paragraph(text[c.start:c.end]))
+        for name, chosen in (("longest_chapters", by_length), ("longest_paragraphs", by_paragraph)):
+            per_worker = tmp / f"per-worker-{name}.txt"
+            picked = sorted(chosen[: args.jobs], key=lambda c: c.start)
+            per_worker.write_text("\n\n".join(text[c.start:c.end] for c in picked), "utf-8")
+            _, _, per_worker_rss[name] = run_render([str(per_worker), "--out", str(tmp / per_worker.stem), *jobs],
+                                                    env)
 
     rates = engine_rates(book)
     audio = float(cold["seconds"])  # type: ignore[arg-type]
@@ -221,8 +232,10 @@ def main() -> int:
         "rerender_voice_changed_pieces_in_those_chapters": edit["pieces"],
         "peak_pss_mb_full_book": round(cold_rss / 1024, 1),
         "peak_pss_mb_longest_chapter_alone": round(one_rss / 1024, 1),
-        "peak_pss_mb_longest_chapter_per_worker": round(per_worker_rss / 1024, 1),
-        "peak_pss_full_over_per_worker": round(cold_rss / max(per_worker_rss, 1), 3),
+        "peak_pss_mb_longest_chapters_one_per_worker": round(per_worker_rss["longest_chapters"] / 1024, 1),
+        "peak_pss_mb_longest_paragraph_chapters_one_per_worker": round(per_worker_rss["longest_paragraphs"] / 1024,
+                                                                      1),
+        "peak_pss_full_over_per_worker": round(cold_rss / max(*per_worker_rss.values(), 1), 3),
         "one_chapter_seconds": round(one_wall, 2),
         "engine_realtime_factor_one_core": rates,
     }
