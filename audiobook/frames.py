@@ -18,8 +18,20 @@ import numpy.typing as npt
 
 from .cache import ClipCache
 from .errors import OutputError
-from .loudness import MAX_PASSES, Limiter, Meter, Preset, Samples, gated_loudness, predicted_gain
-from .stitch import CHUNK, TOLERANCE, Chapter, Line, Pauses, aligned_chunks, next_gain, pause_before, pcm_at_rate
+from .loudness import MAX_PASSES, Meter, Preset, Samples, gated_loudness, predicted_gain
+from .stitch import (
+    TOLERANCE,
+    Chapter,
+    Line,
+    Pauses,
+    aligned_chunks,
+    clip_samples,
+    next_gain,
+    pause_before,
+    pcm_at_rate,
+    play,
+    silence,
+)
 
 # A LAME stream starts 576 encoder + 529 decoder samples late (at the output rate); measured with lameenc 1.9 and
 # ffmpeg's decoder on impulses, at 22.05 and 44.1 kHz. Pieces are trimmed by it so that pauses keep their length.
@@ -149,26 +161,15 @@ def _timeline(piece: Piece, rate: int, out_rate: int, frame: int, spans: list[tu
     for index, (line, gap) in enumerate(zip(piece.lines, piece.gaps, strict=True)):
         if index == 0:
             gap = max(0, gap - delay)  # the first line of the piece then starts just where it was meant to
-        yield from _zeros(gap)
+        yield from silence(gap)
         at += gap
         pcm = np.frombuffer(pcm_at_rate(line.audio(), rate), dtype="<i2")
         spans.append((at, at + len(pcm)))
         at += len(pcm)
-        for i in range(0, len(pcm), CHUNK):
-            # A stretch at a time: a quoted letter can make a clip of many minutes, eight bytes a sample as floats.
-            samples = pcm[i:i + CHUNK].astype(np.float64) / 32768
-            if line.gain_db:
-                samples *= 10 ** (line.gain_db / 20)
-            yield samples
+        yield from clip_samples(pcm, line.gain_db)
     # Every piece's sound comes out ENCODER_DELAY late, the next one's too: so the pause ends after at + tail.
     frames = max(1, round((at + piece.tail) * ratio / frame))
-    yield from _zeros(max(0, math.floor((frames * frame - LAME_ROOM) / ratio) - at))
-
-
-def _zeros(n: int) -> Iterator[Samples]:
-    while n > 0:
-        yield np.zeros(min(n, CHUNK))
-        n -= CHUNK
+    yield from silence(max(0, math.floor((frames * frame - LAME_ROOM) / ratio) - at))
 
 
 def _encoded(piece: Piece, preset: Preset, target: float, rate: int, out_rate: int, frame: int,
@@ -217,10 +218,6 @@ def _unpack(blob: bytes) -> _Encoded | None:
 def _encode(piece: Piece, gain: float, powers: Samples, preset: Preset, rate: int, out_rate: int,
             frame: int) -> _Encoded:
     """Apply the gain and the limiter to the piece, add room tone, encode; measure what the limiter changed."""
-    scale = 10 ** (gain / 20)
-    limiter = Limiter(preset.peak_db, rate, preset.bright_ceiling_db)
-    meter = Meter(rate, replay=(powers, gain))
-    noise = np.random.default_rng(int(piece.key[:16], 16)) if preset.room_tone_db is not None else None
     out = bytearray()
     mp3 = lameenc.Encoder()
     mp3.set_bit_rate(int(preset.bitrate.rstrip("k")))
@@ -228,16 +225,8 @@ def _encode(piece: Piece, gain: float, powers: Samples, preset: Preset, rate: in
     mp3.set_out_sample_rate(out_rate)
     mp3.set_channels(1)
     mp3.set_quality(QUALITY)
-
-    def write(x: Samples) -> None:
-        meter.feed(x, limiter.changed)
-        if noise is not None and preset.room_tone_db is not None:
-            x = x + noise.standard_normal(len(x)) * 10 ** (preset.room_tone_db / 20)
-        out.extend(mp3.encode(np.clip(np.round(x * 32767), -32768, 32767).astype("<i2").tobytes()))
-
-    for chunk in aligned_chunks(_timeline(piece, rate, out_rate, frame, []), rate):
-        write(limiter.feed(chunk * scale))
-    write(limiter.flush())
+    meter = play(aligned_chunks(_timeline(piece, rate, out_rate, frame, []), rate), gain, preset, rate,
+                 int(piece.key[:16], 16), powers, lambda pcm: out.extend(mp3.encode(pcm)))
     out.extend(mp3.flush())
     return _Encoded(out, frame_count(out), meter.block_powers(), np.array([meter.square_sum, meter.count]),
                     np.zeros((0, 2), dtype=np.int64))

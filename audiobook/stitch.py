@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 import numpy as np
+import numpy.typing as npt
 
 from .engine import Clip
 from .errors import OutputError
@@ -152,26 +153,21 @@ def stitch(lines: Sequence[Line], pauses: Pauses, preset: Preset, open_sink: Cal
     def timeline() -> Iterator[Samples]:
         at = 0
         record = not spans
-        yield from _zeros(int(rate * preset.head_seconds))
+        yield from silence(int(rate * preset.head_seconds))
         at += int(rate * preset.head_seconds)
         prev: Line | None = None
         for line in lines:
             if prev is not None:
                 gap = rate * pause_before(prev, line, pauses) // 1000
-                yield from _zeros(gap)
+                yield from silence(gap)
                 at += gap
             pcm = np.frombuffer(pcm_at_rate(line.audio(), rate), dtype="<i2")
             if record:
                 spans.append((at / rate, (at + len(pcm)) / rate))
             at += len(pcm)
-            # A piece at a time: a quoted letter can make a clip of many minutes, eight bytes a sample as floats.
-            for i in range(0, len(pcm), CHUNK):
-                samples = pcm[i:i + CHUNK].astype(np.float64) / 32768
-                if line.gain_db:
-                    samples *= 10 ** (line.gain_db / 20)
-                yield samples
+            yield from clip_samples(pcm, line.gain_db)
             prev = line
-        yield from _zeros(rate * max(pauses.chapter_end, int(preset.tail_seconds * 1000)) // 1000)
+        yield from silence(rate * max(pauses.chapter_end, int(preset.tail_seconds * 1000)) // 1000)
 
     def chunks() -> Iterator[Samples]:
         return aligned_chunks(timeline(), rate)
@@ -187,7 +183,8 @@ def stitch(lines: Sequence[Line], pauses: Pauses, preset: Preset, open_sink: Cal
         # Written as it is measured: the prediction is usually close enough, and only a miss is played again.
         sink = open_sink()
         try:
-            written, measured = _play(chunks(), gain, preset, rate, seed, sink, powers)
+            played = play(chunks(), gain, preset, rate, seed, powers, sink.write)
+            written, measured = played.count, played.lufs() if preset.lufs is not None else played.rms_db()
         except BaseException:
             sink.abort()
             raise
@@ -214,9 +211,9 @@ def next_gain(tried: list[tuple[float, float]], error: float) -> float:
     return gain + max(-6.0, min(6.0, error / slope if error > 0 else error))
 
 
-def _play(chunks: Iterator[Samples], gain: float, preset: Preset, rate: int, seed: int, sink: Sink,
-          powers: Samples) -> tuple[int, float]:
-    """Apply the gain and the limiter, write 16-bit PCM, and return samples written and the level reached.
+def play(chunks: Iterable[Samples], gain: float, preset: Preset, rate: int, seed: int, powers: Samples,
+         write: Callable[[bytes], object]) -> Meter:
+    """Apply the gain and the limiter, add room tone, and write 16-bit PCM; the meter has measured the result.
 
     `powers` are the unlimited signal's block powers: only what the limiter changed is measured again.
     """
@@ -224,20 +221,17 @@ def _play(chunks: Iterator[Samples], gain: float, preset: Preset, rate: int, see
     limiter = Limiter(preset.peak_db, rate, preset.bright_ceiling_db)
     meter = Meter(rate, replay=(powers, gain))
     noise = np.random.default_rng(seed) if preset.room_tone_db is not None else None
-    written = 0
 
-    def write(x: Samples) -> None:
-        nonlocal written
+    def put(x: Samples) -> None:
         meter.feed(x, limiter.changed)
         if noise is not None and preset.room_tone_db is not None:
             x = x + noise.standard_normal(len(x)) * 10 ** (preset.room_tone_db / 20)
-        sink.write(np.clip(np.round(x * 32767), -32768, 32767).astype("<i2").tobytes())
-        written += len(x)
+        write(np.clip(np.round(x * 32767), -32768, 32767).astype("<i2").tobytes())
 
     for chunk in chunks:
-        write(limiter.feed(chunk * scale))
-    write(limiter.flush())
-    return written, meter.lufs() if preset.lufs is not None else meter.rms_db()
+        put(limiter.feed(chunk * scale))
+    put(limiter.flush())
+    return meter
 
 
 def aligned_chunks(stream: Iterable[Samples], rate: int) -> Iterator[Samples]:
@@ -257,7 +251,20 @@ def aligned_chunks(stream: Iterable[Samples], rate: int) -> Iterator[Samples]:
         yield np.concatenate(pending)
 
 
-def _zeros(n: int) -> Iterator[Samples]:
+def clip_samples(pcm: npt.NDArray[np.int16], gain_db: float) -> Iterator[Samples]:
+    """A clip's samples as floats with its voice gain, a stretch at a time.
+
+    A quoted letter can make a clip of many minutes, eight bytes a sample as floats.
+    """
+    for i in range(0, len(pcm), CHUNK):
+        samples = pcm[i:i + CHUNK].astype(np.float64) / 32768
+        if gain_db:
+            samples *= 10 ** (gain_db / 20)
+        yield samples
+
+
+def silence(n: int) -> Iterator[Samples]:
+    """n samples of digital silence, a stretch at a time."""
     while n > 0:
         yield np.zeros(min(n, CHUNK))
         n -= CHUNK
