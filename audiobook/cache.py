@@ -8,8 +8,10 @@ import os
 import tempfile
 import time
 import wave
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from .engine import Clip
 from .errors import OutputError
@@ -52,8 +54,20 @@ class ClipCache:
         self.root = root
         self.clips = root / "clips"
 
-    def _path(self, key: str) -> Path:
-        return self.clips / key[:2] / f"{key}.wav"
+    def _path(self, key: str, suffix: str = ".wav") -> Path:
+        return self.clips / key[:2] / f"{key}{suffix}"
+
+    def _store(self, key: str, suffix: str, fill: Callable[[BinaryIO], object]) -> None:
+        """Write a file under key through a temporary name and rename; concurrent writers write the same bytes."""
+        path = self._path(key, suffix)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=f".{key[:8]}.", suffix=".tmp", dir=path.parent)
+            with os.fdopen(fd, "wb") as handle:
+                fill(handle)
+            os.replace(tmp, path)
+        except OSError as exc:
+            raise OutputError(f"{self.root}: cannot write to the clip cache ({exc.strerror or exc})") from None
 
     def get(self, key: str) -> Clip | None:
         """The clip stored under key, or None; a damaged file counts as missing."""
@@ -72,22 +86,19 @@ class ClipCache:
 
     def put(self, key: str, clip: Clip) -> None:
         """Store a clip; a concurrent writer of the same key writes the same bytes, so the last rename wins."""
-        path = self._path(key)
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=f".{key[:8]}.", suffix=".tmp", dir=path.parent)
-            with os.fdopen(fd, "wb") as handle, wave.open(handle, "wb") as wav:
+
+        def fill(handle: BinaryIO) -> None:
+            with wave.open(handle, "wb") as wav:
                 wav.setnchannels(1)
                 wav.setsampwidth(2)
                 wav.setframerate(clip.sample_rate)
                 wav.writeframes(clip.pcm)
-            os.replace(tmp, path)
-        except OSError as exc:
-            raise OutputError(f"{self.root}: cannot write to the clip cache ({exc.strerror or exc})") from None
+
+        self._store(key, ".wav", fill)
 
     def get_blob(self, key: str, suffix: str) -> bytes | None:
         """Bytes stored beside the clips under key (audio made from them, say), or None."""
-        path = self.clips / key[:2] / f"{key}{suffix}"
+        path = self._path(key, suffix)
         try:
             data = path.read_bytes()
         except OSError:
@@ -97,16 +108,12 @@ class ClipCache:
 
     def put_blob(self, key: str, suffix: str, *parts: bytes | bytearray | memoryview) -> None:
         """Store bytes under key, pruned with the clips; concurrent writers of one key write the same bytes."""
-        path = self.clips / key[:2] / f"{key}{suffix}"
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=f".{key[:8]}.", suffix=".tmp", dir=path.parent)
-            with os.fdopen(fd, "wb") as handle:
-                for part in parts:
-                    handle.write(part)
-            os.replace(tmp, path)
-        except OSError as exc:
-            raise OutputError(f"{self.root}: cannot write to the clip cache ({exc.strerror or exc})") from None
+
+        def fill(handle: BinaryIO) -> None:
+            for part in parts:
+                handle.write(part)
+
+        self._store(key, suffix, fill)
 
     def prune(self, max_bytes: int) -> PruneResult:
         """Delete the least recently used clips until the cache holds at most max_bytes."""

@@ -184,10 +184,11 @@ def _encoded(piece: Piece, preset: Preset, target: float, rate: int, out_rate: i
     for chunk in aligned_chunks(_timeline(piece, rate, out_rate, frame, spans), rate):
         measured.feed(chunk)
     gain = predicted_gain(measured, preset, target)
+    powers = measured.block_powers()
     tried: list[tuple[float, float]] = []
     for attempt in range(1, MAX_PASSES + 1):
         # The prediction is usually close enough; only a miss is played again.
-        done = _encode(piece, gain, measured.block_powers(), preset, rate, out_rate, frame)
+        done = _encode(piece, gain, powers, preset, rate, out_rate, frame)
         error = target - _level(preset, [done])
         if not math.isfinite(error) or abs(error) <= TOLERANCE or attempt == MAX_PASSES:
             break
