@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -30,6 +31,8 @@ class Context:
     narrator: str = NARRATOR  # who "I" is in a first-person book, when the text tells
     vocatives: list[set[str]] = field(default_factory=list)  # per turn: the characters it addresses
     place: dict[int, tuple[int, int]] = field(default_factory=dict)  # turn -> (block, index in block)
+    described: list[tuple[str, str]] = field(default_factory=list)  # (description, its likeliest referent) per use
+    described_votes: dict[str, Counter[str]] | None = None  # description -> how often each character is meant
 
     def start(self, turn: Turn) -> int:
         """Where the turn's first quote begins."""
@@ -77,7 +80,24 @@ def rule_explicit(ctx: Context) -> None:
 
 
 def rule_anaphora(ctx: Context) -> None:
-    """"said he", "the old man replied", "said her mother": the latest compatible character named before."""
+    """"said he", "the old man replied", "said her mother": the latest compatible character named before.
+
+    A description keeps its referent through the book ("the old gentleman", "her mother"): a first pass notes
+    whom each use of it most likely means, and the second picks, among the characters at hand, the one its
+    uses mean most often.
+    """
+    before = [(turn.speaker, turn.evidence) for turn in ctx.turns]
+    _anaphora_pass(ctx)
+    votes: dict[str, Counter[str]] = {}
+    for key, who in ctx.described:
+        votes.setdefault(key, Counter())[who] += 1
+    for turn, (speaker, evidence) in zip(ctx.turns, before, strict=True):
+        turn.speaker, turn.evidence = speaker, evidence
+    ctx.described_votes = votes
+    _anaphora_pass(ctx)
+
+
+def _anaphora_pass(ctx: Context) -> None:
     recent: list[str] = []
     mi = 0
     for t, turn in enumerate(ctx.turns):
@@ -113,6 +133,17 @@ def _anaphor(ctx: Context, t: int, tag: Tag, recent: list[str]) -> tuple[str, st
         if two is not None and one is not None and two != one and gender.get(two) == gender.get(found[0]):
             return two, found[1]
     return found
+
+
+def _adjacent(ctx: Context, t: int) -> set[str]:
+    """The speakers named by a tag in the turns just before and after turn t in its conversation."""
+    b, n = ctx.place[t]
+    block = ctx.blocks[b]
+    return {
+        s for m in (n - 1, n + 1)
+        if 0 <= m < len(block) and (s := ctx.turns[block[m]].speaker) is not None
+        and ctx.turns[block[m]].evidence == "explicit"
+    }
 
 
 def _topic(ctx: Context, t: int, gender: Gender | None) -> str | None:
@@ -171,7 +202,21 @@ def _by_recency(ctx: Context, t: int, tag: Tag, recent: list[str]) -> tuple[str,
     just_spoke = ctx.turns[ctx.blocks[b][n - 1]].speaker if n > 0 else None
     if len(cands) > 1 and cands[0] == just_spoke:
         cands.pop(0)  # a description names someone other than the one who just spoke
-    return (cands[0], "nominal") if cands else None
+    if not cands:
+        return None
+    key = tag.value.lower()
+    if ctx.described_votes is None:
+        near = _adjacent(ctx, t)
+        likely = [c for c in cands if c not in near]
+        if likely:
+            ctx.described.append((key, likely[0]))
+    else:
+        votes = ctx.described_votes.get(key)
+        if votes:
+            best = max(cands, key=lambda c: votes[c])
+            if votes[best] > votes[cands[0]]:
+                return best, "nominal"
+    return cands[0], "nominal"
 
 
 def _descriptive(tag: Tag) -> bool:

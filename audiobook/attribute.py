@@ -12,7 +12,9 @@ where the earlier ones found none (see `_attr_rules.RULES`):
                not the one addressed; "I said" is the narrator
   nominal      "said her mother", "the old man replied": the latest character of
                the noun's gender, not the "her" nor the one addressed; "the doctor"
-               is the latest character whose name carries the word
+               is the latest character whose name carries the word; a description
+               keeps its referent: of the characters at hand, the one its other uses
+               in the book mean most often
   vocative     an untagged reply to a quote that calls one character by name, or
                to one whose narration says who it is for ("turned to Lucy")
   paragraph    the narration of the quote's own paragraph names one character

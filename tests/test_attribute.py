@@ -436,3 +436,20 @@ def test_attribution_does_not_depend_on_hash_seeds(tmp_path: Path) -> None:
         for seed in range(6)
     }
     assert len(outputs) == 1
+
+
+def test_a_description_keeps_its_referent_through_the_book() -> None:
+    # The second "old gentleman" follows a paragraph about Tom, the latest man named; the uses beside Tom's own
+    # tagged lines show the description is Mr. Hale's.
+    cast = (*CAST, Character("Tom Reed", ("Tom",), "male"))
+    text = (
+        "Mr. Hale sat by the fire when Tom came in.\n\n"
+        '"Good evening," said Tom.\n\n'
+        '"You are late," said the old gentleman.\n\n'
+        '"I ran all the way," replied Tom.\n\n'
+        '"Then sit down," said the old gentleman.\n\n'
+        '"Thank you," said Tom.\n\n'
+        "Tom went to the window and looked at the rain for a long while.\n\n"
+        '"It will not stop tonight," said the old gentleman.'
+    )
+    assert names(text, cast)[-1] == "Mr. Hale"
