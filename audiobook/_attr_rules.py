@@ -1,20 +1,17 @@
-"""The sieve rules of the attributor: each fills turns that earlier rules left without a speaker."""
+"""The sieve rules of the attributor and what they share: each fills turns that earlier rules left without a speaker."""
 
 from __future__ import annotations
 
 import re
 from bisect import bisect_left
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from audiobook import _speech as sp
 from audiobook._attr_tags import Tag, Turn
-from audiobook.model import Gender, Segment
+from audiobook.model import Segment
 
 NARRATOR = "\x00narrator"  # a first-person "I said": a turn of its own, no cast name
-_PRONOUN_GENDER: dict[str, Gender] = {"he": "male", "she": "female"}
-_POSSESSOR_GENDER: dict[str, Gender] = {"his": "male", "her": "female"}
 _RECENT = 8  # distinct characters remembered for resolving pronouns and noun phrases
 
 
@@ -50,7 +47,8 @@ class Context:
         return self.turns[self.blocks[b][n - 1]].speaker if n > 0 else None
 
 
-def _touch(recent: list[str], who: str) -> None:
+def touch(recent: list[str], who: str) -> None:
+    """Put `who` first in the list of characters named or heard lately."""
     if recent and recent[0] == who:
         return
     if who in recent:
@@ -67,7 +65,7 @@ def rule_explicit(ctx: Context) -> None:
             who = ctx.names.resolve(tag.value) if tag.kind == "name" else None
             if tag.longer:
                 who = ctx.names.lookup(tag.longer)  # a cast alias "the gentleman in the white waistcoat"
-            if who is None and tag.kind == "np" and not _descriptive(tag):
+            if who is None and tag.kind == "np" and not descriptive(tag):
                 who = ctx.names.resolve(tag.value)  # "said the constable", a cast alias
             if who is not None:
                 found[k] = who
@@ -79,147 +77,7 @@ def rule_explicit(ctx: Context) -> None:
         turn.speaker, turn.evidence = first, "explicit"
 
 
-def rule_anaphora(ctx: Context) -> None:
-    """"said he", "the old man replied", "said her mother": the latest compatible character named before.
-
-    A description keeps its referent through the book ("the old gentleman", "her mother"): a first pass notes
-    whom each use of it most likely means, and the second picks, among the characters at hand, the one its
-    uses mean most often.
-    """
-    before = [(turn.speaker, turn.evidence) for turn in ctx.turns]
-    _anaphora_pass(ctx)
-    votes: dict[str, Counter[str]] = {}
-    for key, who in ctx.described:
-        votes.setdefault(key, Counter())[who] += 1
-    for turn, (speaker, evidence) in zip(ctx.turns, before, strict=True):
-        turn.speaker, turn.evidence = speaker, evidence
-    ctx.described_votes = votes
-    _anaphora_pass(ctx)
-
-
-def _anaphora_pass(ctx: Context) -> None:
-    recent: list[str] = []
-    mi = 0
-    for t, turn in enumerate(ctx.turns):
-        pos = ctx.start(turn)
-        while mi < len(ctx.mentions) and ctx.mentions[mi][0] < pos:
-            _touch(recent, ctx.mentions[mi][1])
-            mi += 1
-        if turn.speaker is None:
-            for k in sorted(turn.tags):
-                found = _anaphor(ctx, t, turn.tags[k], recent)
-                if found is not None:
-                    turn.speaker, turn.evidence = found
-                    break
-        if turn.speaker is not None and turn.speaker != NARRATOR:
-            _touch(recent, turn.speaker)
-        for who in sorted(ctx.vocatives[t]):  # sorted: a set's order varies from run to run
-            _touch(recent, who)  # the one called by name is the likeliest to answer
-
-
-def _anaphor(ctx: Context, t: int, tag: Tag, recent: list[str]) -> tuple[str, str] | None:
-    found = _by_recency(ctx, t, tag, recent)
-    if found is None or found[0] == NARRATOR:
-        return found
-    b, n = ctx.place[t]
-    if tag.kind == "pron":
-        topic = _topic(ctx, t, ctx.names.gender.get(found[0]))
-        if topic is not None and topic not in ctx.vocatives[t]:
-            return topic, found[1]
-    if n >= 2:
-        # In a back-and-forth "he said" is the man who spoke two turns ago, not the one just answered.
-        block, gender = ctx.blocks[b], ctx.names.gender
-        two, one = ctx.turns[block[n - 2]].speaker, ctx.turns[block[n - 1]].speaker
-        if two is not None and one is not None and two != one and gender.get(two) == gender.get(found[0]):
-            return two, found[1]
-    return found
-
-
-def _adjacent(ctx: Context, t: int) -> set[str]:
-    """The speakers named by a tag in the turns just before and after turn t in its conversation."""
-    b, n = ctx.place[t]
-    block = ctx.blocks[b]
-    return {
-        s for m in (n - 1, n + 1)
-        if 0 <= m < len(block) and (s := ctx.turns[block[m]].speaker) is not None
-        and ctx.turns[block[m]].evidence == "explicit"
-    }
-
-
-def _topic(ctx: Context, t: int, gender: Gender | None) -> str | None:
-    """The first character of that gender named in the narration opening turn t's paragraph: its subject."""
-    k = ctx.turns[t].dialogue[0]
-    j = k
-    while j > 0 and ctx.segments[j - 1].paragraph == ctx.segments[k].paragraph:
-        j -= 1
-    if j == k and j > 0 and ctx.segments[j - 1].kind == "narration" and ctx.text[ctx.segments[j - 1].end - 1] in ",:—":
-        # The introduction ending the previous paragraph: `…, she answered,`.
-        prev = ctx.segments[j - 1].paragraph
-        while j > 0 and ctx.segments[j - 1].paragraph == prev:
-            j -= 1
-    for _pos, who in ctx.mentions_between(ctx.segments[j].start, ctx.segments[k].start):
-        if ctx.names.gender.get(who) == gender:
-            return who
-    return None
-
-
-def _by_recency(ctx: Context, t: int, tag: Tag, recent: list[str]) -> tuple[str, str] | None:
-    gender = ctx.names.gender
-    if tag.kind == "pron":
-        if tag.value == "i":
-            return ctx.narrator, "pronoun"
-        want = _PRONOUN_GENDER.get(tag.value)
-        if want is None:
-            return None
-        cands = [c for c in recent if gender.get(c) == want and c not in ctx.vocatives[t]]
-        return (cands[0], "pronoun") if cands else None
-    if tag.kind != "np" or not _descriptive(tag):
-        return None
-    words = tag.value.lower().split()
-    head = words[-1]
-    # "a man said": someone new, not a character named before.
-    if words[0] in ("a", "an"):
-        return None
-    # "the doctor" is the latest character whose name carries the word ("Doctor Lane").
-    # Words with a gender ("the lady", "her mother") describe too many people to match a name.
-    titled = [c for c in recent if head in ctx.names.words.get(c, ()) and c not in ctx.vocatives[t]]
-    if titled and sp.PERSON_NOUNS.get(head) is None:
-        return titled[0], "nominal"
-    alias = ctx.names.resolve(tag.value)
-    if alias is not None:
-        return alias, "explicit"  # the cast calls someone "the gentleman"
-    if head not in sp.PERSON_NOUNS:
-        return None
-    want = sp.PERSON_NOUNS[head]
-    skip = set(ctx.vocatives[t])
-    owner_gender = _POSSESSOR_GENDER.get(words[0])
-    if owner_gender is not None:
-        owner = next((c for c in recent if gender.get(c) == owner_gender), None)
-        if owner is not None:
-            skip.add(owner)  # "her mother" is not the "her"
-    cands = [c for c in recent if c not in skip and (want is None or gender.get(c) == want)]
-    b, n = ctx.place[t]
-    just_spoke = ctx.turns[ctx.blocks[b][n - 1]].speaker if n > 0 else None
-    if len(cands) > 1 and cands[0] == just_spoke:
-        cands.pop(0)  # a description names someone other than the one who just spoke
-    if not cands:
-        return None
-    key = tag.value.lower()
-    if ctx.described_votes is None:
-        near = _adjacent(ctx, t)
-        likely = [c for c in cands if c not in near]
-        if likely:
-            ctx.described.append((key, likely[0]))
-    else:
-        votes = ctx.described_votes.get(key)
-        if votes:
-            best = max(cands, key=lambda c: votes[c])
-            if votes[best] > votes[cands[0]]:
-                return best, "nominal"
-    return cands[0], "nominal"
-
-
-def _descriptive(tag: Tag) -> bool:
+def descriptive(tag: Tag) -> bool:
     """A noun phrase several characters may answer to: "the old man", "her sister", "the count"."""
     head = tag.value.split()[-1]
     return head.lower() in sp.PERSON_NOUNS or head.capitalize() in sp.TITLES
@@ -271,11 +129,11 @@ def _recency(ctx: Context) -> list[list[str]]:
             while mi < len(ctx.mentions) and ctx.mentions[mi][0] < opens[chapter]:
                 mi += 1
         while mi < len(ctx.mentions) and ctx.mentions[mi][0] < pos:
-            _touch(recent, ctx.mentions[mi][1])
+            touch(recent, ctx.mentions[mi][1])
             mi += 1
         out.append(list(recent))
         if turn.speaker is not None and turn.speaker != NARRATOR:
-            _touch(recent, turn.speaker)
+            touch(recent, turn.speaker)
     return out
 
 
@@ -395,12 +253,6 @@ def rule_bridge(ctx: Context) -> None:
     rule_alternation(ctx, merged)
     rule_conversation(ctx, merged)
 
-
-# The sieve: each rule only fills turns that earlier rules left without a speaker.
-RULES: tuple[Callable[[Context], None], ...] = (
-    rule_explicit, rule_anaphora, rule_vocative, rule_paragraph, rule_alternation, rule_conversation, rule_lead,
-    rule_alternation, rule_conversation, rule_bridge,
-)
 
 _VOCATIVE_RE = re.compile(rf"(?:^[\"“'‘]|[,!?]\s+|\b[Dd]ear\s+|^[\"“'‘](?:Oh|O|Ah),?\s+)({sp.NAME})(?=\s*[,.!?;])")
 

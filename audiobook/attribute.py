@@ -3,7 +3,7 @@
 Quotes are grouped into turns (one paragraph's speech, or a speech running over
 several paragraphs) and turns into conversations (runs not broken by a paragraph
 of pure narration). A sieve of rules then fills in speakers, each rule only
-where the earlier ones found none (see `_attr_rules.RULES`):
+where the earlier ones found none (see `RULES`):
 
   explicit     a tag names the speaker, by name or cast alias ("said Elizabeth",
                "Mr. Darcy replied", `Lady Anne said, "…"`, "said the constable")
@@ -39,14 +39,32 @@ share their turn's speaker and evidence. The `report` command counts
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from audiobook import _speech as sp
+from audiobook._attr_anaphora import rule_anaphora
 from audiobook._attr_discover import discovery_names
-from audiobook._attr_rules import NARRATOR, RULES, Context, find_vocatives
+from audiobook._attr_rules import (
+    NARRATOR,
+    Context,
+    find_vocatives,
+    rule_alternation,
+    rule_bridge,
+    rule_conversation,
+    rule_explicit,
+    rule_lead,
+    rule_paragraph,
+    rule_vocative,
+)
 from audiobook._attr_tags import build_turns
 from audiobook.model import Character, Segment
+
+# The sieve, in order: each rule only fills turns that earlier rules left without a speaker.
+RULES: tuple[Callable[[Context], None], ...] = (
+    rule_explicit, rule_anaphora, rule_vocative, rule_paragraph, rule_alternation, rule_conversation, rule_lead,
+    rule_alternation, rule_conversation, rule_bridge,
+)
 
 
 def _mentions(text: str, segs: list[Segment], names: sp.Names) -> list[tuple[int, str]]:
