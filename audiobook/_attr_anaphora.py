@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass, field
 
 from audiobook import _speech as sp
 from audiobook._attr_rules import NARRATOR, Context, descriptive, touch
@@ -21,17 +22,25 @@ def rule_anaphora(ctx: Context) -> None:
     uses mean most often.
     """
     before = [(turn.speaker, turn.evidence) for turn in ctx.turns]
-    _anaphora_pass(ctx)
+    first = _Descriptions()
+    _anaphora_pass(ctx, first)
     votes: dict[str, Counter[str]] = {}
-    for key, who in ctx.described:
+    for key, who in first.uses:
         votes.setdefault(key, Counter())[who] += 1
     for turn, (speaker, evidence) in zip(ctx.turns, before, strict=True):
         turn.speaker, turn.evidence = speaker, evidence
-    ctx.described_votes = votes
-    _anaphora_pass(ctx)
+    _anaphora_pass(ctx, _Descriptions(votes))
 
 
-def _anaphora_pass(ctx: Context) -> None:
+@dataclass
+class _Descriptions:
+    """What a pass knows of the descriptions: none yet (the first pass notes each use), or whom they mean."""
+
+    votes: dict[str, Counter[str]] | None = None  # description -> how often each character is meant
+    uses: list[tuple[str, str]] = field(default_factory=list)  # first pass: (description, likeliest referent)
+
+
+def _anaphora_pass(ctx: Context, described: _Descriptions) -> None:
     recent: list[str] = []
     mi = 0
     for t, turn in enumerate(ctx.turns):
@@ -41,7 +50,7 @@ def _anaphora_pass(ctx: Context) -> None:
             mi += 1
         if turn.speaker is None:
             for k in sorted(turn.tags):
-                found = _anaphor(ctx, t, turn.tags[k], recent)
+                found = _anaphor(ctx, t, turn.tags[k], recent, described)
                 if found is not None:
                     turn.speaker, turn.evidence = found
                     break
@@ -51,8 +60,10 @@ def _anaphora_pass(ctx: Context) -> None:
             touch(recent, who)  # the one called by name is the likeliest to answer
 
 
-def _anaphor(ctx: Context, t: int, tag: Tag, recent: list[str]) -> tuple[str, str] | None:
-    found = _by_recency(ctx, t, tag, recent)
+def _anaphor(
+    ctx: Context, t: int, tag: Tag, recent: list[str], described: _Descriptions
+) -> tuple[str, str] | None:
+    found = _by_recency(ctx, t, tag, recent, described)
     if found is None or found[0] == NARRATOR:
         return found
     b, n = ctx.place[t]
@@ -97,7 +108,9 @@ def _topic(ctx: Context, t: int, gender: Gender | None) -> str | None:
     return None
 
 
-def _by_recency(ctx: Context, t: int, tag: Tag, recent: list[str]) -> tuple[str, str] | None:
+def _by_recency(
+    ctx: Context, t: int, tag: Tag, recent: list[str], described: _Descriptions
+) -> tuple[str, str] | None:
     gender = ctx.names.gender
     if tag.kind == "pron":
         if tag.value == "i":
@@ -139,13 +152,13 @@ def _by_recency(ctx: Context, t: int, tag: Tag, recent: list[str]) -> tuple[str,
     if not cands:
         return None
     key = tag.value.lower()
-    if ctx.described_votes is None:
+    if described.votes is None:
         near = _adjacent(ctx, t)
         likely = [c for c in cands if c not in near]
         if likely:
-            ctx.described.append((key, likely[0]))
+            described.uses.append((key, likely[0]))
     else:
-        votes = ctx.described_votes.get(key)
+        votes = described.votes.get(key)
         if votes:
             best = max(cands, key=lambda c: votes[c])
             if votes[best] > votes[cands[0]]:

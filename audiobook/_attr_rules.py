@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections import Counter
 from dataclasses import dataclass, field
 
 from audiobook import _speech as sp
@@ -28,8 +27,6 @@ class Context:
     narrator: str = NARRATOR  # who "I" is in a first-person book, when the text tells
     vocatives: list[set[str]] = field(default_factory=list)  # per turn: the characters it addresses
     place: dict[int, tuple[int, int]] = field(default_factory=dict)  # turn -> (block, index in block)
-    described: list[tuple[str, str]] = field(default_factory=list)  # (description, its likeliest referent) per use
-    described_votes: dict[str, Counter[str]] | None = None  # description -> how often each character is meant
 
     def start(self, turn: Turn) -> int:
         """Where the turn's first quote begins."""

@@ -13,6 +13,7 @@ CAST = (
     Character("Elinor Ward", ("Elinor", "Miss Ward"), "female"),
     Character("Mr. Hale", ("Hale", "Arthur Hale"), "male"),
 )
+TOM = Character("Tom Reed", ("Tom",), "male")
 
 
 def speakers(text: str, characters: tuple[Character, ...] = ()) -> list[tuple[str, str | None]]:
@@ -296,7 +297,7 @@ def test_pronoun_is_the_subject_of_its_paragraph() -> None:
 
 
 def test_alternation_skips_the_one_addressed() -> None:
-    trio = (*TRIO, Character("Tom Reed", ("Tom",), "male"))
+    trio = (*TRIO, TOM)
     text = (
         "They sat at table.\n\n"
         '"Pass the salt," said Tom.\n\n'
@@ -316,7 +317,7 @@ def test_narration_naming_the_listener_picks_who_answers() -> None:
 
 
 def test_first_person_narrator_is_the_partner_others_call_by_name() -> None:
-    cast = (*CAST, Character("Tom Reed", ("Tom",), "male"))
+    cast = (*CAST, TOM)
     said = "".join(f'"Line {n}," I said.\n\n"Yes, Tom," said Elinor.\n\n' for n in range(4))
     text = said + 'The rain went on all afternoon and we watched it.\n\n"Cold," said Elinor.\n\n"Very."'
     assert names(text, cast)[-2:] == ["Elinor Ward", "Tom Reed"]
@@ -340,7 +341,7 @@ def test_joined_clause_between_quotes_introduces_the_next_one() -> None:
 
 
 def test_name_after_the_verb_is_the_one_spoken_to() -> None:
-    trio = (*CAST, Character("Tom Reed", ("Tom",), "male"))
+    trio = (*CAST, TOM)
     assert names('At last Elinor asked Tom, "Why?"', trio) == ["Elinor Ward"]
 
 
@@ -441,7 +442,7 @@ def test_attribution_does_not_depend_on_hash_seeds(tmp_path: Path) -> None:
 def test_a_description_keeps_its_referent_through_the_book() -> None:
     # The second "old gentleman" follows a paragraph about Tom, the latest man named; the uses beside Tom's own
     # tagged lines show the description is Mr. Hale's.
-    cast = (*CAST, Character("Tom Reed", ("Tom",), "male"))
+    cast = (*CAST, TOM)
     text = (
         "Mr. Hale sat by the fire when Tom came in.\n\n"
         '"Good evening," said Tom.\n\n'
