@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -12,6 +13,13 @@ from audiobook.model import Gender
 
 _PRONOUN_GENDER: dict[str, Gender] = {"he": "male", "she": "female"}
 _POSSESSOR_GENDER: dict[str, Gender] = {"his": "male", "her": "female"}
+# Kin nouns, and whether each names a parent or a spouse (else a sibling or a child).
+_KIN = {
+    "mother": True, "mamma": True, "mama": True, "father": True, "papa": True, "wife": True, "husband": True,
+    "sister": False, "brother": False, "daughter": False, "son": False,
+}
+_CALL_RE = re.compile(rf"[\"“'‘]\s*(?:[Mm]y\s+)?(?:[Dd]ear(?:est)?\s+)?({sp.NAME})\s*,")
+_GROWN_MAN_TITLES = frozenset(("Mr", "Monsieur", "M", "Sir", "Lord", "Signor", "Senor", "Herr", "Don"))
 
 
 def rule_anaphora(ctx: Context) -> None:
@@ -137,6 +145,9 @@ def _by_recency(
         return alias, "explicit"  # the cast calls someone "the gentleman"
     if head not in sp.PERSON_NOUNS:
         return None
+    kin = _kin(ctx, t, words, recent)
+    if kin is not None:
+        return kin, "nominal"
     want = sp.PERSON_NOUNS[head]
     skip = set(ctx.vocatives[t])
     owner_gender = _POSSESSOR_GENDER.get(words[0])
@@ -164,3 +175,63 @@ def _by_recency(
             if votes[best] > votes[cands[0]]:
                 return best, "nominal"
     return cands[0], "nominal"
+
+
+def _kin(ctx: Context, t: int, words: list[str], recent: list[str]) -> str | None:
+    """"her mother", "his wife": the one of the possessor's family the word names ("Mrs. Bennet" for Mr. Bennet's).
+
+    The possessor is the one the quote calls by name, else one of the two latest characters of its gender: of
+    their kin, the latest named, else the first one's only one. A name taken in marriage ("Mrs. Pontellier")
+    is not her father's.
+    """
+    if len(words) != 2 or words[0] not in _POSSESSOR_GENDER:
+        return None
+    relation = "wife" if words == ["his", "lady"] else words[1]
+    if relation not in _KIN:
+        return None
+    found: list[list[str]] = []
+    # `"Mrs. Gradgrind," said her husband`: the one called by name is the likeliest "her".
+    called = [c for c in _opening_call(ctx, t) if ctx.names.gender.get(c) == _POSSESSOR_GENDER[words[0]]]
+    for owner in called + [c for c in recent if ctx.names.gender.get(c) == _POSSESSOR_GENDER[words[0]]][:2]:
+        kin = _kin_of(ctx, owner, relation)
+        found.append([c for c in kin if c not in ctx.vocatives[t]])
+        if called and found[0]:
+            break
+    late = next((c for c in recent if any(c in kin for kin in found)), None)
+    if late is not None:
+        return late
+    return found[0][0] if found and len(found[0]) == 1 else None
+
+
+def _opening_call(ctx: Context, t: int) -> list[str]:
+    """The character a turn opens by calling: `"My dear Mr. Bennet," said his lady`."""
+    seg = ctx.segments[ctx.turns[t].dialogue[0]]
+    m = _CALL_RE.match(ctx.text, seg.start, seg.end)
+    who = ctx.names.resolve(sp.clean_name(m.group(1))) if m is not None else None
+    return [who] if who is not None else []
+
+
+def _kin_of(ctx: Context, owner: str, relation: str) -> list[str]:
+    names = ctx.names
+    want, elder = sp.PERSON_NOUNS[relation], _KIN[relation]
+    # Whose name is whose: a father's and a husband's name are his; a mother's and a wife's, hers as "Mrs.";
+    # a child's and a sibling's, theirs by birth.
+    family = _families(ctx, owner, by_birth=relation not in ("wife", "husband", "son", "daughter"))
+    if len(family) != 1:
+        return []  # none known, or two (a maiden and a married name): too open
+    kin = [c for c in names.gender
+           if c != owner and names.gender[c] == want and family & _families(ctx, c, by_birth=not elder)]
+    if elder and want == "female":
+        return [c for c in kin if family & names.married.get(c, set())]  # "Mrs. Bennet", not "Miss Bennet"
+    if elder:
+        return [c for c in kin if names.titles.get(c, set()) & _GROWN_MAN_TITLES]  # "Mr. Emerson", not "George"
+    return kin
+
+
+def _families(ctx: Context, who: str, by_birth: bool) -> set[str]:
+    """The family names `who` shares with another character; by birth: not one a "Mrs." took in marriage."""
+    names = ctx.names
+    out = {f for f in names.family.get(who, set()) if any(f in names.family[c] for c in names.family if c != who)}
+    if by_birth:
+        out -= names.married.get(who, set())
+    return out

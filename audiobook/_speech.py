@@ -187,6 +187,9 @@ class Names:
         self.words: dict[str, set[str]] = {}  # canonical -> the casefolded words of its names ("doctor", "count")
         self.titled: dict[str, str | None] = {}  # title -> its only bearer ("Mademoiselle"), None if several
         self.heads: dict[str, str] = {}  # "robin hood" -> the first cast entry "Robin Hood - Young" / "(old)"
+        self.family: dict[str, set[str]] = {}  # canonical -> the family names its names carry ("Bennet")
+        self.titles: dict[str, set[str]] = {}  # canonical -> the titles its names carry ("Mrs", "Miss")
+        self.married: dict[str, set[str]] = {}  # canonical -> the family names it carries as "Mrs." ("Bennet")
 
     def _add(self, alias: str, canonical: str) -> None:
         key, title, rest = split_name(alias)
@@ -194,6 +197,12 @@ class Names:
             t = title.rstrip(".")
             self.titled[t] = canonical if self.titled.get(t, canonical) == canonical else None
         self.words.setdefault(canonical, set()).update(w.casefold() for w in _TOKEN_RE.findall(alias))
+        if title is not None:
+            self.titles.setdefault(canonical, set()).add(title.rstrip("."))
+        if rest and (title is not None or len(rest) > 1):
+            self.family.setdefault(canonical, set()).add(rest[-1])
+            if title is not None and title.rstrip(".") in ("Mrs", "Madame", "Mme"):
+                self.married.setdefault(canonical, set()).add(rest[-1])
         for k in (key, key.split(" ", 1)[1] if key.split(" ", 1)[0] in ARTICLES and " " in key else key):
             self.exact.setdefault(k, canonical)
             self.folded.setdefault(k.casefold(), canonical)
@@ -278,6 +287,15 @@ class Names:
                 names.aliases[role] = [role]
         return names
 
+    def learn_family(self, full: str) -> None:
+        """A full name in the text ("Elizabeth Bennet") gives its bearer that family name."""
+        rest = split_name(full)[2]
+        if len(rest) < 2:
+            return
+        who = self.resolve(full)
+        if who is not None:
+            self.family.setdefault(who, set()).add(rest[-1])
+
     def lookup(self, raw: str) -> str | None:
         """The speaker one of whose names is exactly `raw` (case aside), with or without its article."""
         key = split_name(raw)[0]
@@ -306,7 +324,9 @@ class Names:
         if len(rest) == 1 and rest[0] in TITLES and title is None:
             return self.titled.get(rest[0])  # "said Mademoiselle": the one character with that title
         want = title_gender(title) if title else None
-        for part in (rest[-1:] + rest[:1]) if rest else ():
+        # "Ruth Marsh" is Ruth, not the Mr. Marsh a bare "Marsh" names: a first name is the surer part.
+        # "Ruth Marsh" is Ruth, not the Mr. Marsh a bare "Marsh" names: a first name is the surer part.
+        for part in (rest[:1] + rest[-1:]) if len(rest) > 1 else rest:
             owner = self.parts.get(part)
             # A title that names someone else ("Mrs." for a man) must not match.
             if (

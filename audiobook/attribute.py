@@ -78,6 +78,14 @@ def _mentions(text: str, segs: list[Segment], names: sp.Names) -> list[tuple[int
     return out
 
 
+def _learn_families(text: str, names: sp.Names) -> None:
+    """Characters the cast lists by first name alone take the family name the text gives them."""
+    known = {f for fs in names.family.values() for f in fs}
+    for m in sp.CAPSEQ_RE.finditer(text):
+        if m.group().rsplit(None, 1)[-1] in known:
+            names.learn_family(m.group())
+
+
 def _guess_genders(text: str, names: sp.Names, mentions: list[tuple[int, str]]) -> None:
     """Discovery mode: a character's gender is the pronoun that most often follows its name."""
     votes: dict[str, list[int]] = {}
@@ -122,6 +130,7 @@ def _run(text: str, segments: Sequence[Segment], characters: Sequence[Character]
     segs = list(segments)
     turns, blocks = build_turns(text, segs)
     names = sp.Names.from_cast(characters) if characters else sp.Names.discover(*discovery_names(text, turns))
+    _learn_families(text, names)
     mentions = _mentions(text, segs, names)
     if not characters:
         _guess_genders(text, names, mentions)

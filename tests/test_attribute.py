@@ -454,3 +454,49 @@ def test_a_description_keeps_its_referent_through_the_book() -> None:
         '"It will not stop tonight," said the old gentleman.'
     )
     assert names(text, cast)[-1] == "Mr. Hale"
+
+
+FAMILY = (
+    Character("Mr. Marsh", ("Marsh",), "male"),
+    Character("Mrs. Marsh", (), "female"),
+    Character("Ruth", ("Miss Ruth",), "female"),
+    Character("Mrs. Kemp", ("Nora", "Mrs. Kemp"), "female"),
+    Character("Mr. Kemp", (), "male"),
+)
+
+
+def test_his_wife_is_the_woman_of_his_name_titled_mrs() -> None:
+    # Mrs. Marsh is never named before she speaks; Mrs. Kemp is, and is the latest woman.
+    text = (
+        "Mrs. Kemp had gone home. Mr. Marsh read by the lamp.\n\n"
+        '"There is news from town," said his wife.'
+    )
+    assert evidence(text, FAMILY) == [("Mrs. Marsh", "nominal")]
+
+
+def test_her_father_is_found_through_a_full_name_in_the_text() -> None:
+    # The cast lists Ruth by first name; "Ruth Marsh" in the narration tells whose daughter she is.
+    text = (
+        "Ruth Marsh came down the lane with Mr. Kemp, who left her at the gate.\n\n"
+        '"You are late," said her father.'
+    )
+    assert names(text, FAMILY) == ["Mr. Marsh"]
+
+
+def test_a_name_taken_in_marriage_is_not_her_fathers() -> None:
+    # Mrs. Kemp's "Kemp" is her husband's: her father is not Mr. Kemp, so the older rule (the latest man) holds.
+    text = (
+        "Mr. Kemp went out. Mr. Marsh and Nora stayed by the fire.\n\n"
+        '"Stay a little," said her father.'
+    )
+    assert names(text, FAMILY) == ["Mr. Marsh"]
+    text = 'Mr. Marsh and Nora stayed by the fire.\n\n"Stay a little," said her husband.'
+    assert names(text, FAMILY) == ["Mr. Kemp"]
+
+
+def test_the_one_a_quote_opens_by_calling_is_the_possessor() -> None:
+    text = (
+        "Nora and Mr. Marsh came in from the garden.\n\n"
+        '"Mrs. Marsh, your roses are out," said her husband.'
+    )
+    assert names(text, FAMILY) == ["Mr. Marsh"]
