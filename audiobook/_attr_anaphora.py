@@ -18,6 +18,7 @@ _KIN = {
     "mother": True, "mamma": True, "mama": True, "father": True, "papa": True, "wife": True, "husband": True,
     "sister": False, "brother": False, "daughter": False, "son": False,
 }
+_OPENER_RE = re.compile(r"[\W_]*(?:(?:And|But|Then|So|Now|Yet)\s+)?")
 _CALL_RE = re.compile(rf"[\"“'‘]\s*(?:[Mm]y\s+)?(?:[Dd]ear(?:est)?\s+)?({sp.NAME})\s*,")
 _GROWN_MAN_TITLES = frozenset(("Mr", "Monsieur", "M", "Sir", "Lord", "Signor", "Senor", "Herr", "Don"))
 
@@ -110,7 +111,15 @@ def _topic(ctx: Context, t: int, gender: Gender | None) -> str | None:
         prev = ctx.segments[j - 1].paragraph
         while j > 0 and ctx.segments[j - 1].paragraph == prev:
             j -= 1
-    for _pos, who in ctx.mentions_between(ctx.segments[j].start, ctx.segments[k].start):
+    start, end = ctx.segments[j].start, ctx.segments[k].start
+    last = start
+    for m in sp.SENTENCE_START_RE.finditer(ctx.text, start, max(start, end - 2)):
+        last = m.end()
+    # The subject of the sentence holding the tag: `Lydia gaped…, and…, she interrupted him with,`.
+    for pos, who in ctx.mentions_between(last, end)[:1]:
+        if ctx.names.gender.get(who) == gender and _OPENER_RE.fullmatch(ctx.text, last, pos):
+            return who
+    for _pos, who in ctx.mentions_between(start, end):
         if ctx.names.gender.get(who) == gender:
             return who
     return None

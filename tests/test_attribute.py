@@ -296,6 +296,15 @@ def test_pronoun_is_the_subject_of_its_paragraph() -> None:
     assert evidence(text, TRIO) == [("Elinor Ward", "pronoun")]
 
 
+def test_pronoun_before_a_quote_is_the_subject_of_its_own_sentence() -> None:
+    # Elinor opens the paragraph, but the sentence that introduces the quote is Mrs. Hale's.
+    text = (
+        "Elinor looked up from her book. Mrs. Hale put down the cup, and when the clock had struck, she began,\n\n"
+        '"We must be going."'
+    )
+    assert evidence(text, TRIO) == [("Mrs. Hale", "pronoun")]
+
+
 def test_alternation_skips_the_one_addressed() -> None:
     trio = (*TRIO, TOM)
     text = (
