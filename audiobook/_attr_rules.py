@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from audiobook import _speech as sp
 from audiobook._attr_tags import Tag, Turn
-from audiobook.model import Segment
+from audiobook.model import Gender, Segment
 
 NARRATOR = "\x00narrator"  # a first-person "I said": a turn of its own, no cast name
 _RECENT = 8  # distinct characters remembered for resolving pronouns and noun phrases
@@ -26,6 +26,7 @@ class Context:
     mentions: list[tuple[int, str]]  # (offset, speaker) of names in narration, in order
     narrator: str = NARRATOR  # who "I" is in a first-person book, when the text tells
     vocatives: list[set[str]] = field(default_factory=list)  # per turn: the characters it addresses
+    beats: list[Gender | None] = field(default_factory=list)  # per untagged turn: "She smiled." in its paragraph
     place: dict[int, tuple[int, int]] = field(default_factory=dict)  # turn -> (block, index in block)
 
     def start(self, turn: Turn) -> int:
@@ -37,6 +38,11 @@ class Context:
         lo = bisect_left(self.mentions, (start, ""))
         hi = bisect_left(self.mentions, (end, ""))
         return self.mentions[lo:hi]
+
+    def fits(self, t: int, who: str) -> bool:
+        """Whether `who` may speak turn t: not the one it addresses, nor of another gender than its action beat."""
+        beat = self.beats[t]
+        return who not in self.vocatives[t] and (beat is None or self.names.gender.get(who) in (None, beat))
 
     def previous(self, t: int) -> str | None:
         """The speaker of the turn just before turn t in its conversation."""
@@ -93,7 +99,7 @@ def rule_alternation(ctx: Context, blocks: list[list[int]] | None = None) -> Non
                 for a, b in ((n - 2, n - 1), (n + 2, n + 1)):
                     if 0 <= a < len(block) and 0 <= b < len(block):
                         two, one = ctx.turns[block[a]].speaker, ctx.turns[block[b]].speaker
-                        if two is not None and two != one and two not in ctx.vocatives[t]:
+                        if two is not None and two != one and ctx.fits(t, two):
                             turn.speaker, turn.evidence = two, "alternation"
                             changed = True
                             break
@@ -105,7 +111,7 @@ def rule_vocative(ctx: Context) -> None:
         for n in range(1, len(block)):
             turn, prev = ctx.turns[block[n]], ctx.turns[block[n - 1]]
             called = ctx.vocatives[block[n - 1]] - ctx.vocatives[block[n]]
-            if turn.speaker is None and len(called) == 1 and prev.speaker not in called:
+            if turn.speaker is None and len(called) == 1 and prev.speaker not in called and ctx.fits(block[n], *called):
                 turn.speaker, turn.evidence = next(iter(called)), "vocative"
 
 
@@ -163,7 +169,7 @@ def rule_conversation(ctx: Context, blocks: list[list[int]] | None = None) -> No
                 for m in (n - 1, n + 1):
                     near = ctx.turns[block[m]].speaker if 0 <= m < len(block) else None
                     answer = other.get(near) if near is not None else None
-                    if answer is not None and answer not in ctx.vocatives[t]:
+                    if answer is not None and ctx.fits(t, answer):
                         turn.speaker, turn.evidence = answer, "alternation"
                         changed = True
                         break
@@ -228,7 +234,7 @@ def rule_lead(ctx: Context) -> None:
         who = [w for pos, w in ctx.mentions_between(start, prev.end)]
         late = [w for pos, w in ctx.mentions_between(last, prev.end)]
         pick = late[0] if late else (who[-1] if who else None)
-        if pick is not None and pick not in ctx.vocatives[block[0]]:
+        if pick is not None and ctx.fits(block[0], pick):
             turn.speaker, turn.evidence = pick, "lead"
 
 
@@ -278,6 +284,22 @@ def _spoken_to(ctx: Context, turn: Turn) -> set[str]:
     return out
 
 
+_BEAT_RE = re.compile(r"(?:^|[.!?;]\s+)\W*(?:(He)|(She))\s+(?!(?:said|says|asked|replied|answered)\b)[a-z]")
+
+
+def _beat(ctx: Context, turn: Turn) -> Gender | None:
+    """The gender of a pronoun opening the narration before an untagged turn's first quote: `She smiled. "Yes."`.
+
+    Narration after a quote is as often the listener's answer to it (`"Why?" She did not answer.`).
+    """
+    k = turn.dialogue[0]
+    if k == 0 or ctx.segments[k - 1].paragraph != turn.paragraphs[0]:
+        return None
+    seg = ctx.segments[k - 1]
+    m = _BEAT_RE.search(ctx.text[seg.start : seg.end].lstrip())
+    return None if m is None else "male" if m.group(1) else "female"
+
+
 def find_vocatives(ctx: Context) -> None:
     """Fill ctx.vocatives: the characters each turn's quotes call by name ("Lizzy, come here")."""
     for turn in ctx.turns:
@@ -290,6 +312,7 @@ def find_vocatives(ctx: Context) -> None:
                     addressed.add(who)
         addressed.update(_spoken_to(ctx, turn))
         ctx.vocatives.append(addressed)
+        ctx.beats.append(None if turn.tags else _beat(ctx, turn))
     for b, block in enumerate(ctx.blocks):
         for n, t in enumerate(block):
             ctx.place[t] = (b, n)

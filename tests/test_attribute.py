@@ -305,6 +305,15 @@ def test_pronoun_before_a_quote_is_the_subject_of_its_own_sentence() -> None:
     assert evidence(text, TRIO) == [("Mrs. Hale", "pronoun")]
 
 
+def test_alternation_does_not_give_a_woman_s_action_beat_to_a_man() -> None:
+    # Two turns back is Mr. Hale, but "She smiled." opens the third turn: it is not his.
+    text = (
+        'Elinor met Mr. Hale at the gate.\n\n"Good morning," said Mr. Hale.\n\n"Good morning."\n\n'
+        'She smiled. "Is the coach late again?"'
+    )
+    assert evidence(text, CAST) == [("Mr. Hale", "explicit"), ("Elinor Ward", "alternation"), (None, None)]
+
+
 def test_alternation_skips_the_one_addressed() -> None:
     trio = (*TRIO, TOM)
     text = (
