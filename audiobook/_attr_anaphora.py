@@ -73,18 +73,19 @@ def _anaphor(
     ctx: Context, t: int, tag: Tag, recent: list[str], described: _Descriptions
 ) -> tuple[str, str] | None:
     found = _by_recency(ctx, t, tag, recent, described)
-    if found is None or found[0] == NARRATOR:
-        return found
+    if found is None or found[0] == ctx.narrator:
+        return found  # "I said" is the narrator, whatever the turns around it
     b, n = ctx.place[t]
     if tag.kind == "pron":
         topic = _topic(ctx, t, ctx.names.gender.get(found[0]))
-        if topic is not None and topic not in ctx.vocatives[t]:
+        if topic is not None and topic not in ctx.vocatives[t] and topic != ctx.narrator:
             return topic, found[1]
     if n >= 2:
         # In a back-and-forth "he said" is the man who spoke two turns ago, not the one just answered.
         block, gender = ctx.blocks[b], ctx.names.gender
         two, one = ctx.turns[block[n - 2]].speaker, ctx.turns[block[n - 1]].speaker
-        if two is not None and one is not None and two != one and gender.get(two) == gender.get(found[0]):
+        if (two is not None and one is not None and two != one and two != ctx.narrator
+                and gender.get(two) == gender.get(found[0])):
             return two, found[1]
     return found
 
@@ -135,7 +136,8 @@ def _by_recency(
         want = _PRONOUN_GENDER.get(tag.value)
         if want is None:
             return None
-        cands = [c for c in recent if gender.get(c) == want and c not in ctx.vocatives[t]]
+        # A first-person narrator is "I", never "he" or "she".
+        cands = [c for c in recent if gender.get(c) == want and c not in ctx.vocatives[t] and c != ctx.narrator]
         return (cands[0], "pronoun") if cands else None
     if tag.kind != "np" or not descriptive(tag):
         return None
@@ -158,7 +160,7 @@ def _by_recency(
     if kin is not None:
         return kin, "nominal"
     want = sp.PERSON_NOUNS[head]
-    skip = set(ctx.vocatives[t])
+    skip = set(ctx.vocatives[t]) | {ctx.narrator}  # "said the young man" is not the "I" of the book
     owner_gender = _POSSESSOR_GENDER.get(words[0])
     if owner_gender is not None:
         owner = next((c for c in recent if gender.get(c) == owner_gender), None)

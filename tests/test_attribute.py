@@ -341,6 +341,18 @@ def test_first_person_narrator_is_the_partner_others_call_by_name() -> None:
     assert names(text, cast)[-2:] == ["Elinor Ward", "Tom Reed"]
 
 
+def test_first_person_narrator_is_never_he_and_i_is_always_the_narrator() -> None:
+    # Tom is the book's "I": the "he" of the last turn is Mr. Hale, though Tom spoke last and is a man; and the
+    # "I said" after two of Mr. Hale's turns is still Tom's.
+    cast = (*CAST, TOM)
+    said = "".join(f'"Line {n}," I said.\n\n"Yes, Tom," said Elinor.\n\n' for n in range(4))
+    text = said + (
+        'Mr. Hale came in from the rain.\n\n"Wet," said Mr. Hale.\n\n"Very," said Elinor.\n\n'
+        '"I know," I said.\n\n"We shall have the fire lit," he said.'
+    )
+    assert names(text, cast)[-4:] == ["Mr. Hale", "Elinor Ward", "Tom Reed", "Mr. Hale"]
+
+
 def test_noun_phrase_tag_runs_to_its_head_noun() -> None:
     cast = (*CAST, Character("The Red-Haired Fisherman", (), "male"))
     text = 'Elinor waved.\n\n"Ahoy!" said the red-haired fisherman at last.'
