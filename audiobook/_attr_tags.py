@@ -9,6 +9,7 @@ from audiobook import _speech as sp
 from audiobook.model import Segment
 
 _CLOSERS = "\"”'’"
+_POSSESSIVE = {"his": "he", "her": "she"}
 
 
 @dataclass
@@ -66,9 +67,11 @@ def find_tag(
         chunk = text[after.start : min(after.end, after.start + 160)]
         # `"…," and Pooh said, "…"`: a clause joined on between two quotes introduces the next one.
         joined = next_quote and _JOINED_RE.match(chunk) is not None
-        for rx in (sp.VERB_FIRST_RE,) if joined else (sp.VERB_FIRST_RE, sp.SUBJECT_FIRST_RE):
+        for rx in (sp.VERB_FIRST_RE,) if joined else (sp.VERB_FIRST_RE, sp.SUBJECT_FIRST_RE, sp.REPLY_RE):
             m = rx.match(chunk)
             if m is not None and (tag := tag_of(m, loose=True)) is not None:
+                if tag.kind == "pron" and tag.value in _POSSESSIVE:
+                    tag.value = _POSSESSIVE[tag.value]  # "was her reply": she said it
                 if tag.kind == "np" and (q := _QUALIFIER_RE.match(chunk, m.end())) is not None:
                     tag.longer = " ".join((tag.value + q.group()).split())
                 return tag

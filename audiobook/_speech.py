@@ -40,10 +40,13 @@ SPEECH_VERBS = _words(
     yelped exploded fumed raged stormed soothed comforted consoled coaxed wheedled implored
     entreated besought beseeched prayed recommended proposed explained conjectured
     speculated sneezed coughed stuttered accused demurred challenged bantered observed
+    blustered acquiesced crooned simpered droned rapped enunciated appealed uttered gushed purred
     """
 )
 PHRASAL_VERBS = ("went on", "goes on", "broke in", "put in", "cut in", "chimed in", "called out",
-                 "cried out", "spoke up", "broke out", "burst out", "struck in", "added in")
+                 "cried out", "spoke up", "broke out", "burst out", "struck in", "added in", "fired up", "burst in")
+# "he was saying", "Freddy was asking": a speech verb in the progressive.
+_PROGRESSIVE = "saying|asking|crying|exclaiming|replying|answering|calling|whispering|shouting|murmuring|muttering"
 
 # Head nouns of phrases that name a person in a tag ("said her mother", "the old man replied").
 _PERSON_MALE = _words(
@@ -114,10 +117,17 @@ ADVERB = r"(?:\w+ly\s+)"
 LEAD = r"^[\s,;:—–\-]*(?:and\s+|then\s+)?"
 
 # Tag after a quote: `"…," said Elizabeth` / `"…" Elizabeth replied`.
-VERB_FIRST_RE = re.compile(rf"{LEAD}{ADVERB}?(?:{_VERB})\b(?:\s+{ADVERB})?\s*{SUBJECT}\b")
+# "said poor Lucy", "pleaded poor Alice": a plain adjective before a name.
+_EPITHET = r"(?:(?:poor|wise|good|dear|little|old|young|faithful|worthy|honest|brave|gentle|kind)\s+(?=[A-Z]))?"
+VERB_FIRST_RE = re.compile(rf"{LEAD}{ADVERB}?(?:{_VERB})\b(?:\s+{ADVERB})?\s*{_EPITHET}{SUBJECT}\b")
 SUBJECT_FIRST_RE = re.compile(
     rf"{LEAD}{SUBJECT}(?:\s*,[^,\"“”]{{1,40}},)?\s+{ADVERB}?(?:had\s+|has\s+|was\s+|then\s+|again\s+)?"
-    rf"(?:{_VERB})\b"
+    rf"(?:{_VERB}|(?<=was\s)(?:{_PROGRESSIVE}))\b"
+)
+# `"…," was her reply` / `was Lucy's answer`: the speaker in the possessive.
+REPLY_RE = re.compile(
+    rf"{LEAD}(?:was|came)\s+(?:(?P<pron>his|her)|(?P<name>{NAME})['’]s)\s+(?:[a-z]+\s+){{0,2}}"
+    r"(?:reply|answer|response|rejoinder|retort|remark|comment|exclamation|greeting)\b"
 )
 # Tag before a quote, at the end of the narration: `Elizabeth said, "…"` / `said she: "…"`.
 BEFORE_SUBJECT_RE = re.compile(

@@ -530,3 +530,18 @@ def test_the_one_a_quote_opens_by_calling_is_the_possessor() -> None:
         '"Mrs. Marsh, your roses are out," said her husband.'
     )
     assert names(text, FAMILY) == ["Mr. Marsh"]
+
+
+def test_tags_in_the_progressive_with_an_epithet_and_as_a_possessive_reply() -> None:
+    text = (
+        'Elinor and Mr. Hale stood at the door.\n\n'
+        '"It is late," he was saying.\n\n'
+        '"Not so very late," pleaded poor Elinor.\n\n'
+        '"Late enough," was his reply.\n\n'
+        '"Then go," was Elinor\'s answer.\n\n'
+        '"Good night," crooned Mr. Hale.'
+    )
+    assert evidence(text, CAST) == [
+        ("Mr. Hale", "pronoun"), ("Elinor Ward", "explicit"), ("Mr. Hale", "pronoun"), ("Elinor Ward", "explicit"),
+        ("Mr. Hale", "explicit"),
+    ]
