@@ -307,7 +307,10 @@ def find_vocatives(ctx: Context) -> None:
         for k in turn.dialogue:
             seg = ctx.segments[k]
             for m in _VOCATIVE_RE.finditer(ctx.text[seg.start : seg.end]):
-                who = ctx.names.resolve(sp.clean_name(m.group(1)))
+                word = sp.clean_name(m.group(1))
+                if word in sp.NOT_NAMES or word.rstrip(".") in sp.TITLES:
+                    continue  # "Yes, Madam": a form of address, whoever the cast lists as "Madam"
+                who = ctx.names.resolve(word)
                 if who is not None:
                     addressed.add(who)
         addressed.update(_spoken_to(ctx, turn))

@@ -545,3 +545,9 @@ def test_tags_in_the_progressive_with_an_epithet_and_as_a_possessive_reply() -> 
         ("Mr. Hale", "pronoun"), ("Elinor Ward", "explicit"), ("Mr. Hale", "pronoun"), ("Elinor Ward", "explicit"),
         ("Mr. Hale", "explicit"),
     ]
+
+
+def test_a_form_of_address_is_no_vocative_even_if_the_cast_lists_it() -> None:
+    cast = (*CAST, Character("Madam", (), "female"))
+    text = 'Mr. Hale met Elinor at the gate.\n\n"Good day, Madam," said Mr. Hale.\n\n"Good day to you."'
+    assert names(text, cast) == ["Mr. Hale", "Elinor Ward"]
