@@ -52,8 +52,17 @@ class _Descriptions:
 def _anaphora_pass(ctx: Context, described: _Descriptions) -> None:
     recent: list[str] = []
     mi = 0
+    chapter = -1
     for t, turn in enumerate(ctx.turns):
         pos = ctx.start(turn)
+        k = turn.dialogue[0]
+        if ctx.segments[k].chapter != chapter:
+            chapter = ctx.segments[k].chapter
+            recent.clear()  # a new chapter opens a new scene
+            while k > 0 and ctx.segments[k - 1].chapter == chapter:
+                k -= 1
+            while mi < len(ctx.mentions) and ctx.mentions[mi][0] < ctx.segments[k].start:
+                mi += 1
         while mi < len(ctx.mentions) and ctx.mentions[mi][0] < pos:
             touch(recent, ctx.mentions[mi][1])
             mi += 1
@@ -138,7 +147,10 @@ def _by_recency(
             return None
         # A first-person narrator is "I", never "he" or "she".
         cands = [c for c in recent if gender.get(c) == want and c not in ctx.vocatives[t] and c != ctx.narrator]
-        return (cands[0], "pronoun") if cands else None
+        if not cands:
+            ahead = _ahead(ctx, t, want, set(ctx.vocatives[t]))
+            return (ahead, "pronoun") if ahead is not None else None
+        return cands[0], "pronoun"
     if tag.kind != "np" or not descriptive(tag):
         return None
     words = tag.value.lower().split()
@@ -171,9 +183,10 @@ def _by_recency(
     just_spoke = ctx.turns[ctx.blocks[b][n - 1]].speaker if n > 0 else None
     if len(cands) > 1 and cands[0] == just_spoke:
         cands.pop(0)  # a description names someone other than the one who just spoke
-    if not cands:
-        return None
     key = tag.value.lower()
+    if not cands:
+        ahead = _ahead(ctx, t, want, skip)
+        return (ahead, "nominal") if ahead is not None else None
     if described.votes is None:
         near = _adjacent(ctx, t)
         likely = [c for c in cands if c not in near]
@@ -186,6 +199,26 @@ def _by_recency(
             if votes[best] > votes[cands[0]]:
                 return best, "nominal"
     return cands[0], "nominal"
+
+
+_AHEAD = 1500  # characters of text after a quote where the one a description stands for may be named
+
+
+def _ahead(ctx: Context, t: int, want: Gender | None, skip: set[str]) -> str | None:
+    """No one at hand fits: the first fitting character named just after the quote, in the same chapter.
+
+    `"…," said the old gentleman. Mr. Hale took off his hat.`
+    """
+    k = ctx.turns[t].dialogue[0]
+    start, chapter = ctx.segments[k].start, ctx.segments[k].chapter
+    end = start
+    while k < len(ctx.segments) and ctx.segments[k].chapter == chapter and end < start + _AHEAD:
+        end = ctx.segments[k].end
+        k += 1
+    for _pos, who in ctx.mentions_between(start, end):
+        if who not in skip and who != ctx.narrator and (want is None or ctx.names.gender.get(who) == want):
+            return who
+    return None
 
 
 def _kin(ctx: Context, t: int, words: list[str], recent: list[str]) -> str | None:

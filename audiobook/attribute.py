@@ -8,8 +8,9 @@ where the earlier ones found none (see `RULES`):
   explicit     a tag names the speaker, by name or cast alias ("said Elizabeth",
                "Mr. Darcy replied", `Lady Anne said, "…"`, "said the constable")
   pronoun      "said he" / "she replied": the first character of that gender named
-               in the quote's own paragraph, else the latest named or heard before,
-               not the one addressed; "I said" is the narrator
+               in the quote's own paragraph, else the latest named or heard before
+               in the chapter, not the one addressed, else the first named just
+               after; "I said" is the narrator, never "he" or "she"
   nominal      "said her mother", "the old man replied": the latest character of
                the noun's gender, not the "her" nor the one addressed; "the doctor"
                is the latest character whose name carries the word; a description

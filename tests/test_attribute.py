@@ -551,3 +551,21 @@ def test_a_form_of_address_is_no_vocative_even_if_the_cast_lists_it() -> None:
     cast = (*CAST, Character("Madam", (), "female"))
     text = 'Mr. Hale met Elinor at the gate.\n\n"Good day, Madam," said Mr. Hale.\n\n"Good day to you."'
     assert names(text, cast) == ["Mr. Hale", "Elinor Ward"]
+
+
+def test_a_description_no_one_at_hand_fits_is_the_one_named_just_after() -> None:
+    text = (
+        '"You are late," said the old gentleman at the door.\n\n'
+        "Mr. Hale took off his hat and shook the rain from it.\n\n"
+        '"The roads are bad," said Elinor.'
+    )
+    assert evidence(text, CAST)[0] == ("Mr. Hale", "nominal")
+
+
+def test_a_new_chapter_forgets_the_last_scene_s_people() -> None:
+    one = "Mr. Hale went home through the rain.\n\n"
+    two = '"Is anyone there?" he called.\n\nTom Reed stood in the empty hall.'
+    text = one + two
+    chapters = [Chapter(1, "One", 0, 0, len(one)), Chapter(2, "Two", len(one), len(one), len(text))]
+    segs = attribute(text, segment(text, chapters), (*CAST, TOM))
+    assert [s.speaker for s in segs if s.kind == "dialogue"] == ["Tom Reed"]
