@@ -200,8 +200,12 @@ class Names:
         self.family: dict[str, set[str]] = {}  # canonical -> the family names its names carry ("Bennet")
         self.titles: dict[str, set[str]] = {}  # canonical -> the titles its names carry ("Mrs", "Miss")
         self.married: dict[str, set[str]] = {}  # canonical -> the family names it carries as "Mrs." ("Bennet")
+        self.described: dict[str, str] = {}  # "stout man" -> the cast entry "The Stout Man"
 
     def _add(self, alias: str, canonical: str) -> None:
+        words = alias.split()
+        if len(words) >= 3 and words[0].lower() in ARTICLES and all(w[:1].isalpha() for w in words[1:]):
+            self.described.setdefault(" ".join(words[1:]).casefold(), canonical)
         key, title, rest = split_name(alias)
         if title is not None and rest:
             t = title.rstrip(".")
@@ -230,7 +234,9 @@ class Names:
         names = cls()
         owners: dict[str, set[str]] = {}
         for ch in characters:
-            names.gender[ch.name] = ch.gender
+            # "The Stout Man" with no gender given is a man all the same.
+            head = ch.name.split()[-1].lower() if ch.name.split()[0].lower() in ARTICLES else ""
+            names.gender[ch.name] = ch.gender or PERSON_NOUNS.get(head)
             for alias in (ch.name, *ch.aliases):
                 names._add(alias, ch.name)
                 head = _QUALIFIED_RE.split(alias, maxsplit=1)[0]

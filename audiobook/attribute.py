@@ -15,7 +15,8 @@ where the earlier ones found none (see `RULES`):
                the noun's gender, not the "her" nor the one addressed; "the doctor"
                is the latest character whose name carries the word; a description
                keeps its referent: of the characters at hand, the one its other uses
-               in the book mean most often
+               in the book mean most often; a cast entry named by a description
+               ("The Stout Man") is at hand once the narration says "a stout man"
   vocative     an untagged reply to a quote that calls one character by name, or
                to one whose narration says who it is for ("turned to Lucy")
   paragraph    the narration of the quote's own paragraph names one character
@@ -39,6 +40,7 @@ share their turn's speaker and evidence. The `report` command counts
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import replace
@@ -70,13 +72,21 @@ RULES: tuple[Callable[[Context], None], ...] = (
 
 def _mentions(text: str, segs: list[Segment], names: sp.Names) -> list[tuple[int, str]]:
     out: list[tuple[int, str]] = []
+    # A cast entry named by what it is ("The Stout Man") is mentioned as "a stout man" / "the stout man".
+    described = None
+    if names.described:
+        phrases = "|".join(re.escape(p) for p in sorted(names.described, key=len, reverse=True))
+        described = re.compile(rf"\b(?:[Aa]n?|[Tt]he)\s+({phrases})\b", re.IGNORECASE)
     for seg in segs:
         if seg.kind == "narration":
             for m in sp.CAPSEQ_RE.finditer(text, seg.start, seg.end):
                 who = names.resolve(m.group())
                 if who is not None:
                     out.append((m.start(), who))
-    return out
+            if described is not None:
+                for m in described.finditer(text, seg.start, seg.end):
+                    out.append((m.start(), names.described[m.group(1).casefold()]))
+    return sorted(out)
 
 
 def _learn_families(text: str, names: sp.Names) -> None:

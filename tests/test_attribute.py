@@ -569,3 +569,13 @@ def test_a_new_chapter_forgets_the_last_scene_s_people() -> None:
     chapters = [Chapter(1, "One", 0, 0, len(one)), Chapter(2, "Two", len(one), len(one), len(text))]
     segs = attribute(text, segment(text, chapters), (*CAST, TOM))
     assert [s.speaker for s in segs if s.kind == "dialogue"] == ["Tom Reed"]
+
+
+def test_a_cast_entry_named_by_what_it_is_is_mentioned_by_that_description() -> None:
+    # "The Stout Man" has no gender in the cast; "a stout man" in the narration brings him into the scene.
+    cast = (*CAST, TOM, Character("The Stout Man", (), None))
+    text = (
+        "Tom Reed crossed the yard, where a stout man with a bunch of keys stood waiting.\n\n"
+        '"What is the matter now?" said the man.'
+    )
+    assert evidence(text, cast) == [("The Stout Man", "nominal")]
