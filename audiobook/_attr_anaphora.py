@@ -164,8 +164,10 @@ def _by_recency(
     if titled and sp.PERSON_NOUNS.get(head) is None:
         return titled[0], "nominal"
     alias = ctx.names.resolve(tag.value)
-    if alias is not None:
-        return alias, "explicit"  # the cast calls someone "the gentleman"
+    if alias is not None and (alias in recent or not _named_before(ctx, alias, ctx.start(ctx.turns[t]))):
+        # The cast calls someone "the gentleman": that one, while the book has not yet named them, or when
+        # they are at hand; once named and away, "the girl" is a girl of this scene.
+        return alias, "explicit"
     if head not in sp.PERSON_NOUNS:
         return None
     kin = _kin(ctx, t, words, recent)
@@ -199,6 +201,17 @@ def _by_recency(
             if votes[best] > votes[cands[0]]:
                 return best, "nominal"
     return cands[0], "nominal"
+
+
+def _named_before(ctx: Context, who: str, pos: int) -> bool:
+    """Whether the narration calls `who` by name (not by a description, "a stout man") before offset `pos`."""
+    if ctx.first_named is None:
+        ctx.first_named = {}
+        for at, name in ctx.mentions:
+            m = sp.CAPSEQ_RE.match(ctx.text, at)
+            if name not in ctx.first_named and m is not None and ctx.names.resolve(m.group()) == name:
+                ctx.first_named[name] = at
+    return ctx.first_named.get(who, pos) < pos
 
 
 _AHEAD = 1500  # characters of text after a quote where the one a description stands for may be named

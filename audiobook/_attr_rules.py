@@ -28,6 +28,7 @@ class Context:
     vocatives: list[set[str]] = field(default_factory=list)  # per turn: the characters it addresses
     beats: list[Gender | None] = field(default_factory=list)  # per untagged turn: "She smiled." in its paragraph
     place: dict[int, tuple[int, int]] = field(default_factory=dict)  # turn -> (block, index in block)
+    first_named: dict[str, int] | None = None  # character -> offset of its first mention, once asked
 
     def start(self, turn: Turn) -> int:
         """Where the turn's first quote begins."""

@@ -16,7 +16,9 @@ where the earlier ones found none (see `RULES`):
                is the latest character whose name carries the word; a description
                keeps its referent: of the characters at hand, the one its other uses
                in the book mean most often; a cast entry named by a description
-               ("The Stout Man") is at hand once the narration says "a stout man"
+               ("The Stout Man") is at hand once the narration says "a stout man";
+               a cast alias that is a description ("The Girl") is its holder's until
+               the book names the holder, then only while the holder is at hand
   vocative     an untagged reply to a quote that calls one character by name, or
                to one whose narration says who it is for ("turned to Lucy")
   paragraph    the narration of the quote's own paragraph names one character

@@ -579,3 +579,15 @@ def test_a_cast_entry_named_by_what_it_is_is_mentioned_by_that_description() -> 
         '"What is the matter now?" said the man.'
     )
     assert evidence(text, cast) == [("The Stout Man", "nominal")]
+
+
+def test_a_descriptive_alias_stands_for_its_holder_until_named_then_only_at_hand() -> None:
+    cast = (*CAST, Character("Persephone", ("The Girl",), "female"))
+    scene = 'Elinor sat alone by the fire.\n\n"Is it late?" said the girl.'
+    assert names(scene, cast) == ["Persephone"]  # the cast says so, and the book has not named her yet
+    one = "Persephone waved from the cart and was gone.\n\n"
+    text = one + scene
+    chapters = [Chapter(1, "One", 0, 0, len(one)), Chapter(2, "Two", len(one), len(one), len(text))]
+    segs = attribute(text, segment(text, chapters), cast)
+    # Named in the last chapter and not in this scene: "the girl" is the girl at hand.
+    assert [s.speaker for s in segs if s.kind == "dialogue"] == ["Elinor Ward"]
