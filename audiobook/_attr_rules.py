@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
 from audiobook import _speech as sp
@@ -301,8 +301,20 @@ def _beat(ctx: Context, turn: Turn) -> Gender | None:
     return None if m is None else "male" if m.group(1) else "female"
 
 
+def _family_form(ctx: Context, name: str) -> bool:
+    """Whether a name is a title and a family name several characters carry ("Miss Bennet", "Mr. Emerson")."""
+    _key, title, rest = sp.split_name(name)
+    if title is None or len(rest) != 1:
+        return False
+    return sum(rest[0] in f for f in ctx.names.family.values()) > 1
+
+
 def find_vocatives(ctx: Context) -> None:
     """Fill ctx.vocatives: the characters each turn's quotes call by name ("Lizzy, come here")."""
+    present: dict[int, set[str]] = {}  # chapter -> the characters its narration names
+    starts = [seg.start for seg in ctx.segments]
+    for pos, named in ctx.mentions:
+        present.setdefault(ctx.segments[bisect_right(starts, pos) - 1].chapter, set()).add(named)
     for turn in ctx.turns:
         addressed: set[str] = set()
         for k in turn.dialogue:
@@ -312,7 +324,9 @@ def find_vocatives(ctx: Context) -> None:
                 if word in sp.NOT_NAMES or word.rstrip(".") in sp.TITLES:
                     continue  # "Yes, Madam": a form of address, whoever the cast lists as "Madam"
                 who = ctx.names.resolve(word)
-                if who is not None:
+                # "Miss Bennet" said to Elizabeth, with Jane miles away: a family's title and name may call any of
+                # them, so it names the cast's "Miss Bennet" only if the chapter's narration names her too.
+                if who is not None and (who in present.get(seg.chapter, ()) or not _family_form(ctx, word)):
                     addressed.add(who)
         addressed.update(_spoken_to(ctx, turn))
         ctx.vocatives.append(addressed)

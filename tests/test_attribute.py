@@ -591,3 +591,17 @@ def test_a_descriptive_alias_stands_for_its_holder_until_named_then_only_at_hand
     segs = attribute(text, segment(text, chapters), cast)
     # Named in the last chapter and not in this scene: "the girl" is the girl at hand.
     assert [s.speaker for s in segs if s.kind == "dialogue"] == ["Elinor Ward"]
+
+
+def test_a_family_title_calls_its_cast_holder_only_if_the_chapter_names_her() -> None:
+    # "Miss Hale" is Jane's alias, but Jane is nowhere in this chapter: Tom is speaking to Lucy Hale.
+    cast = (
+        Character("Jane Hale", ("Miss Hale",), "female"), Character("Lucy Hale", ("Lucy",), "female"),
+        Character("Mr. Hale", (), "male"), TOM,
+    )
+    text = (
+        "Tom met Lucy Hale at the stile.\n\n"
+        '"Good morning," said Tom. "Will you walk with me, Miss Hale?"\n\n'
+        '"Gladly."'
+    )
+    assert names(text, cast) == ["Tom Reed", "Tom Reed", "Lucy Hale"]
