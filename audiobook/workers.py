@@ -34,12 +34,20 @@ def run_parallel(task: Task, jobs: Sequence[Job], workers: int, on_result: Calla
     pool = ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init_worker, initargs=(ticks,))
     try:
         pending: set[Future[Any]] = {pool.submit(_call, task, job) for job in jobs}
+        sent = received = 0
         while pending:
             done, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
-            _drain(ticks, on_tick)
+            received += _drain(ticks, on_tick)
             for future in done:
-                on_result(future.result())
-        _drain(ticks, on_tick)
+                result, n = future.result()
+                sent += n
+                on_result(result)
+        # A worker's last ticks may still be on their way through the queue when its result is in.
+        while received < sent:
+            n = _drain(ticks, on_tick, wait_s=5.0)
+            if not n:
+                break
+            received += n
     except BaseException as exc:
         # An error in one chapter or Ctrl-C: stop the others now rather than finish the book.
         pool.shutdown(wait=False, cancel_futures=True)
@@ -62,14 +70,25 @@ def _init_worker(ticks: Any) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _call(task: Task, job: Any) -> Any:
-    return task(job, _ticks.put)
+def _call(task: Task, job: Any) -> tuple[Any, int]:
+    sent = 0
+
+    def tick(n: int) -> None:
+        nonlocal sent
+        sent += n
+        _ticks.put(n)
+
+    return task(job, tick), sent
 
 
-def _drain(ticks: Any, on_tick: Tick) -> None:
+def _drain(ticks: Any, on_tick: Tick, wait_s: float = 0.0) -> int:
+    """Pass on the ticks that have arrived (waiting up to wait_s for the first); return how many."""
     n = 0
     with contextlib.suppress(queue.Empty, OSError, ValueError):
+        if wait_s:
+            n += ticks.get(timeout=wait_s)
         while True:
             n += ticks.get_nowait()
     if n:
         on_tick(n)
+    return n
