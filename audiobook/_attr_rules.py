@@ -187,6 +187,12 @@ def _partner(ctx: Context, block: list[int], one: str, recent: list[str]) -> str
         return max(called, key=lambda w: called[w])
     if ctx.narrator != NARRATOR and ctx.narrator != one:
         return ctx.narrator  # a first-person narrator is in most of the book's conversations
+    # Someone the narration within the exchange names is at hand: "…," said Cecil. Lucy laughed. "…"
+    start = ctx.start(ctx.turns[block[0]])
+    end = ctx.segments[ctx.turns[block[-1]].dialogue[-1]].end
+    inside = [w for _p, w in ctx.mentions_between(start, end) if w != one]
+    if inside:
+        return inside[0]
     return next((c for c in recent if c != one), None)
 
 

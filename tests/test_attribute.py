@@ -605,3 +605,16 @@ def test_a_family_title_calls_its_cast_holder_only_if_the_chapter_names_her() ->
         '"Gladly."'
     )
     assert names(text, cast) == ["Tom Reed", "Tom Reed", "Lucy Hale"]
+
+
+def test_the_partner_is_the_one_the_narration_inside_the_exchange_names() -> None:
+    # Mr. Hale is the latest named before the talk, but the narration within it shows Elinor is the one there.
+    cast = (*CAST, TOM)
+    text = (
+        "Mr. Hale had gone to town.\n\n"
+        '"Is the tea ready?" said Tom, watching Elinor at the stove.\n\n'
+        '"Nearly."\n\n'
+        '"Then I shall wait."\n\n'
+        '"Do."'
+    )
+    assert names(text, cast) == ["Tom Reed", "Elinor Ward", "Tom Reed", "Elinor Ward"]
