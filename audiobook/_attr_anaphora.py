@@ -195,7 +195,8 @@ def _by_recency(
         if likely:
             described.uses.append((key, likely[0]))
     else:
-        votes = described.votes.get(key)
+        # A bare "the gentleman" may be anyone from scene to scene; "the old gentleman" keeps one referent.
+        votes = described.votes.get(key) if len(key.split()) > 2 else None
         if votes:
             best = max(cands, key=lambda c: votes[c])
             if votes[best] > votes[cands[0]]:

@@ -618,3 +618,14 @@ def test_the_partner_is_the_one_the_narration_inside_the_exchange_names() -> Non
         '"Do."'
     )
     assert names(text, cast) == ["Tom Reed", "Elinor Ward", "Tom Reed", "Elinor Ward"]
+
+
+def test_a_bare_description_is_the_latest_fitting_one_not_its_book_referent() -> None:
+    cast = (*CAST, TOM)
+    uses = "".join(f'"Line {n}," said Elinor.\n\n"Quite so," said the gentleman.\n\n' for n in range(3))
+    text = (
+        "Tom came in from the garden.\n\n" + uses
+        + "Tom sat down by the window. Then Mr. Hale came in, shaking the rain from his coat.\n\n"
+        + '"Good day to you all," said the gentleman.'
+    )
+    assert names(text, cast)[-1] == "Mr. Hale"
