@@ -13,9 +13,11 @@ where the earlier ones found none (see `RULES`):
                after; "I said" is the narrator, never "he" or "she"
   nominal      "said her mother", "the old man replied": the latest character of
                the noun's gender, not the "her" nor the one addressed; "the doctor"
-               is the latest character whose name carries the word; a description
-               keeps its referent: of the characters at hand, the one its other uses
-               in the book mean most often; a cast entry named by a description
+               is the latest character whose name carries the word; a qualified
+               description ("the old gentleman") keeps its referent: of the characters
+               at hand, the one its other uses in the book mean most often; "her
+               father", "his wife": the possessor's family (a family name two
+               characters carry, not one a "Mrs." married into); a cast entry named by a description
                ("The Stout Man") is at hand once the narration says "a stout man";
                a cast alias that is a description ("The Girl") is its holder's until
                the book names the holder, then only while the holder is at hand
