@@ -36,6 +36,7 @@ class Turn:
 _JOINED_RE = re.compile(r"[\s,;:—–-]*(?:and|then)\s")
 _QUALIFIER_RE = re.compile(r"\s+(?:of|in|at|with|from|on)\s+[^,.;:!?\"“”\n]{1,40}?(?=\s*[,.;:!?\"“”]|\s*$)")
 _CLAUSE_END_RE = re.compile(r"(?<!\bMr)(?<!\bMrs)(?<!\bDr)(?<!\bSt)[.!?;](?=\s|$)")
+_CLAUSE_OPEN_RE = re.compile(r"(?:^\W*|[,;:]\s+(?:and\s+|but\s+|then\s+)?|\b(?:and|but|then)\s+)$")
 _CORE_VERB_RE = re.compile(r"\b(?:said|says|asked|asks|cried|replied|answered|exclaimed|whispered|shouted|called)\b")
 
 
@@ -98,12 +99,15 @@ def _tag_before(chunk: str) -> Tag | None:
         return best
     if sp.VERB_WORD_RE.search(sentence) is None and chunk[-1:] != ":":
         return None
-    # The speech verb's subject is most often the sentence's first name or pronoun.
-    for m in sp.SUBJECT_ANY_RE.finditer(sentence):
-        tag = tag_of(m)
-        if tag is not None:
-            return tag
-    return None
+    # The speech verb's subject is most often the sentence's first name or pronoun; one opening a later clause
+    # before the verb is nearer ("Mr. Hale looked up, and Elinor could not help saying,").
+    verbs = list(sp.VERB_WORD_RE.finditer(sentence))
+    end = verbs[-1].start() if verbs else len(sentence)
+    found = [(m, tag) for m in sp.SUBJECT_ANY_RE.finditer(sentence, 0, end) if (tag := tag_of(m)) is not None]
+    if not found:
+        return None
+    opening = [tag for m, tag in found if _CLAUSE_OPEN_RE.search(sentence, 0, m.start())]
+    return opening[-1] if opening else found[0][1]
 
 
 def tag_of(m: re.Match[str], loose: bool = False) -> Tag | None:

@@ -141,7 +141,7 @@ SENTENCE_START_RE = re.compile(
 )
 SUBJECT_ANY_RE = re.compile(rf"\b(?:(?P<pron>{PRONOUN})|(?P<name>{NAME}))\b")
 VOCATIVE_RE = re.compile(rf"(?:^[\"“'‘]|,\s)({_CAP})(?=[,.!?])")
-VERB_WORD_RE = re.compile(rf"\b(?:{_VERB})\b")
+VERB_WORD_RE = re.compile(rf"\b(?:{_VERB}|{_PROGRESSIVE})\b")
 CAPSEQ_RE = re.compile(rf"\b{NAME}")
 PRONOUN_GENDER_RE = re.compile(r"\b(?:(he|him|his|himself)|(she|her|hers|herself))\b")
 _TOKEN_RE = re.compile(r"[\w'’-]+")

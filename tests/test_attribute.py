@@ -629,3 +629,16 @@ def test_a_bare_description_is_the_latest_fitting_one_not_its_book_referent() ->
         + '"Good day to you all," said the gentleman.'
     )
     assert names(text, cast)[-1] == "Mr. Hale"
+
+
+def test_a_participle_introduces_a_quote() -> None:
+    text = 'Mr. Hale looked up from his paper, and Elinor could not help saying, "You are late again."'
+    assert evidence(text, CAST) == [("Elinor Ward", "explicit")]
+
+
+def test_the_subject_of_the_clause_before_the_speech_verb_says_the_quote() -> None:
+    text = (
+        "Elinor waited at the gate. Mr. Hale, much offended, laid aside his paper, and said, "
+        '"You need not wait."'
+    )
+    assert evidence(text, CAST) == [("Mr. Hale", "explicit")]
