@@ -195,9 +195,15 @@ def _by_recency(
         if likely:
             described.uses.append((key, likely[0]))
     else:
-        # A bare "the gentleman" may be anyone from scene to scene; "the old gentleman" keeps one referent.
-        votes = described.votes.get(key) if len(key.split()) > 2 else None
+        # "the old gentleman" keeps one referent; a bare "the gentleman" only if it mostly means one character
+        # ("the girl" in Oliver Twist is Nancy), else it is whoever fits in the scene.
+        votes = described.votes.get(key)
+        if votes and len(key.split()) <= 2 and votes.most_common(1)[0][1] < _BARE_SHARE * sum(votes.values()):
+            votes = None
         if votes:
+            (top, n), = votes.most_common(1)
+            if top not in cands and top not in skip and n >= 10 and n >= 0.8 * sum(votes.values()):
+                return top, "nominal"  # "The girl's life had been squandered…": the girl of the book, not of the scene
             best = max(cands, key=lambda c: votes[c])
             if votes[best] > votes[cands[0]]:
                 return best, "nominal"
@@ -215,6 +221,7 @@ def _named_before(ctx: Context, who: str, pos: int) -> bool:
     return ctx.first_named.get(who, pos) < pos
 
 
+_BARE_SHARE = 0.6  # of a bare description's uses that must mean one character for it to keep that referent
 _AHEAD = 1500  # characters of text after a quote where the one a description stands for may be named
 
 

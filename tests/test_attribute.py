@@ -620,12 +620,17 @@ def test_the_partner_is_the_one_the_narration_inside_the_exchange_names() -> Non
     assert names(text, cast) == ["Tom Reed", "Elinor Ward", "Tom Reed", "Elinor Ward"]
 
 
-def test_a_bare_description_is_the_latest_fitting_one_not_its_book_referent() -> None:
+def test_a_bare_description_meaning_several_is_the_latest_fitting_one() -> None:
+    # "the gentleman" meant Tom four times and Mr. Hale three: no one referent, so the scene decides.
     cast = (*CAST, TOM)
-    uses = "".join(f'"Line {n}," said Elinor.\n\n"Quite so," said the gentleman.\n\n' for n in range(3))
+
+    def uses(k: int) -> str:
+        return "".join(f'"Line {n}," said Elinor.\n\n"Quite so," said the gentleman.\n\n' for n in range(k))
+
     text = (
-        "Tom came in from the garden.\n\n" + uses
-        + "Tom sat down by the window. Then Mr. Hale came in, shaking the rain from his coat.\n\n"
+        "Tom came in from the garden.\n\n" + uses(4)
+        + "Tom went out. Mr. Hale came in.\n\n" + uses(3)
+        + "Tom came back and sat down by the window. Then Mr. Hale stood up, shaking the rain from his coat.\n\n"
         + '"Good day to you all," said the gentleman.'
     )
     assert names(text, cast)[-1] == "Mr. Hale"
@@ -642,3 +647,14 @@ def test_the_subject_of_the_clause_before_the_speech_verb_says_the_quote() -> No
         '"You need not wait."'
     )
     assert evidence(text, CAST) == [("Mr. Hale", "explicit")]
+
+
+def test_a_description_that_always_means_one_character_means_her_out_of_scene_too() -> None:
+    one = "Elinor sat with Tom Reed by the fire.\n\n" + "".join(
+        f'"Line {n}," said Tom.\n\n"Yes," said the girl.\n\n' for n in range(10)
+    )
+    two = 'Mrs. Hale came to the door and knocked.\n\n"Who is there?" said the girl.'
+    text = one + two
+    chapters = [Chapter(1, "One", 0, 0, len(one)), Chapter(2, "Two", len(one), len(one), len(text))]
+    segs = attribute(text, segment(text, chapters), (*TRIO, TOM))
+    assert [s.speaker for s in segs if s.kind == "dialogue"][-1] == "Elinor Ward"
