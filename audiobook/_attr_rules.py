@@ -245,6 +245,17 @@ def rule_lead(ctx: Context) -> None:
             turn.speaker, turn.evidence = pick, "lead"
 
 
+def rule_recency(ctx: Context) -> None:
+    """An untagged turn no other rule could place: the latest character named or heard, not the one who just spoke."""
+    recency = _recency(ctx)
+    for t, turn in enumerate(ctx.turns):
+        if turn.speaker is None and not turn.tags:  # a tag no rule could place ("said a man") is someone new
+            prev = ctx.previous(t)
+            who = next((c for c in recency[t] if c != prev and ctx.fits(t, c)), None)
+            if who is not None:
+                turn.speaker, turn.evidence = who, "recency"
+
+
 _BRIDGE = 800  # characters of narration a conversation may pause for and go on between the same people
 
 

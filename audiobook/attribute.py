@@ -31,6 +31,9 @@ where the earlier ones found none (see `RULES`):
                narration just before it; alternation then runs again
   bridge       a conversation paused by a short narration (same chapter) goes on
                between the same people
+  recency      an untagged turn still without a speaker: the character named or
+               heard last, not the one who just spoke (the report counts it as
+               inferred, and `segment --format text` shows the evidence)
 
 Without a cast, the names come from the speech tags (`_attr_discover`): sentence
 openers caught with a name are dropped, "said Bill" gains the "Bill Gorton" the
@@ -62,6 +65,7 @@ from audiobook._attr_rules import (
     rule_explicit,
     rule_lead,
     rule_paragraph,
+    rule_recency,
     rule_vocative,
 )
 from audiobook._attr_tags import build_turns
@@ -70,7 +74,7 @@ from audiobook.model import Character, Segment
 # The sieve, in order: each rule only fills turns that earlier rules left without a speaker.
 RULES: tuple[Callable[[Context], None], ...] = (
     rule_explicit, rule_anaphora, rule_vocative, rule_paragraph, rule_alternation, rule_conversation, rule_lead,
-    rule_alternation, rule_conversation, rule_bridge,
+    rule_alternation, rule_conversation, rule_bridge, rule_recency,
 )
 
 

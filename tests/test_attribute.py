@@ -101,7 +101,8 @@ def test_long_narration_ends_the_exchange() -> None:
         + "The clock struck twelve and nobody moved for a long while. " * 15
         + '\n\n"Well?"'
     )
-    assert names(text, CAST) == ["Elinor Ward", "Mr. Hale", None]
+    # The exchange does not go on across the long narration: only the last-resort guess places the line.
+    assert evidence(text, CAST)[-1] == ("Mr. Hale", "recency")
 
 
 def test_multi_paragraph_speech_has_one_speaker() -> None:
@@ -658,3 +659,11 @@ def test_a_description_that_always_means_one_character_means_her_out_of_scene_to
     chapters = [Chapter(1, "One", 0, 0, len(one)), Chapter(2, "Two", len(one), len(one), len(text))]
     segs = attribute(text, segment(text, chapters), (*TRIO, TOM))
     assert [s.speaker for s in segs if s.kind == "dialogue"][-1] == "Elinor Ward"
+
+
+def test_a_line_no_rule_places_goes_to_the_latest_named_with_its_evidence_shown() -> None:
+    text = 'Elinor and Mr. Hale walked home.\n\nIt was late, and the lamps were lit.\n\n"Are you cold?"'
+    assert evidence(text, CAST) == [("Mr. Hale", "recency")]
+    # A tag no rule can place names someone new: the line stays unplaced.
+    text = 'Elinor and Mr. Hale walked home.\n\nIt was late.\n\n"Are you cold?" said a voice.'
+    assert evidence(text, CAST) == [(None, None)]
