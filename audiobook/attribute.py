@@ -33,7 +33,7 @@ where the earlier ones found none (see `RULES`):
                between the same people
   recency      an untagged turn still without a speaker: the character named or
                heard last, not the one who just spoke (the report counts it as
-               inferred, and `segment --format text` shows the evidence)
+               inferred; `segment --format jsonl` carries the evidence)
 
 Without a cast, the names come from the speech tags (`_attr_discover`): sentence
 openers caught with a name are dropped, "said Bill" gains the "Bill Gorton" the
