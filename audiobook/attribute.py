@@ -21,8 +21,9 @@ where the earlier ones found none (see `RULES`):
                ("The Stout Man") is at hand once the narration says "a stout man";
                a cast alias that is a description ("The Girl") is its holder's until
                the book names the holder, then only while the holder is at hand
-  vocative     an untagged reply to a quote that calls one character by name, or
-               to one whose narration says who it is for ("turned to Lucy")
+  vocative     an untagged reply to a quote that calls one character by name (not
+               only as it opens: "Lizzy, …" calls to attention, "…, Lizzy?" hands
+               over), or to one whose narration says who it is for ("turned to Lucy")
   paragraph    the narration of the quote's own paragraph names one character
   alternation  a back-and-forth: the speaker of two turns before or after, or
                the other of the two people in the exchange (in a first-person

@@ -667,3 +667,18 @@ def test_a_line_no_rule_places_goes_to_the_latest_named_with_its_evidence_shown(
     # A tag no rule can place names someone new: the line stays unplaced.
     text = 'Elinor and Mr. Hale walked home.\n\nIt was late.\n\n"Are you cold?" said a voice.'
     assert evidence(text, CAST) == [(None, None)]
+
+
+def test_a_name_opening_a_speech_does_not_hand_over_the_next_turn() -> None:
+    cast = (*CAST, TOM)
+    text = (
+        "Tom, Elinor and Mr. Hale sat by the fire.\n\n"
+        '"The roads are bad," said Tom.\n\n'
+        '"They are always bad in March," said Elinor.\n\n'
+        '"Mr. Hale, you will bear me out: they are worse this year," said Tom.\n\n'
+        '"Worse than I have ever seen them."\n\n'
+        '"And what do you say, Mr. Hale?"\n\n'
+        '"I say nothing."'
+    )
+    # The first call opens Tom's speech, and Elinor answers as the exchange goes; the second hands over.
+    assert names(text, cast)[-3:] == ["Elinor Ward", "Tom Reed", "Mr. Hale"]
