@@ -222,21 +222,12 @@ def _named_before(ctx: Context, who: str, pos: int) -> bool:
 
 
 _BARE_SHARE = 0.6  # of a bare description's uses that must mean one character for it to keep that referent
-_AHEAD = 1500  # characters of text after a quote where the one a description stands for may be named
-
-
 def _ahead(ctx: Context, t: int, want: Gender | None, skip: set[str]) -> str | None:
     """No one at hand fits: the first fitting character named just after the quote, in the same chapter.
 
     `"…," said the old gentleman. Mr. Hale took off his hat.`
     """
-    k = ctx.turns[t].dialogue[0]
-    start, chapter = ctx.segments[k].start, ctx.segments[k].chapter
-    end = start
-    while k < len(ctx.segments) and ctx.segments[k].chapter == chapter and end < start + _AHEAD:
-        end = ctx.segments[k].end
-        k += 1
-    for _pos, who in ctx.mentions_between(start, end):
+    for who in ctx.named_after(t):
         if who not in skip and who != ctx.narrator and (want is None or ctx.names.gender.get(who) == want):
             return who
     return None

@@ -40,6 +40,16 @@ class Context:
         hi = bisect_left(self.mentions, (end, ""))
         return self.mentions[lo:hi]
 
+    def named_after(self, t: int, span: int = 1500) -> list[str]:
+        """The characters the narration names in the `span` characters after turn t's first quote, same chapter."""
+        k = self.turns[t].dialogue[0]
+        start, chapter = self.segments[k].start, self.segments[k].chapter
+        end = start
+        while k < len(self.segments) and self.segments[k].chapter == chapter and end < start + span:
+            end = self.segments[k].end
+            k += 1
+        return [who for _pos, who in self.mentions_between(start, end)]
+
     def fits(self, t: int, who: str) -> bool:
         """Whether `who` may speak turn t: not the one it addresses, nor of another gender than its action beat."""
         beat = self.beats[t]
@@ -270,6 +280,9 @@ def rule_recency(ctx: Context) -> None:
         if turn.speaker is None and not turn.tags:  # a tag no rule could place ("said a man") is someone new
             prev = ctx.previous(t)
             who = next((c for c in recency[t] if c != prev and ctx.fits(t, c)), None)
+            if who is None:  # no one named yet in the chapter: the first named just after, not the next speaker
+                answer = ctx.turns[t + 1].speaker if t + 1 < len(ctx.turns) else None
+                who = next((c for c in ctx.named_after(t) if c not in (prev, answer) and ctx.fits(t, c)), None)
             if who is not None:
                 turn.speaker, turn.evidence = who, "recency"
 

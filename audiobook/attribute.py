@@ -33,8 +33,10 @@ where the earlier ones found none (see `RULES`):
   bridge       a conversation paused by a short narration (same chapter) goes on
                between the same people
   recency      an untagged turn still without a speaker: the character named or
-               heard last, not the one who just spoke (the report counts it as
-               inferred; `segment --format jsonl` carries the evidence)
+               heard last, not the one who just spoke, else (nobody named yet in
+               the chapter) the first named just after, not the next speaker (the
+               report counts it as inferred; `segment --format jsonl` carries the
+               evidence)
 
 Without a cast, the names come from the speech tags (`_attr_discover`): sentence
 openers caught with a name are dropped, "said Bill" gains the "Bill Gorton" the

@@ -682,3 +682,8 @@ def test_a_name_opening_a_speech_does_not_hand_over_the_next_turn() -> None:
     )
     # The first call opens Tom's speech, and Elinor answers as the exchange goes; the second hands over.
     assert names(text, cast)[-3:] == ["Elinor Ward", "Tom Reed", "Mr. Hale"]
+
+
+def test_a_book_opening_on_an_untagged_line_gives_it_to_the_first_named_after() -> None:
+    text = '"Now, what I want is facts."\n\nMr. Hale stood in the bare schoolroom and looked at the children.'
+    assert evidence(text, CAST) == [("Mr. Hale", "recency")]
