@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 
+from audiobook._speech import VERB_WORD_RE
 from audiobook.model import Chapter, Segment, SegmentKind
 
 # Paragraph conventions, chosen once per book:
@@ -31,6 +32,11 @@ _ELIDED = frozenset(_ELIDED_WORDS.split())
 _ELIDED_RE = re.compile(r"['‘’]([A-Za-z]+)\b")
 _SINGLE_OPEN_RE = re.compile(r"(?:^|(?<=[\s(\[—–-]))['‘](?=[^\W\d_])", re.MULTILINE)
 _LOUD_RE = re.compile(r"[!?]")
+_AFTER_WORD_RE = re.compile(r"[\s,]*([a-z]+)\b")
+_BEFORE_WORD_RE = re.compile(r"\b([a-z]+)$")
+# Words after a quote that still leave it speech: `"Yes," he said`, `"No," and then`, `"Go," the man said`.
+_NOT_VERBS = frozenset(("he", "she", "i", "we", "they", "it", "you", "the", "a", "an", "and", "but", "then", "or", "so",
+                        "as", "at", "in", "his", "her", "their", "my", "one"))
 _OPENING_PUNCT = "([{—–-_*"
 _CLOSING_PUNCT = ".,;:!?)]}—–-…"
 
@@ -177,15 +183,32 @@ class _Quoter:
         return spans, not outer
 
     def _is_scare_quote(self, start: int, end: int, para_start: int) -> bool:
-        """A few lowercase words quoted mid-sentence ("the so-called "tip"") are narration."""
+        """Narration, not speech: a few lowercase words quoted mid-sentence ("the so-called "tip""), or a short
+        title the sentence runs on past (`their production, "Snowflakes," premiered`)."""
         text = self.text
         inner = text[start + 1 : end - 1].strip()
-        if not inner or not inner[0].islower() or len(inner.split()) > 4 or _LOUD_RE.search(inner):
+        if not inner or len(inner.split()) > 4 or _LOUD_RE.search(inner):
             return False
         j = start - 1
         while j >= para_start and text[j].isspace():
             j -= 1
-        return j >= para_start and text[j].isalpha()
+        if inner[0].islower():
+            return j >= para_start and text[j].isalpha()
+        # A title mid-sentence: `their joint production, "Snowflakes," premiered to great acclaim`.
+        if j < para_start or text[j] not in ",;":
+            return False
+        before = _BEFORE_WORD_RE.search(text, max(para_start, j - 40), j)
+        after = _AFTER_WORD_RE.match(text, end)
+        # Not speech introduced or carried on: `he said, "Yes, yes," last time`, `proudly, "Look at me," drifted`.
+        if before is None or after is None or before.group(1).endswith("ly"):
+            return False
+        said = _speech_verb(before.group(1)) or _speech_verb(after.group(1))
+        return not said and after.group(1) not in _NOT_VERBS
+
+
+def _speech_verb(word: str) -> bool:
+    """A speech verb in any form: "said", "saying", and "answer" as in "going to answer"."""
+    return any(VERB_WORD_RE.fullmatch(w) for w in (word, word + "ed", word + "s", word[:-1] + "ied"))
 
 
 def _emit(

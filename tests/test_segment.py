@@ -113,6 +113,15 @@ def test_scare_quotes_are_narration() -> None:
     assert pieces(text) == [("narration", text)]
 
 
+def test_a_title_the_sentence_runs_on_past_is_narration() -> None:
+    text = 'Their joint production, "Snowflakes," premiered in the spring.'
+    assert pieces(text) == [("narration", text)]
+    # Speech in the same shape stays speech: introduced by a speech verb, or followed by one.
+    assert dialogue('She was going to answer, "No," when the bell rang.') == ['"No,"']
+    assert dialogue('Roo, bubbling proudly, "Look at me," drifted up.') == ['"Look at me,"']
+    assert dialogue('At the door, "Come in," said Ann.') == ['"Come in,"']
+
+
 def test_heading_is_its_own_narration_paragraph() -> None:
     heading = "CHAPTER I.\nA \"Title\" Line\n\n"
     text = heading + '"Hello," she said.'
