@@ -371,6 +371,9 @@ def find_vocatives(ctx: Context) -> None:
                 word = sp.clean_name(m.group(1))
                 if word in sp.NOT_NAMES or word.rstrip(".") in sp.TITLES:
                     continue  # "Yes, Madam": a form of address, whoever the cast lists as "Madam"
+                _k, title, parts = sp.split_name(word)
+                if title is None and len(parts) > 1:
+                    continue  # "for example, Freddy Honeychurch.": one is called "Freddy", not by a full name
                 who = ctx.names.resolve(word)
                 # "Miss Bennet" said to Elizabeth, with Jane miles away: a family's title and name may call any of
                 # them, so it names the cast's "Miss Bennet" only if the chapter's narration names her too.

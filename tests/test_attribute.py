@@ -687,3 +687,15 @@ def test_a_name_opening_a_speech_does_not_hand_over_the_next_turn() -> None:
 def test_a_book_opening_on_an_untagged_line_gives_it_to_the_first_named_after() -> None:
     text = '"Now, what I want is facts."\n\nMr. Hale stood in the bare schoolroom and looked at the children.'
     assert evidence(text, CAST) == [("Mr. Hale", "recency")]
+
+
+def test_a_full_name_at_the_end_of_a_quote_calls_no_one() -> None:
+    cast = (*CAST, TOM)
+    text = (
+        "Tom, Elinor and Mr. Hale sat in the garden.\n\n"
+        '"I cannot face the healthy sort," said Elinor. "For example, Tom Reed."\n\n'
+        '"Tom is a good sort, surely."\n\n'
+        '"He is."'
+    )
+    # Naming Tom in full is talking about him, not to him: the next line is not handed to him.
+    assert evidence(text, cast)[2:] == [("Mr. Hale", "alternation"), ("Elinor Ward", "alternation")]
