@@ -121,12 +121,12 @@ def rule_vocative(ctx: Context) -> None:
     for block in ctx.blocks:
         for n in range(1, len(block)):
             turn, prev = ctx.turns[block[n]], ctx.turns[block[n - 1]]
-            called = (ctx.vocatives[block[n - 1]] - ctx.vocatives[block[n]]) - _opening_only(ctx, prev)
+            called = (ctx.vocatives[block[n - 1]] - ctx.vocatives[block[n]]) - opening_only(ctx, prev)
             if turn.speaker is None and len(called) == 1 and prev.speaker not in called and ctx.fits(block[n], *called):
                 turn.speaker, turn.evidence = next(iter(called)), "vocative"
 
 
-def _opening_only(ctx: Context, turn: Turn) -> set[str]:
+def opening_only(ctx: Context, turn: Turn) -> set[str]:
     """Those a speech calls by name only as it opens ("Lizzy, …"): a call to attention, not a hand-over.
 
     A name that ends a quote ("…, Lizzy?") is followed by that one's answer nine times in ten (PDNC); one that

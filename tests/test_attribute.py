@@ -699,3 +699,13 @@ def test_a_full_name_at_the_end_of_a_quote_calls_no_one() -> None:
     )
     # Naming Tom in full is talking about him, not to him: the next line is not handed to him.
     assert evidence(text, cast)[2:] == [("Mr. Hale", "alternation"), ("Elinor Ward", "alternation")]
+
+
+def test_he_after_a_closing_call_is_the_one_called() -> None:
+    cast = (*CAST, TOM, Character("Mrs. Hale", (), "female"))
+    text = (
+        "Elinor, Tom and Mr. Hale were in the garden when Mrs. Hale came up the path.\n\n"
+        '"Have you heard the news, Mr. Hale?" cried Mrs. Hale, while Tom whistled a tune.\n\n'
+        '"Indeed I have!" he cried.'
+    )
+    assert names(text, cast)[-1] == "Mr. Hale"
