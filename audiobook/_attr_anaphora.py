@@ -7,7 +7,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from audiobook import _speech as sp
-from audiobook._attr_rules import NARRATOR, Context, descriptive, opening_only, touch
+from audiobook._attr_rules import NARRATOR, Context, descriptive, touch
 from audiobook._attr_tags import Tag
 from audiobook.model import Gender
 
@@ -88,7 +88,7 @@ def _anaphor(
     if tag.kind == "pron" and n > 0:
         # `"…, have you heard, Mr. Beebe?" Freddy whistled. "I have," he cried`: the one called answers.
         prev = ctx.turns[ctx.blocks[b][n - 1]]
-        called = [c for c in sorted(ctx.vocatives[ctx.blocks[b][n - 1]] - opening_only(ctx, prev))
+        called = [c for c in sorted(ctx.hand_over[ctx.blocks[b][n - 1]])
                   if c != prev.speaker and ctx.names.gender.get(c) == ctx.names.gender.get(found[0])
                   and c not in ctx.vocatives[t]]
         if len(called) == 1:

@@ -26,6 +26,7 @@ class Context:
     mentions: list[tuple[int, str]]  # (offset, speaker) of names in narration, in order
     narrator: str = NARRATOR  # who "I" is in a first-person book, when the text tells
     vocatives: list[set[str]] = field(default_factory=list)  # per turn: the characters it addresses
+    hand_over: list[set[str]] = field(default_factory=list)  # per turn: those addressed not only as it opens
     beats: list[Gender | None] = field(default_factory=list)  # per untagged turn: "She smiled." in its paragraph
     place: dict[int, tuple[int, int]] = field(default_factory=dict)  # turn -> (block, index in block)
     first_named: dict[str, int] | None = None  # character -> offset of its first mention, once asked
@@ -121,27 +122,9 @@ def rule_vocative(ctx: Context) -> None:
     for block in ctx.blocks:
         for n in range(1, len(block)):
             turn, prev = ctx.turns[block[n]], ctx.turns[block[n - 1]]
-            called = (ctx.vocatives[block[n - 1]] - ctx.vocatives[block[n]]) - opening_only(ctx, prev)
+            called = ctx.hand_over[block[n - 1]] - ctx.vocatives[block[n]]
             if turn.speaker is None and len(called) == 1 and prev.speaker not in called and ctx.fits(block[n], *called):
                 turn.speaker, turn.evidence = next(iter(called)), "vocative"
-
-
-def opening_only(ctx: Context, turn: Turn) -> set[str]:
-    """Those a speech calls by name only as it opens ("Lizzy, …"): a call to attention, not a hand-over.
-
-    A name that ends a quote ("…, Lizzy?") is followed by that one's answer nine times in ten (PDNC); one that
-    opens it, about half the time.
-    """
-    opening: set[str] = set()
-    later: set[str] = set()
-    for k in turn.dialogue:
-        seg = ctx.segments[k]
-        quote = ctx.text[seg.start : seg.end]
-        for m in _VOCATIVE_RE.finditer(quote):
-            who = ctx.names.resolve(sp.clean_name(m.group(1)))
-            if who is not None:
-                (opening if m.start(1) <= 3 else later).add(who)
-    return opening - later
 
 
 def _recency(ctx: Context) -> list[list[str]]:
@@ -358,17 +341,24 @@ def _family_form(ctx: Context, name: str) -> bool:
 
 
 def find_vocatives(ctx: Context) -> None:
-    """Fill ctx.vocatives: the characters each turn's quotes call by name ("Lizzy, come here")."""
+    """Fill ctx.vocatives (the characters each turn's quotes call by name, "Lizzy, come here") and ctx.hand_over."""
     present: dict[int, set[str]] = {}  # chapter -> the characters its narration names
     starts = [seg.start for seg in ctx.segments]
     for pos, named in ctx.mentions:
         present.setdefault(ctx.segments[bisect_right(starts, pos) - 1].chapter, set()).add(named)
     for turn in ctx.turns:
         addressed: set[str] = set()
+        # A name that ends a quote ("…, Lizzy?") is followed by that one's answer nine times in ten (PDNC); one
+        # that only opens it ("Lizzy, …") calls to attention, and is answered about half the time.
+        opening: set[str] = set()
+        later: set[str] = set()
         for k in turn.dialogue:
             seg = ctx.segments[k]
             for m in _VOCATIVE_RE.finditer(ctx.text[seg.start : seg.end]):
                 word = sp.clean_name(m.group(1))
+                called = ctx.names.resolve(word)
+                if called is not None:
+                    (opening if m.start(1) <= 3 else later).add(called)
                 if word in sp.NOT_NAMES or word.rstrip(".") in sp.TITLES:
                     continue  # "Yes, Madam": a form of address, whoever the cast lists as "Madam"
                 _k, title, parts = sp.split_name(word)
@@ -381,6 +371,7 @@ def find_vocatives(ctx: Context) -> None:
                     addressed.add(who)
         addressed.update(_spoken_to(ctx, turn))
         ctx.vocatives.append(addressed)
+        ctx.hand_over.append(addressed - (opening - later))
         ctx.beats.append(None if turn.tags else _beat(ctx, turn))
     for b, block in enumerate(ctx.blocks):
         for n, t in enumerate(block):

@@ -17,8 +17,9 @@ where the earlier ones found none (see `RULES`):
                description ("the old gentleman") keeps its referent: of the characters
                at hand, the one its other uses in the book mean most often; "her
                father", "his wife": the possessor's family (a family name two
-               characters carry, not one a "Mrs." married into); a cast entry named by a description
-               ("The Stout Man") is at hand once the narration says "a stout man";
+               characters carry, not one a "Mrs." married into); a cast entry
+               named by a description ("The Stout Man") is at hand once the
+               narration says "a stout man";
                a cast alias that is a description ("The Girl") is its holder's until
                the book names the holder, then only while the holder is at hand
   vocative     an untagged reply to a quote that calls one character by name (not
