@@ -209,8 +209,8 @@ def _by_recency(
         if votes and len(key.split()) <= 2 and votes.most_common(1)[0][1] < _BARE_SHARE * sum(votes.values()):
             votes = None
         if votes:
-            (top, n), = votes.most_common(1)
-            if top not in cands and top not in skip and n >= 10 and n >= 0.8 * sum(votes.values()):
+            (top, uses), = votes.most_common(1)
+            if top not in cands and top not in skip and uses >= 10 and uses >= 0.8 * sum(votes.values()):
                 return top, "nominal"  # "The girl's life had been squandered…": the girl of the book, not of the scene
             best = max(cands, key=lambda c: votes[c])
             if votes[best] > votes[cands[0]]:
@@ -230,6 +230,8 @@ def _named_before(ctx: Context, who: str, pos: int) -> bool:
 
 
 _BARE_SHARE = 0.6  # of a bare description's uses that must mean one character for it to keep that referent
+
+
 def _ahead(ctx: Context, t: int, want: Gender | None, skip: set[str]) -> str | None:
     """No one at hand fits: the first fitting character named just after the quote, in the same chapter.
 
@@ -280,11 +282,12 @@ def _kin_of(ctx: Context, owner: str, relation: str) -> list[str]:
     want, elder = sp.PERSON_NOUNS[relation], _KIN[relation]
     # Whose name is whose: a father's and a husband's name are his; a mother's and a wife's, hers as "Mrs.";
     # a child's and a sibling's, theirs by birth.
-    family = _families(ctx, owner, by_birth=relation not in ("wife", "husband", "son", "daughter"))
+    bearers = Counter(f for fs in names.family.values() for f in fs)
+    family = _families(ctx, owner, bearers, by_birth=relation not in ("wife", "husband", "son", "daughter"))
     if len(family) != 1:
         return []  # none known, or two (a maiden and a married name): too open
     kin = [c for c in names.gender
-           if c != owner and names.gender[c] == want and family & _families(ctx, c, by_birth=not elder)]
+           if c != owner and names.gender[c] == want and family & _families(ctx, c, bearers, by_birth=not elder)]
     if elder and want == "female":
         return [c for c in kin if family & names.married.get(c, set())]  # "Mrs. Bennet", not "Miss Bennet"
     if elder:
@@ -292,10 +295,10 @@ def _kin_of(ctx: Context, owner: str, relation: str) -> list[str]:
     return kin
 
 
-def _families(ctx: Context, who: str, by_birth: bool) -> set[str]:
+def _families(ctx: Context, who: str, bearers: Counter[str], by_birth: bool) -> set[str]:
     """The family names `who` shares with another character; by birth: not one a "Mrs." took in marriage."""
     names = ctx.names
-    out = {f for f in names.family.get(who, set()) if any(f in names.family[c] for c in names.family if c != who)}
+    out = {f for f in names.family.get(who, set()) if bearers[f] > 1}
     if by_birth:
         out -= names.married.get(who, set())
     return out

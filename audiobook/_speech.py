@@ -235,8 +235,8 @@ class Names:
         owners: dict[str, set[str]] = {}
         for ch in characters:
             # "The Stout Man" with no gender given is a man all the same.
-            head = ch.name.split()[-1].lower() if ch.name.split()[0].lower() in ARTICLES else ""
-            names.gender[ch.name] = ch.gender or PERSON_NOUNS.get(head)
+            noun = ch.name.split()[-1].lower() if ch.name.split()[0].lower() in ARTICLES else ""
+            names.gender[ch.name] = ch.gender or PERSON_NOUNS.get(noun)
             for alias in (ch.name, *ch.aliases):
                 names._add(alias, ch.name)
                 head = _QUALIFIED_RE.split(alias, maxsplit=1)[0]
