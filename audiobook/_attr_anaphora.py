@@ -31,20 +31,24 @@ def rule_anaphora(ctx: Context) -> None:
     uses mean most often.
     """
     before = [(turn.speaker, turn.evidence) for turn in ctx.turns]
-    first = _Descriptions()
+    named = _first_named(ctx)
+    first = _Descriptions(named)
     _anaphora_pass(ctx, first)
     votes: dict[str, Counter[str]] = {}
     for key, who in first.uses:
         votes.setdefault(key, Counter())[who] += 1
     for turn, (speaker, evidence) in zip(ctx.turns, before, strict=True):
         turn.speaker, turn.evidence = speaker, evidence
-    _anaphora_pass(ctx, _Descriptions(votes))
+    _anaphora_pass(ctx, _Descriptions(named, votes))
 
 
 @dataclass
 class _Descriptions:
-    """What a pass knows of the descriptions: none yet (the first pass notes each use), or whom they mean."""
+    """What a pass knows of the descriptions: where the book first names each character (a cast alias that is a
+    description is its holder's until then), and whom each description means (none yet: the first pass notes
+    each use)."""
 
+    first_named: dict[str, int]  # character -> where the narration first calls them by name
     votes: dict[str, Counter[str]] | None = None  # description -> how often each character is meant
     uses: list[tuple[str, str]] = field(default_factory=list)  # first pass: (description, likeliest referent)
 
@@ -172,7 +176,8 @@ def _by_recency(
     if titled and sp.PERSON_NOUNS.get(head) is None:
         return titled[0], "nominal"
     alias = ctx.names.resolve(tag.value)
-    if alias is not None and (alias in recent or not _named_before(ctx, alias, ctx.start(ctx.turns[t]))):
+    start = ctx.start(ctx.turns[t])
+    if alias is not None and (alias in recent or described.first_named.get(alias, start) >= start):
         # The cast calls someone "the gentleman": that one, while the book has not yet named them, or when
         # they are at hand; once named and away, "the girl" is a girl of this scene.
         return alias, "explicit"
@@ -218,15 +223,14 @@ def _by_recency(
     return cands[0], "nominal"
 
 
-def _named_before(ctx: Context, who: str, pos: int) -> bool:
-    """Whether the narration calls `who` by name (not by a description, "a stout man") before offset `pos`."""
-    if ctx.first_named is None:
-        ctx.first_named = {}
-        for at, name in ctx.mentions:
-            m = sp.CAPSEQ_RE.match(ctx.text, at)
-            if name not in ctx.first_named and m is not None and ctx.names.resolve(m.group()) == name:
-                ctx.first_named[name] = at
-    return ctx.first_named.get(who, pos) < pos
+def _first_named(ctx: Context) -> dict[str, int]:
+    """Where the narration first calls each character by name (not by a description, "a stout man")."""
+    out: dict[str, int] = {}
+    for at, name in ctx.mentions:
+        m = sp.CAPSEQ_RE.match(ctx.text, at)
+        if name not in out and m is not None and ctx.names.resolve(m.group()) == name:
+            out[name] = at
+    return out
 
 
 _BARE_SHARE = 0.6  # of a bare description's uses that must mean one character for it to keep that referent
@@ -282,12 +286,11 @@ def _kin_of(ctx: Context, owner: str, relation: str) -> list[str]:
     want, elder = sp.PERSON_NOUNS[relation], _KIN[relation]
     # Whose name is whose: a father's and a husband's name are his; a mother's and a wife's, hers as "Mrs.";
     # a child's and a sibling's, theirs by birth.
-    bearers = Counter(f for fs in names.family.values() for f in fs)
-    family = _families(ctx, owner, bearers, by_birth=relation not in ("wife", "husband", "son", "daughter"))
+    family = _families(ctx, owner, by_birth=relation not in ("wife", "husband", "son", "daughter"))
     if len(family) != 1:
         return []  # none known, or two (a maiden and a married name): too open
     kin = [c for c in names.gender
-           if c != owner and names.gender[c] == want and family & _families(ctx, c, bearers, by_birth=not elder)]
+           if c != owner and names.gender[c] == want and family & _families(ctx, c, by_birth=not elder)]
     if elder and want == "female":
         return [c for c in kin if family & names.married.get(c, set())]  # "Mrs. Bennet", not "Miss Bennet"
     if elder:
@@ -295,10 +298,10 @@ def _kin_of(ctx: Context, owner: str, relation: str) -> list[str]:
     return kin
 
 
-def _families(ctx: Context, who: str, bearers: Counter[str], by_birth: bool) -> set[str]:
+def _families(ctx: Context, who: str, by_birth: bool) -> set[str]:
     """The family names `who` shares with another character; by birth: not one a "Mrs." took in marriage."""
     names = ctx.names
-    out = {f for f in names.family.get(who, set()) if bearers[f] > 1}
+    out = {f for f in names.family.get(who, set()) if names.bearers[f] > 1}
     if by_birth:
         out -= names.married.get(who, set())
     return out

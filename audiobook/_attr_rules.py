@@ -29,7 +29,6 @@ class Context:
     hand_over: list[set[str]] = field(default_factory=list)  # per turn: those addressed not only as it opens
     beats: list[Gender | None] = field(default_factory=list)  # per untagged turn: "She smiled." in its paragraph
     place: dict[int, tuple[int, int]] = field(default_factory=dict)  # turn -> (block, index in block)
-    first_named: dict[str, int] | None = None  # character -> offset of its first mention, once asked
 
     def start(self, turn: Turn) -> int:
         """Where the turn's first quote begins."""
@@ -337,7 +336,7 @@ def _family_form(ctx: Context, name: str) -> bool:
     _key, title, rest = sp.split_name(name)
     if title is None or len(rest) != 1:
         return False
-    return sum(rest[0] in f for f in ctx.names.family.values()) > 1
+    return ctx.names.bearers[rest[0]] > 1
 
 
 def find_vocatives(ctx: Context) -> None:

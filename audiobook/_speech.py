@@ -198,6 +198,7 @@ class Names:
         self.titled: dict[str, str | None] = {}  # title -> its only bearer ("Mademoiselle"), None if several
         self.heads: dict[str, str] = {}  # "robin hood" -> the first cast entry "Robin Hood - Young" / "(old)"
         self.family: dict[str, set[str]] = {}  # canonical -> the family names its names carry ("Bennet")
+        self.bearers: Counter[str] = Counter()  # family name -> how many characters carry it
         self.titles: dict[str, set[str]] = {}  # canonical -> the titles its names carry ("Mrs", "Miss")
         self.married: dict[str, set[str]] = {}  # canonical -> the family names it carries as "Mrs." ("Bennet")
         self.described: dict[str, str] = {}  # "stout man" -> the cast entry "The Stout Man"
@@ -214,7 +215,7 @@ class Names:
         if title is not None:
             self.titles.setdefault(canonical, set()).add(title.rstrip("."))
         if rest and (title is not None or len(rest) > 1):
-            self.family.setdefault(canonical, set()).add(rest[-1])
+            self._add_family(canonical, rest[-1])
             if title is not None and title.rstrip(".") in ("Mrs", "Madame", "Mme"):
                 self.married.setdefault(canonical, set()).add(rest[-1])
         for k in (key, key.split(" ", 1)[1] if key.split(" ", 1)[0] in ARTICLES and " " in key else key):
@@ -310,7 +311,13 @@ class Names:
             return
         who = self.resolve(full)
         if who is not None:
-            self.family.setdefault(who, set()).add(rest[-1])
+            self._add_family(who, rest[-1])
+
+    def _add_family(self, canonical: str, family: str) -> None:
+        known = self.family.setdefault(canonical, set())
+        if family not in known:
+            known.add(family)
+            self.bearers[family] += 1
 
     def lookup(self, raw: str) -> str | None:
         """The speaker one of whose names is exactly `raw` (case aside), with or without its article."""

@@ -103,7 +103,7 @@ def _mentions(text: str, segs: list[Segment], names: sp.Names) -> list[tuple[int
 
 def _learn_families(text: str, names: sp.Names) -> None:
     """Characters the cast lists by first name alone take the family name the text gives them."""
-    known = {f for fs in names.family.values() for f in fs}
+    known = set(names.bearers)
     for m in sp.CAPSEQ_RE.finditer(text):
         if m.group().rsplit(None, 1)[-1] in known:
             names.learn_family(m.group())
