@@ -101,7 +101,7 @@ def _anaphor(
         topic = _topic(ctx, t, ctx.names.gender.get(found[0]))
         if topic is not None and topic not in ctx.vocatives[t] and topic != ctx.narrator:
             return topic, found[1]
-    if n >= 2:
+    if n >= 2 and tag.kind == "pron":
         # In a back-and-forth "he said" is the man who spoke two turns ago, not the one just answered.
         block, gender = ctx.blocks[b], ctx.names.gender
         two, one = ctx.turns[block[n - 2]].speaker, ctx.turns[block[n - 1]].speaker

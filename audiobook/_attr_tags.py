@@ -34,7 +34,10 @@ class Turn:
 
 
 _JOINED_RE = re.compile(r"[\s,;:—–-]*(?:and|then)\s")
-_QUALIFIER_RE = re.compile(r"\s+(?:of|in|at|with|from|on)\s+[^,.;:!?\"“”\n]{1,40}?(?=\s*[,.;:!?\"“”]|\s*$)")
+# A hard-wrapped line may break the qualifier ("in the white\nwaistcoat"); a blank line ends it.
+_QUALIFIER_RE = re.compile(
+    r"\s+(?:of|in|at|with|from|on)\s+(?:[^,.;:!?\"“”\n]|\n(?!\s*\n)){1,40}?(?=\s*[,.;:!?\"“”]|\s*$)"
+)
 _CLAUSE_END_RE = re.compile(r"(?<!\bMr)(?<!\bMrs)(?<!\bDr)(?<!\bSt)[.!?;](?=\s|$)")
 _CLAUSE_OPEN_RE = re.compile(r"(?:^\W*|[,;:]\s+(?:and\s+|but\s+|then\s+)?|\b(?:and|but|then)\s+)$")
 _CORE_VERB_RE = re.compile(r"\b(?:said|says|asked|asks|cried|replied|answered|exclaimed|whispered|shouted|called)\b")

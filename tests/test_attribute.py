@@ -366,6 +366,21 @@ def test_cast_alias_with_a_qualifier_matches_the_whole_phrase() -> None:
     assert evidence(text, cast) == [("The Man In The Grey Coat", "explicit")]
 
 
+def test_a_qualifier_wrapped_over_two_lines_still_matches_the_cast_alias() -> None:
+    cast = (*CAST, Character("The Man In The Grey Coat", (), "male"))
+    text = 'Mr. Hale nodded.\n\n"Good day," said the man in the grey\ncoat, bowing.'
+    assert evidence(text, cast) == [("The Man In The Grey Coat", "explicit")]
+
+
+def test_a_description_naming_one_character_is_not_swapped_for_the_turn_two_before() -> None:
+    cast = (*CAST, TOM, Character("Dr. Lane", ("Doctor Lane",), "male"))
+    text = (
+        'Doctor Lane came in.\n\n"Well?" said Mr. Hale.\n\n"Nothing," said Tom.\n\n'
+        '"Nothing at all?" said the doctor.'
+    )
+    assert names(text, cast) == ["Mr. Hale", "Tom Reed", "Dr. Lane"]
+
+
 def test_joined_clause_between_quotes_introduces_the_next_one() -> None:
     text = 'They walked on, and Elinor said, "Rain soon," and Mr. Hale said, "I think so."'
     assert names(text, CAST) == ["Elinor Ward", "Mr. Hale"]
