@@ -7,7 +7,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from audiobook import _speech as sp
-from audiobook._attr_rules import NARRATOR, Context, descriptive, touch
+from audiobook._attr_rules import NARRATOR, Context, descriptive, possessor, touch
 from audiobook._attr_tags import Tag
 from audiobook.model import Gender
 
@@ -163,7 +163,12 @@ def _by_recency(
             ahead = _ahead(ctx, t, want, set(ctx.vocatives[t]))
             return (ahead, "pronoun") if ahead is not None else None
         return cands[0], "pronoun"
-    if tag.kind != "np" or not descriptive(tag):
+    if tag.kind != "np":
+        return None
+    owner = possessor(tag)
+    if owner is not None:
+        return _possessed(ctx, t, owner, tag.value.split()[-1].lower())
+    if not descriptive(tag):
         return None
     words = tag.value.lower().split()
     head = words[-1]
@@ -271,6 +276,21 @@ def _kin(ctx: Context, t: int, words: list[str], recent: list[str]) -> str | Non
     if late is not None:
         return late
     return found[0][0] if found and len(found[0]) == 1 else None
+
+
+def _possessed(ctx: Context, t: int, owner_name: str, noun: str) -> tuple[str, str] | None:
+    """"the undertaker's wife", "Mr. Bumble's good lady": the owner's kin the noun names, if the book has one.
+
+    Whoever it is, it is not the owner: with no such kin known the tag names no one.
+    """
+    owner = ctx.names.resolve(owner_name)
+    if owner is None:
+        return None
+    relation = "wife" if noun == "lady" and ctx.names.gender.get(owner) == "male" else noun
+    if relation not in _KIN:
+        return None
+    kin = [c for c in _kin_of(ctx, owner, relation) if c not in ctx.vocatives[t]]
+    return (kin[0], "nominal") if len(kin) == 1 else None
 
 
 def _opening_call(ctx: Context, t: int) -> list[str]:

@@ -79,7 +79,7 @@ def rule_explicit(ctx: Context) -> None:
             who = ctx.names.resolve(tag.value) if tag.kind == "name" else None
             if tag.longer:
                 who = ctx.names.lookup(tag.longer)  # a cast alias "the gentleman in the white waistcoat"
-            if who is None and tag.kind == "np" and not descriptive(tag):
+            if who is None and tag.kind == "np" and not descriptive(tag) and possessor(tag) is None:
                 who = ctx.names.resolve(tag.value)  # "said the constable", a cast alias
             if who is not None:
                 found[k] = who
@@ -89,6 +89,15 @@ def rule_explicit(ctx: Context) -> None:
         if len(set(found.values())) > 1 and len(turn.paragraphs) == 1:
             turn.own = found  # "…," said A. "…," said B.: each quote keeps its own tag
         turn.speaker, turn.evidence = first, "explicit"
+
+
+def possessor(tag: Tag) -> str | None:
+    """Whose someone a tag names: "Mr. Bumble" in "Mr. Bumble's good lady", "the undertaker" in "…'s wife"."""
+    m = _POSSESSED_RE.match(tag.value) if tag.kind == "np" else None
+    return m.group(1) if m is not None else None
+
+
+_POSSESSED_RE = re.compile(r"(.+?)['’]s\s")
 
 
 def descriptive(tag: Tag) -> bool:
@@ -208,7 +217,7 @@ def _partner(ctx: Context, block: list[int], one: str, recent: list[str]) -> str
 
 def rule_paragraph(ctx: Context) -> None:
     """An untagged quote whose paragraph's narration names one character: that character."""
-    for turn in ctx.turns:
+    for t, turn in enumerate(ctx.turns):
         if turn.speaker is not None:
             continue
         para = turn.paragraphs[0]
@@ -224,6 +233,7 @@ def rule_paragraph(ctx: Context) -> None:
                     if s is not None:
                         who.add(s)
             k += 1
+        who -= ctx.vocatives[t]  # `Cecil turned to Lucy: "…"`, `said Lucy's mother`: not Lucy
         if len(who) == 1:
             turn.speaker, turn.evidence = who.pop(), "paragraph"
 
@@ -298,7 +308,8 @@ _TO_RE = re.compile(
 
 
 def _spoken_to(ctx: Context, turn: Turn) -> set[str]:
-    """Who the narration of the turn's paragraph says the speech is for: `Cecil turned to Lucy and said`."""
+    """Who the narration of the turn's paragraph says the speech is for (`Cecil turned to Lucy and said`), or its
+    tag says is not the speaker (`said Lucy's mother`)."""
     out: set[str] = set()
     k = turn.dialogue[0]
     para = turn.paragraphs[0]
@@ -312,6 +323,11 @@ def _spoken_to(ctx: Context, turn: Turn) -> set[str]:
                 if who is not None:
                     out.add(who)
         k += 1
+    for tag in turn.tags.values():
+        owner = possessor(tag)
+        who = ctx.names.resolve(owner) if owner is not None else None
+        if who is not None:
+            out.add(who)  # "said Tom's sister" is not Tom
     return out
 
 

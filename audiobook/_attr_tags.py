@@ -122,6 +122,14 @@ def tag_of(m: re.Match[str], loose: bool = False) -> Tag | None:
         return None
     if m.groupdict().get("pron"):
         return Tag("pron", m.group("pron").lower())
+    if m.groupdict().get("poss"):
+        np = " ".join(m.group("poss").split())
+        owner, _s, noun = np.rpartition(" ")
+        if noun.lower() == "voice":
+            # "said the Rabbit's voice", "her mother's voice": the owner speaks.
+            owner = owner[:-2]
+            return Tag("name", owner) if owner[:1].isupper() and sp.split_name(owner)[2] else Tag("np", owner)
+        return Tag("np", np)  # "the undertaker's wife": never the one named
     if m.groupdict().get("np"):
         np = " ".join(m.group("np").split())
         head = np.split()[-1]

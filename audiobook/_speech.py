@@ -111,8 +111,14 @@ _NP_STOP = (
 # preposition, conjunction or adverb ("said the surgeon at last", "said the man quietly").
 _NP_WORD = rf"(?!(?:{_NP_STOP})\b)[\w-]+"
 _NP_HEAD = rf"(?!(?:{_NP_STOP})\b)(?![\w-]+ly\b)(?!\w{{3,}}ing\b)[\w-]+"
-PHRASE = rf"(?:[Tt]he|[Hh]is|[Hh]er|[Mm]y|[Oo]ur|[Tt]heir|[Aa]n?)\s+(?:{_NP_WORD}\s+){{0,2}}{_NP_HEAD}"
-SUBJECT = rf"(?:(?P<pron>(?:{PRONOUN})\b)|(?P<name>{NAME})|(?P<np>{PHRASE}))"
+_DETERMINER = r"(?:[Tt]he|[Hh]is|[Hh]er|[Mm]y|[Oo]ur|[Tt]heir|[Aa]n?)"
+# "the undertaker's wife", "Mr. Bumble's good lady": someone other than the one named.
+_POSSESSOR = rf"(?:{NAME}|{_DETERMINER}\s+(?:{_NP_WORD}\s+){{0,2}}{_NP_HEAD})['’]s"
+PHRASE = rf"{_DETERMINER}\s+(?:{_NP_WORD}\s+){{0,2}}{_NP_HEAD}"
+SUBJECT = (
+    rf"(?:(?P<pron>(?:{PRONOUN})\b)|(?P<poss>{_POSSESSOR}\s+(?:{_NP_WORD}\s+){{0,2}}{_NP_HEAD})"
+    rf"|(?P<name>{NAME})|(?P<np>{PHRASE}))"
+)
 ADVERB = r"(?:\w+ly\s+)"
 LEAD = r"^[\s,;:—–\-]*(?:and\s+|then\s+)?"
 

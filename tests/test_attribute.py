@@ -381,6 +381,22 @@ def test_a_description_naming_one_character_is_not_swapped_for_the_turn_two_befo
     assert names(text, cast) == ["Mr. Hale", "Tom Reed", "Dr. Lane"]
 
 
+def test_a_possessive_tag_names_the_owners_kin_not_the_owner() -> None:
+    cast = (*CAST, Character("Mrs. Hale", (), "female"))
+    text = 'Mr. Hale and Mrs. Hale came in.\n\n"Sit down," said Mr. Hale\'s wife.'
+    assert evidence(text, cast) == [("Mrs. Hale", "nominal")]
+
+
+def test_a_possessive_tag_with_no_known_kin_is_not_the_owner() -> None:
+    text = 'Tom came in.\n\n"Sit down," said Tom\'s benefactress.'
+    assert names(text, (*CAST, TOM)) != ["Tom Reed"]
+
+
+def test_someones_voice_is_that_one_speaking() -> None:
+    text = 'Elinor and Mr. Hale sat down.\n\n"Not yet," said Tom\'s voice from the hall.'
+    assert evidence(text, (*CAST, TOM)) == [("Tom Reed", "explicit")]
+
+
 def test_joined_clause_between_quotes_introduces_the_next_one() -> None:
     text = 'They walked on, and Elinor said, "Rain soon," and Mr. Hale said, "I think so."'
     assert names(text, CAST) == ["Elinor Ward", "Mr. Hale"]
