@@ -30,15 +30,15 @@ def rule_anaphora(ctx: Context) -> None:
     whom each use of it most likely means, and the second picks, among the characters at hand, the one its
     uses mean most often.
     """
-    before = [(turn.speaker, turn.evidence) for turn in ctx.turns]
+    before = [(turn.speaker, turn.evidence, dict(turn.own)) for turn in ctx.turns]
     named = _first_named(ctx)
     first = _Descriptions(named)
     _anaphora_pass(ctx, first)
     votes: dict[str, Counter[str]] = {}
     for key, who in first.uses:
         votes.setdefault(key, Counter())[who] += 1
-    for turn, (speaker, evidence) in zip(ctx.turns, before, strict=True):
-        turn.speaker, turn.evidence = speaker, evidence
+    for turn, (speaker, evidence, own) in zip(ctx.turns, before, strict=True):
+        turn.speaker, turn.evidence, turn.own = speaker, evidence, own
     _anaphora_pass(ctx, _Descriptions(named, votes))
 
 
@@ -76,10 +76,27 @@ def _anaphora_pass(ctx: Context, described: _Descriptions) -> None:
                 if found is not None:
                     turn.speaker, turn.evidence = found
                     break
+        elif turn.evidence == "explicit" and len(turn.paragraphs) == 1:
+            _other_voice(ctx, t, recent)
         if turn.speaker is not None and turn.speaker != NARRATOR:
             touch(recent, turn.speaker)
         for who in sorted(ctx.vocatives[t]):  # sorted: a set's order varies from run to run
             touch(recent, who)  # the one called by name is the likeliest to answer
+
+
+def _other_voice(ctx: Context, t: int, recent: list[str]) -> None:
+    """`"…," said the King. "Come, that's a good thing!" she said to herself`: a pronoun of the other gender in
+    a named speaker's paragraph is a second speaker, the latest one of that gender at hand."""
+    turn = ctx.turns[t]
+    named = ctx.names.gender.get(turn.speaker or "")
+    for k, tag in turn.tags.items():
+        want = _PRONOUN_GENDER.get(tag.value) if tag.kind == "pron" else None
+        if named is None or want is None or want == named or k in turn.own:
+            continue
+        who = next((c for c in recent if ctx.names.gender.get(c) == want and c not in ctx.vocatives[t]
+                    and c != ctx.narrator), None)
+        if who is not None:
+            turn.own[k] = who
 
 
 def _anaphor(

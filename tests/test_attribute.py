@@ -397,6 +397,14 @@ def test_someones_voice_is_that_one_speaking() -> None:
     assert evidence(text, (*CAST, TOM)) == [("Tom Reed", "explicit")]
 
 
+def test_a_pronoun_of_the_other_gender_in_a_named_speakers_paragraph_is_a_second_speaker() -> None:
+    text = (
+        'Elinor looked at Mr. Hale.\n\n'
+        '"You may go," said Mr. Hale. "That is kind of him," she said to herself.'
+    )
+    assert names(text, CAST) == ["Mr. Hale", "Elinor Ward"]
+
+
 def test_joined_clause_between_quotes_introduces_the_next_one() -> None:
     text = 'They walked on, and Elinor said, "Rain soon," and Mr. Hale said, "I think so."'
     assert names(text, CAST) == ["Elinor Ward", "Mr. Hale"]
