@@ -33,6 +33,7 @@ class Turn:
     own: dict[int, str] = field(default_factory=dict)  # per-quote speakers if tags disagree
 
 
+_REPORTED_RE = re.compile(r"\s+(?:that|whether|if)\b")
 _JOINED_RE = re.compile(r"[\s,;:—–-]*(?:and|then)\s")
 # A hard-wrapped line may break the qualifier ("in the white\nwaistcoat"); a blank line ends it.
 _QUALIFIER_RE = re.compile(
@@ -73,6 +74,8 @@ def find_tag(
         joined = next_quote and _JOINED_RE.match(chunk) is not None
         for rx in (sp.VERB_FIRST_RE,) if joined else (sp.VERB_FIRST_RE, sp.SUBJECT_FIRST_RE, sp.REPLY_RE):
             m = rx.match(chunk)
+            if rx is sp.SUBJECT_FIRST_RE and m is not None and _REPORTED_RE.match(chunk, m.end()):
+                continue  # `"Is it true?" Elizabeth replied that it was.`: her answer is reported, not quoted
             if m is not None and (tag := tag_of(m, loose=True)) is not None:
                 if tag.kind == "pron" and tag.value in _POSSESSIVE:
                     tag.value = _POSSESSIVE[tag.value]  # "was her reply": she said it

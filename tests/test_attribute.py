@@ -405,6 +405,14 @@ def test_a_pronoun_of_the_other_gender_in_a_named_speakers_paragraph_is_a_second
     assert names(text, CAST) == ["Mr. Hale", "Elinor Ward"]
 
 
+def test_a_reported_answer_after_a_quote_is_not_its_tag() -> None:
+    text = (
+        'Elinor came in.\n\n"Is it true?" said Mr. Hale. "Tell me." Elinor replied that it was.\n\n'
+        '"Then go," he said.'
+    )
+    assert names(text, CAST) == ["Mr. Hale", "Mr. Hale", "Mr. Hale"]
+
+
 def test_joined_clause_between_quotes_introduces_the_next_one() -> None:
     text = 'They walked on, and Elinor said, "Rain soon," and Mr. Hale said, "I think so."'
     assert names(text, CAST) == ["Elinor Ward", "Mr. Hale"]
