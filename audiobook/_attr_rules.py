@@ -261,8 +261,22 @@ def rule_lead(ctx: Context) -> None:
         who = [w for pos, w in ctx.mentions_between(start, prev.end)]
         late = [w for pos, w in ctx.mentions_between(last, prev.end)]
         pick = late[0] if late else (who[-1] if who else None)
+        silent = _SILENT_RE.match(ctx.text, last, prev.end)
+        if silent is not None and block[0] > 0:
+            # `"…a house in town, I conclude?" Mr. Darcy bowed. "I had once some thoughts…"`: the one who
+            # answers without words was spoken to, and the one who spoke goes on.
+            said, gender = ctx.turns[block[0] - 1].speaker, ctx.names.gender
+            pronoun = {"He": "male", "She": "female"}.get(silent.group(1))
+            if said is not None and not (said == late[0] if late and not pronoun else gender.get(said) == pronoun):
+                pick = said
         if pick is not None and ctx.fits(block[0], pick):
             turn.speaker, turn.evidence = pick, "lead"
+
+
+_SILENT_RE = re.compile(
+    rf"({sp.NAME}|He|She)\s+(?:only\s+|merely\s+|again\s+|silently\s+)?(?:bowed|assented|shook\s+(?:his|her)"
+    r"\s+head|made\s+no\s+(?:answer|reply)|said\s+nothing|was\s+silent|did\s+not\s+(?:answer|reply))\b"
+)
 
 
 def rule_recency(ctx: Context) -> None:

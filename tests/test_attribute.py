@@ -413,6 +413,14 @@ def test_a_reported_answer_after_a_quote_is_not_its_tag() -> None:
     assert names(text, CAST) == ["Mr. Hale", "Mr. Hale", "Mr. Hale"]
 
 
+def test_one_who_answers_without_words_was_spoken_to_and_the_speaker_goes_on() -> None:
+    text = (
+        'Elinor sat by the fire.\n\n"You have a house in town, I think?" said Mr. Hale.\n\n'
+        'Elinor bowed.\n\n"I once thought of living in town myself."'
+    )
+    assert names(text, CAST) == ["Mr. Hale", "Mr. Hale"]
+
+
 def test_joined_clause_between_quotes_introduces_the_next_one() -> None:
     text = 'They walked on, and Elinor said, "Rain soon," and Mr. Hale said, "I think so."'
     assert names(text, CAST) == ["Elinor Ward", "Mr. Hale"]
