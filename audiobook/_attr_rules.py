@@ -321,6 +321,12 @@ _TO_RE = re.compile(
 )
 
 
+def _called_so(ctx: Context, name: str) -> bool:
+    """Whether a name of several words is all a character goes by: the cast tells entries apart by what follows
+    it ("Christopher Robin - Story", "Christopher Robin - External")."""
+    return sp.split_name(name)[0].casefold() in ctx.names.heads
+
+
 def _spoken_to(ctx: Context, turn: Turn) -> set[str]:
     """Who the narration of the turn's paragraph says the speech is for (`Cecil turned to Lucy and said`), or its
     tag says is not the speaker (`said Lucy's mother`)."""
@@ -387,17 +393,17 @@ def find_vocatives(ctx: Context) -> None:
                 word = sp.clean_name(m.group(1))
                 called = ctx.names.resolve(word)
                 if called is not None:
-                    (opening if m.start(1) <= 3 else later).add(called)
+                    (opening if m.start(1) <= 3 else later).update(ctx.names.variants.get(called, {called}))
                 if word in sp.NOT_NAMES or word.rstrip(".") in sp.TITLES:
                     continue  # "Yes, Madam": a form of address, whoever the cast lists as "Madam"
                 _k, title, parts = sp.split_name(word)
-                if title is None and len(parts) > 1:
+                if title is None and len(parts) > 1 and not _called_so(ctx, word):
                     continue  # "for example, Freddy Honeychurch.": one is called "Freddy", not by a full name
                 who = ctx.names.resolve(word)
                 # "Miss Bennet" said to Elizabeth, with Jane miles away: a family's title and name may call any of
                 # them, so it names the cast's "Miss Bennet" only if the chapter's narration names her too.
                 if who is not None and (who in present.get(seg.chapter, ()) or not _family_form(ctx, word)):
-                    addressed.add(who)
+                    addressed.update(ctx.names.variants.get(who, {who}))  # "Robin Hood" calls young and old
         addressed.update(_spoken_to(ctx, turn))
         ctx.vocatives.append(addressed)
         ctx.hand_over.append(addressed - (opening - later))

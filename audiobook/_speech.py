@@ -203,6 +203,7 @@ class Names:
         self.words: dict[str, set[str]] = {}  # canonical -> the casefolded words of its names ("doctor", "count")
         self.titled: dict[str, str | None] = {}  # title -> its only bearer ("Mademoiselle"), None if several
         self.heads: dict[str, str] = {}  # "robin hood" -> the first cast entry "Robin Hood - Young" / "(old)"
+        self.variants: dict[str, set[str]] = {}  # "Robin Hood - Young" -> it and "Robin Hood (old)": one name
         self.family: dict[str, set[str]] = {}  # canonical -> the family names its names carry ("Bennet")
         self.bearers: Counter[str] = Counter()  # family name -> how many characters carry it
         self.titles: dict[str, set[str]] = {}  # canonical -> the titles its names carry ("Mrs", "Miss")
@@ -249,7 +250,10 @@ class Names:
                 head = _QUALIFIED_RE.split(alias, maxsplit=1)[0]
                 if head != alias:
                     # Entries told apart by a qualifier share their name in tags: the first listed takes it.
-                    names.heads.setdefault(split_name(head)[0].casefold(), ch.name)
+                    first = names.heads.setdefault(split_name(head)[0].casefold(), ch.name)
+                    shared = names.variants.setdefault(first, {first})
+                    shared.add(ch.name)
+                    names.variants[ch.name] = shared
                 rest = split_name(alias)[2]
                 if len(rest) > 1 or split_name(alias)[1]:
                     owners.setdefault(rest[-1], set()).add(ch.name)

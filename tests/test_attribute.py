@@ -421,6 +421,14 @@ def test_one_who_answers_without_words_was_spoken_to_and_the_speaker_goes_on() -
     assert names(text, CAST) == ["Mr. Hale", "Mr. Hale"]
 
 
+def test_a_name_shared_by_qualified_entries_is_a_call_to_them_all() -> None:
+    cast = (
+        TOM, Character("Robin Hood - Young", (), "male"), Character("Robin Hood - Old", (), "male"),
+    )
+    text = 'Tom met Robin Hood in the wood.\n\n"Good morning, Robin Hood," he said.'
+    assert names(text, cast) == ["Tom Reed"]
+
+
 def test_joined_clause_between_quotes_introduces_the_next_one() -> None:
     text = 'They walked on, and Elinor said, "Rain soon," and Mr. Hale said, "I think so."'
     assert names(text, CAST) == ["Elinor Ward", "Mr. Hale"]
