@@ -429,6 +429,11 @@ def test_a_name_shared_by_qualified_entries_is_a_call_to_them_all() -> None:
     assert names(text, cast) == ["Tom Reed"]
 
 
+def test_a_name_with_initials_is_one_name() -> None:
+    text = '"Good day," said Mr. E. W. B. Childers.\n\n"Good day to you," said Tom.'
+    assert names(text) == ["Mr. E. W. B. Childers", "Tom"]
+
+
 def test_joined_clause_between_quotes_introduces_the_next_one() -> None:
     text = 'They walked on, and Elinor said, "Rain soon," and Mr. Hale said, "I think so."'
     assert names(text, CAST) == ["Elinor Ward", "Mr. Hale"]
