@@ -31,15 +31,15 @@ def rule_anaphora(ctx: Context) -> None:
     uses mean most often.
     """
     before = [(turn.speaker, turn.evidence, dict(turn.own)) for turn in ctx.turns]
-    named = _first_named(ctx)
-    first = _Descriptions(named)
+    named, heard = _first_named(ctx), _first_heard(ctx)
+    first = _Descriptions(named, heard)
     _anaphora_pass(ctx, first)
     votes: dict[str, Counter[str]] = {}
     for key, who in first.uses:
         votes.setdefault(key, Counter())[who] += 1
     for turn, (speaker, evidence, own) in zip(ctx.turns, before, strict=True):
         turn.speaker, turn.evidence, turn.own = speaker, evidence, own
-    _anaphora_pass(ctx, _Descriptions(named, votes))
+    _anaphora_pass(ctx, _Descriptions(named, heard, votes))
 
 
 @dataclass
@@ -49,6 +49,7 @@ class _Descriptions:
     each use)."""
 
     first_named: dict[str, int]  # character -> where the narration first calls them by name
+    first_heard: dict[str, int]  # character -> where the text, quotes too, first calls them by name
     votes: dict[str, Counter[str]] | None = None  # description -> how often each character is meant
     uses: list[tuple[str, str]] = field(default_factory=list)  # first pass: (description, likeliest referent)
 
@@ -224,6 +225,9 @@ def _by_recency(
     if not cands:
         ahead = _ahead(ctx, t, want, skip)
         return (ahead, "nominal") if ahead is not None else None
+    fresh = _newcomer(ctx, t, head, skip, cands, described.votes.get(key) if described.votes else None, described)
+    if fresh is not None:
+        return fresh, "nominal"
     if described.votes is None:
         near = _adjacent(ctx, t)
         likely = [c for c in cands if c not in near]
@@ -245,6 +249,27 @@ def _by_recency(
     return cands[0], "nominal"
 
 
+_NEWCOMER_SPAN = 3000  # characters after a description within which the book names the newcomer it describes
+
+
+def _newcomer(
+    ctx: Context, t: int, head: str, skip: set[str], cands: list[str], votes: Counter[str] | None,
+    described: _Descriptions,
+) -> str | None:
+    """`"Walking for sivin days!" said the young gentleman.` with the Dodger not yet named, even in a quote: the
+    first character of the description's gender the book names soon after, unheard of until then; unless the
+    description has meant someone at hand more often ("the old gentleman" of the chapters before)."""
+    want = sp.PERSON_NOUNS.get(head)
+    if want is None or head in _KIN:
+        return None  # "the astonished father" is someone's, not a newcomer
+    start = ctx.start(ctx.turns[t])
+    fresh = next((c for c in ctx.named_after(t, _NEWCOMER_SPAN) if c not in skip and c != ctx.narrator
+                  and ctx.names.gender.get(c) == want and described.first_heard.get(c, -1) > start), None)
+    if fresh is None or (votes and max(votes[c] for c in cands) > votes[fresh]):
+        return None
+    return fresh
+
+
 def _first_named(ctx: Context) -> dict[str, int]:
     """Where the narration first calls each character by name (not by a description, "a stout man")."""
     out: dict[str, int] = {}
@@ -252,6 +277,16 @@ def _first_named(ctx: Context) -> dict[str, int]:
         m = sp.CAPSEQ_RE.match(ctx.text, at)
         if name not in out and m is not None and ctx.names.resolve(m.group()) == name:
             out[name] = at
+    return out
+
+
+def _first_heard(ctx: Context) -> dict[str, int]:
+    """Where the text, narration or quotes, first calls each character by name."""
+    out: dict[str, int] = {}
+    for m in sp.CAPSEQ_RE.finditer(ctx.text):
+        name = ctx.names.resolve(m.group())
+        if name is not None and name not in out:
+            out[name] = m.start()
     return out
 
 

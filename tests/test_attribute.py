@@ -434,6 +434,24 @@ def test_a_name_with_initials_is_one_name() -> None:
     assert names(text) == ["Mr. E. W. B. Childers", "Tom"]
 
 
+def test_a_description_of_someone_not_yet_named_is_the_one_named_soon_after() -> None:
+    cast = (TOM, Character("Jack Dawkins", ("Jack",), "male"))
+    text = (
+        'Tom sat on the step.\n\n"Hullo!" said the young gentleman. "What\'s the row?"\n\n'
+        '"I am tired," said Tom.\n\nThe young gentleman was Jack Dawkins, as Tom learned later.'
+    )
+    assert names(text, cast) == ["Jack Dawkins", "Jack Dawkins", "Tom Reed"]
+
+
+def test_a_description_of_someone_heard_of_before_is_not_a_newcomer() -> None:
+    cast = (TOM, Character("Jack Dawkins", ("Jack",), "male"))
+    text = (
+        '"Where is Jack?" asked Mary.\n\nTom sat on the step.\n\n"Hullo!" said the young gentleman.\n\n'
+        'Jack Dawkins came by later.'
+    )
+    assert names(text, cast)[1] == "Tom Reed"
+
+
 def test_joined_clause_between_quotes_introduces_the_next_one() -> None:
     text = 'They walked on, and Elinor said, "Rain soon," and Mr. Hale said, "I think so."'
     assert names(text, CAST) == ["Elinor Ward", "Mr. Hale"]
