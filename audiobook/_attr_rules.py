@@ -79,7 +79,9 @@ def rule_explicit(ctx: Context) -> None:
             who = ctx.names.resolve(tag.value) if tag.kind == "name" else None
             if tag.longer:
                 who = ctx.names.lookup(tag.longer)  # a cast alias "the gentleman in the white waistcoat"
-            if who is None and tag.kind == "np" and not descriptive(tag) and possessor(tag) is None:
+            if who is None and tag.kind == "np" and possessor(tag) is not None:
+                who = ctx.names.lookup(tag.value)  # "said the cook's boy": a cast alias, else someone's kin
+            elif who is None and tag.kind == "np" and not descriptive(tag):
                 who = ctx.names.resolve(tag.value)  # "said the constable", a cast alias
             if who is not None:
                 found[k] = who

@@ -180,7 +180,7 @@ def title_gender(title: str) -> Gender | None:
 
 def split_name(raw: str) -> tuple[str, str | None, tuple[str, ...]]:
     """Normalise a name: (key, title, the remaining name tokens)."""
-    words = _TOKEN_RE.findall(raw)
+    words = _TOKEN_RE.findall(raw.replace("’", "'"))  # "apothecary’s" in the text, "apothecary's" in the cast
     article = ""
     if words and words[0].lower() in ARTICLES:
         article = words.pop(0).lower() + " "
@@ -211,7 +211,7 @@ class Names:
         self.described: dict[str, str] = {}  # "stout man" -> the cast entry "The Stout Man"
 
     def _add(self, alias: str, canonical: str) -> None:
-        words = alias.split()
+        words = alias.replace("’", "'").split()
         if len(words) >= 3 and words[0].lower() in ARTICLES and all(w[:1].isalpha() for w in words[1:]):
             self.described.setdefault(" ".join(words[1:]).casefold(), canonical)
         key, title, rest = split_name(alias)

@@ -87,7 +87,7 @@ def _mentions(text: str, segs: list[Segment], names: sp.Names) -> list[tuple[int
     # A cast entry named by what it is ("The Stout Man") is mentioned as "a stout man" / "the stout man".
     described = None
     if names.described:
-        phrases = "|".join(re.escape(p) for p in sorted(names.described, key=len, reverse=True))
+        phrases = "|".join(re.escape(p).replace("'", "['’]") for p in sorted(names.described, key=len, reverse=True))
         described = re.compile(rf"\b(?:[Aa]n?|[Tt]he)\s+({phrases})\b", re.IGNORECASE)
     for seg in segs:
         if seg.kind == "narration":
@@ -97,7 +97,7 @@ def _mentions(text: str, segs: list[Segment], names: sp.Names) -> list[tuple[int
                     out.append((m.start(), who))
             if described is not None:
                 for m in described.finditer(text, seg.start, seg.end):
-                    out.append((m.start(), names.described[m.group(1).casefold()]))
+                    out.append((m.start(), names.described[m.group(1).replace("’", "'").casefold()]))
     return sorted(out)
 
 

@@ -452,6 +452,13 @@ def test_a_description_of_someone_heard_of_before_is_not_a_newcomer() -> None:
     assert names(text, cast)[1] == "Tom Reed"
 
 
+def test_a_possessive_cast_alias_matches_with_either_apostrophe() -> None:
+    cast = (TOM, Character("The Cook's Boy", (), "male"))
+    for apostrophe in ("'", "’"):
+        text = f'Tom came in.\n\n"Yes," said the cook{apostrophe}s boy.'
+        assert evidence(text, cast) == [("The Cook's Boy", "explicit")]
+
+
 def test_joined_clause_between_quotes_introduces_the_next_one() -> None:
     text = 'They walked on, and Elinor said, "Rain soon," and Mr. Hale said, "I think so."'
     assert names(text, CAST) == ["Elinor Ward", "Mr. Hale"]
