@@ -221,6 +221,12 @@ def _by_recency(
     just_spoke = ctx.turns[ctx.blocks[b][n - 1]].speaker if n > 0 else None
     if len(cands) > 1 and cands[0] == just_spoke:
         cands.pop(0)  # a description names someone other than the one who just spoke
+    # "the old man" for the cast's "Old Mr. Emerson": a word of the description in one name at hand.
+    # (An entry named by what it is, "The Old Woman", is not one old woman of all.)
+    marked = [c for c in cands if c.split()[0].lower() not in sp.ARTICLES
+              and any(w in ctx.names.words.get(c, ()) for w in words[1:-1])]
+    if len(marked) == 1:
+        return marked[0], "nominal"
     key = tag.value.lower()
     if not cands:
         ahead = _ahead(ctx, t, want, skip)

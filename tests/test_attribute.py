@@ -459,6 +459,12 @@ def test_a_possessive_cast_alias_matches_with_either_apostrophe() -> None:
         assert evidence(text, cast) == [("The Cook's Boy", "explicit")]
 
 
+def test_a_description_word_in_one_name_at_hand_names_that_one() -> None:
+    cast = (*CAST, Character("Mr. Emerson", ("Old Mr. Emerson",), "male"), Character("The Old Porter", (), "male"))
+    text = 'Mr. Emerson sat down. Mr. Hale came in.\n\n"Good," said the old man.'
+    assert names(text, cast) == ["Mr. Emerson"]
+
+
 def test_joined_clause_between_quotes_introduces_the_next_one() -> None:
     text = 'They walked on, and Elinor said, "Rain soon," and Mr. Hale said, "I think so."'
     assert names(text, CAST) == ["Elinor Ward", "Mr. Hale"]
