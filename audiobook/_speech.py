@@ -114,7 +114,13 @@ _NP_HEAD = rf"(?!(?:{_NP_STOP})\b)(?![\w-]+ly\b)(?!\w{{3,}}ing\b)[\w-]+"
 _DETERMINER = r"(?:[Tt]he|[Hh]is|[Hh]er|[Mm]y|[Oo]ur|[Tt]heir|[Aa]n?)"
 # "the undertaker's wife", "Mr. Bumble's good lady": someone other than the one named.
 _POSSESSOR = rf"(?:{NAME}|{_DETERMINER}\s+(?:{_NP_WORD}\s+){{0,2}}{_NP_HEAD})['’]s"
-PHRASE = rf"{_DETERMINER}\s+(?:{_NP_WORD}\s+){{0,2}}{_NP_HEAD}"
+# "said that self-sacrificing lady", but not "so eagerly that the Gryphon said": a demonstrative only before a
+# noun naming a person.
+_PERSON_HEAD = "|".join(sorted(PERSON_NOUNS, key=len, reverse=True))
+PHRASE = (
+    rf"(?:{_DETERMINER}\s+(?:{_NP_WORD}\s+){{0,2}}{_NP_HEAD}"
+    rf"|[Tt]h(?:is|at)\s+(?:{_NP_WORD}\s+){{0,2}}(?:{_PERSON_HEAD})(?![\w-]))"
+)
 SUBJECT = (
     rf"(?:(?P<pron>(?:{PRONOUN})\b)|(?P<poss>{_POSSESSOR}\s+(?:{_NP_WORD}\s+){{0,2}}{_NP_HEAD})"
     rf"|(?P<name>{NAME})|(?P<np>{PHRASE}))"

@@ -465,6 +465,16 @@ def test_a_description_word_in_one_name_at_hand_names_that_one() -> None:
     assert names(text, cast) == ["Mr. Emerson"]
 
 
+def test_a_demonstrative_description_is_a_tag() -> None:
+    text = 'Mr. Hale looked at Elinor.\n\n"I can go," said that kind lady.'
+    assert evidence(text, CAST) == [("Elinor Ward", "nominal")]
+
+
+def test_a_that_clause_before_a_tag_does_not_hide_it() -> None:
+    text = 'Elinor answered so eagerly that Mr. Hale said, "No accounting for tastes!"'
+    assert names(text, CAST) == ["Mr. Hale"]
+
+
 def test_joined_clause_between_quotes_introduces_the_next_one() -> None:
     text = 'They walked on, and Elinor said, "Rain soon," and Mr. Hale said, "I think so."'
     assert names(text, CAST) == ["Elinor Ward", "Mr. Hale"]
