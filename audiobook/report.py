@@ -66,14 +66,18 @@ def attribution_report(script: Script) -> Report:
 
 def report_text(report: Report) -> str:
     """The report as a table for a terminal or a CI log."""
-    out = [f"{report.title}: {report.total.quotes} quotes, {100 * report.attributed:.1f} % attributed", "",
+    headline = (f"{report.total.quotes} quotes, {100 * report.attributed:.1f} % attributed" if report.total.quotes
+                else "no quotes (all narration)")
+    out = [f"{report.title}: {headline}", "",
            f"{'chapter':<40} {'quotes':>6} {'explicit':>9} {'inferred':>9} {'unattrib.':>9}"]
     for row in (*report.chapters, report.total):
         label = "ALL" if row.chapter == 0 else f"{row.chapter}. {row.title}"
-        out.append(f"{label[:40]:<40} {row.quotes:>6} {100 * row.share(row.explicit):>8.1f}% "
-                   f"{100 * row.share(row.inferred):>8.1f}% {100 * row.share(row.unattributed):>8.1f}%")
+        # A chapter without quotes has no shares to show, not three times 100 %.
+        shares = [f"{100 * row.share(n):>8.1f}%" if row.quotes else f"{'—':>9}"
+                  for n in (row.explicit, row.inferred, row.unattributed)]
+        out.append(f"{label[:40]:<40} {row.quotes:>6} " + " ".join(shares))
     out += ["", "characters (lines):"]
-    out += [f"  {name:<32} {n:>6}" for name, n in report.characters]
+    out += [f"  {name:<32} {n:>6}" for name, n in report.characters] or ["  (none speaks)"]
     return "\n".join(out)
 
 

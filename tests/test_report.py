@@ -55,3 +55,13 @@ def test_stale_fix_warns_on_every_command(write: Callable[..., Path]) -> None:
         assert result.exit_code == 0
         assert result.stderr == (f"Warning: {voices}, line 2: fixes[1]: quote 'Hello there' is not in chapter 2 "
                                  "any more; the fix was not applied\n")
+
+
+def test_a_book_or_chapter_without_quotes_shows_no_shares(write: Callable[..., Path]) -> None:
+    book = write("b.txt", "CHAPTER I\n\nIt rained all day.\n\nCHAPTER II\n\nThe door stayed shut.\n")
+    result = CliRunner().invoke(app, ["report", str(book), "--fail-under", "0.9"])
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert lines[0] == "B: no quotes (all narration)"
+    assert lines[3].split() == ["1.", "Chapter", "I", "0", "—", "—", "—"]
+    assert lines[-1] == "  (none speaks)"
