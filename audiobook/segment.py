@@ -219,6 +219,22 @@ def _emit(
             out.append(Segment(kind, s, e, chapter, paragraph))
 
 
+_SINGING_RE = re.compile(r"\b(?:sang|sings?|singing|song|hummed|hums?|humming|chanted|recited)\b", re.IGNORECASE)
+_VERSE_LINE_RE = re.compile(r"[ \t]{2,}\S[^\n]{0,70}")
+
+
+def _song(text: str, before: Segment, start: int, end: int) -> bool:
+    """Whether a paragraph is verse set off by indentation just after narration saying someone sings it:
+    `…he sang a little song to himself. It went like this:` and an indented stanza."""
+    line_start = text.rfind("\n", 0, start) + 1
+    lines = text[line_start:end].split("\n")
+    if len(lines) < 2 or not all(_VERSE_LINE_RE.fullmatch(line) for line in lines):
+        return False
+    if text[before.end:line_start].count("\n") > 3:
+        return False  # a heading or a scene break between them
+    return _SINGING_RE.search(text, max(before.start, before.end - 200), before.end) is not None
+
+
 def segment(text: str, chapters: Sequence[Chapter]) -> list[Segment]:
     """Split each chapter into heading, narration and dialogue segments, in book order."""
     mode = _paragraph_mode(text)
@@ -232,6 +248,10 @@ def segment(text: str, chapters: Sequence[Chapter]) -> list[Segment]:
             _emit(out, text, "narration", ps, pe, ch.index, paragraph)
         for ps, pe in _split(text, body, ch.end, mode):
             paragraph += 1
+            if (mode == "blank" and out and out[-1].kind == "narration" and _song(text, out[-1], ps, pe)
+                    and not quoter.quotes(ps, pe)):
+                _emit(out, text, "dialogue", ps, pe, ch.index, paragraph)
+                continue
             spans = quoter.quotes(ps, pe)
             pos = ps
             for qs, qe in spans:

@@ -475,6 +475,11 @@ def test_a_that_clause_before_a_tag_does_not_hide_it() -> None:
     assert names(text, CAST) == ["Mr. Hale"]
 
 
+def test_a_song_is_sung_by_the_one_the_narration_says_sings_it() -> None:
+    text = 'Elinor went out. Tom sat down and sang this song:\n\n    Isn\'t it funny\n    How a bear likes honey?\n'
+    assert names(text, (*CAST, TOM)) == ["Tom Reed"]
+
+
 def test_joined_clause_between_quotes_introduces_the_next_one() -> None:
     text = 'They walked on, and Elinor said, "Rain soon," and Mr. Hale said, "I think so."'
     assert names(text, CAST) == ["Elinor Ward", "Mr. Hale"]

@@ -236,3 +236,20 @@ def test_property_several_chapters(text: str, cuts: list[int]) -> None:
 def test_property_arbitrary_unicode(text: str) -> None:
     chapters = [Chapter(1, "T", 0, 0, len(text))]
     _check(text, chapters, segment(text, chapters))
+
+
+SONG = (
+    "Pooh climbed the tree, and as he climbed he sang a little song. It went like this:\n\n"
+    "    Isn't it funny\n    How a bear likes honey?\n\n"
+    "Then he climbed a little further.\n\n"
+    "    Roses are red\n    and bees are blue.\n"
+)
+
+
+def test_indented_verse_just_after_narration_that_someone_sings_it_is_their_line() -> None:
+    assert dialogue(SONG) == ["Isn't it funny\n    How a bear likes honey?"]
+
+
+def test_indented_verse_with_quotes_of_its_own_keeps_only_them_as_dialogue() -> None:
+    text = 'He sang to himself:\n\n    Who found the Tail?\n      "I," said Pooh,\n    "found the Tail!"\n'
+    assert dialogue(text) == ['"I,"', '"found the Tail!"']
