@@ -79,6 +79,13 @@ def test_number_value(numeral: str, value: int | None) -> None:
     assert number_value(numeral) == value
 
 
+def test_a_first_paragraph_that_runs_on_into_the_story_is_no_title() -> None:
+    text = "CHAPTER I\n\nPooh climbed the tree. It went like this:\n\n    Isn't it funny\n\nCHAPTER II\n\nThe end.\n"
+    assert titles(text) == ["Chapter I", "Chapter II"]
+    text = "CHAPTER I\n\nAs he climbed he sang a little song to himself:\n\n    Isn't it funny\n"
+    assert titles(text) == ["Chapter I"]
+
+
 def test_spoken_title() -> None:
     assert spoken_title("Chapter XII: The Title") == "Chapter 12. The Title"
     assert spoken_title("Chapter One") == "Chapter One"
