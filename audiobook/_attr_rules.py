@@ -267,9 +267,13 @@ def rule_lead(ctx: Context) -> None:
         if silent is not None and block[0] > 0:
             # `"…a house in town, I conclude?" Mr. Darcy bowed. "I had once some thoughts…"`: the one who
             # answers without words was spoken to, and the one who spoke goes on.
-            said, gender = ctx.turns[block[0] - 1].speaker, ctx.names.gender
+            said = ctx.turns[block[0] - 1].speaker
             pronoun = {"He": "male", "She": "female"}.get(silent.group(1))
-            if said is not None and not (said == late[0] if late and not pronoun else gender.get(said) == pronoun):
+            if pronoun is not None:
+                was_silent = ctx.names.gender.get(said or "") == pronoun  # "He made no answer" after his own line
+            else:
+                was_silent = bool(late) and said == late[0]
+            if said is not None and not was_silent:
                 pick = said
         if pick is not None and ctx.fits(block[0], pick):
             turn.speaker, turn.evidence = pick, "lead"
