@@ -86,7 +86,7 @@ def _anaphora_pass(ctx: Context, described: _Descriptions) -> None:
 
 
 def _other_voice(ctx: Context, t: int, recent: list[str]) -> None:
-    """`"…," said the King. "Come, that's a good thing!" she said to herself`: a pronoun of the other gender in
+    """`"…," said the Captain. "How very odd!" she said to herself`: a pronoun of the other gender in
     a named speaker's paragraph is a second speaker, the latest one of that gender at hand."""
     turn = ctx.turns[t]
     named = ctx.names.gender.get(turn.speaker or "")
@@ -221,7 +221,7 @@ def _by_recency(
     just_spoke = ctx.turns[ctx.blocks[b][n - 1]].speaker if n > 0 else None
     if len(cands) > 1 and cands[0] == just_spoke:
         cands.pop(0)  # a description names someone other than the one who just spoke
-    # "the old man" for the cast's "Old Mr. Emerson": a word of the description in one name at hand.
+    # "the old man" for the cast's "Old Mr. Barlow": a word of the description in one name at hand.
     # (An entry named by what it is, "The Old Woman", is not one old woman of all.)
     marked = [c for c in cands if c.split()[0].lower() not in sp.ARTICLES
               and any(w in ctx.names.words.get(c, ()) for w in words[1:-1])]
@@ -262,7 +262,7 @@ def _newcomer(
     ctx: Context, t: int, head: str, skip: set[str], cands: list[str], votes: Counter[str] | None,
     described: _Descriptions,
 ) -> str | None:
-    """`"Walking for sivin days!" said the young gentleman.` with the Dodger not yet named, even in a quote: the
+    """`"Lost your way?" said the young gentleman.` with Jack not yet named, not even in a quote: the
     first character of the description's gender the book names soon after, unheard of until then; unless the
     description has meant someone at hand more often ("the old gentleman" of the chapters before)."""
     want = sp.PERSON_NOUNS.get(head)
@@ -337,7 +337,7 @@ def _kin(ctx: Context, t: int, words: list[str], recent: list[str]) -> str | Non
 
 
 def _possessed(ctx: Context, t: int, owner_name: str, noun: str) -> tuple[str, str] | None:
-    """"the undertaker's wife", "Mr. Bumble's good lady": the owner's kin the noun names, if the book has one.
+    """"the miller's wife", "Mr. Hale's good lady": the owner's kin the noun names, if the book has one.
 
     Whoever it is, it is not the owner: with no such kin known the tag names no one.
     """

@@ -94,7 +94,7 @@ def rule_explicit(ctx: Context) -> None:
 
 
 def possessor(tag: Tag) -> str | None:
-    """Whose someone a tag names: "Mr. Bumble" in "Mr. Bumble's good lady", "the undertaker" in "…'s wife"."""
+    """Whose someone a tag names: "Mr. Hale" in "Mr. Hale's good lady", "the miller" in "the miller's wife"."""
     m = _POSSESSED_RE.match(tag.value) if tag.kind == "np" else None
     return m.group(1) if m is not None else None
 
@@ -235,7 +235,7 @@ def rule_paragraph(ctx: Context) -> None:
                     if s is not None:
                         who.add(s)
             k += 1
-        who -= ctx.vocatives[t]  # `Cecil turned to Lucy: "…"`, `said Lucy's mother`: not Lucy
+        who -= ctx.vocatives[t]  # `Tom turned to Mary: "…"`, `said Mary's mother`: not Mary
         if len(who) == 1:
             turn.speaker, turn.evidence = who.pop(), "paragraph"
 
@@ -265,7 +265,7 @@ def rule_lead(ctx: Context) -> None:
         pick = late[0] if late else (who[-1] if who else None)
         silent = _SILENT_RE.match(ctx.text, last, prev.end)
         if silent is not None and block[0] > 0:
-            # `"…a house in town, I conclude?" Mr. Darcy bowed. "I had once some thoughts…"`: the one who
+            # `"…a house in the town, I suppose?" Tom bowed. "I once thought of one myself…"`: the one who
             # answers without words was spoken to, and the one who spoke goes on.
             said = ctx.turns[block[0] - 1].speaker
             pronoun = {"He": "male", "She": "female"}.get(silent.group(1))
@@ -329,13 +329,13 @@ _TO_RE = re.compile(
 
 def _called_so(ctx: Context, name: str) -> bool:
     """Whether a name of several words is all a character goes by: the cast tells entries apart by what follows
-    it ("Christopher Robin - Story", "Christopher Robin - External")."""
+    it ("Robin Hood - Young", "Robin Hood - Old")."""
     return sp.split_name(name)[0].casefold() in ctx.names.heads
 
 
 def _spoken_to(ctx: Context, turn: Turn) -> set[str]:
-    """Who the narration of the turn's paragraph says the speech is for (`Cecil turned to Lucy and said`), or its
-    tag says is not the speaker (`said Lucy's mother`)."""
+    """Who the narration of the turn's paragraph says the speech is for (`Tom turned to Mary and said`), or its
+    tag says is not the speaker (`said Mary's mother`)."""
     out: set[str] = set()
     k = turn.dialogue[0]
     para = turn.paragraphs[0]

@@ -35,7 +35,7 @@ class Turn:
 
 _REPORTED_RE = re.compile(r"\s+(?:that|whether|if)\b")
 _JOINED_RE = re.compile(r"[\s,;:—–-]*(?:and|then)\s")
-# A hard-wrapped line may break the qualifier ("in the white\nwaistcoat"); a blank line ends it.
+# A hard-wrapped line may break the qualifier ("in the grey\ncoat"); a blank line ends it.
 _QUALIFIER_RE = re.compile(
     r"\s+(?:of|in|at|with|from|on)\s+(?:[^,.;:!?\"“”\n]|\n(?!\s*\n)){1,40}?(?=\s*[,.;:!?\"“”]|\s*$)"
 )
@@ -75,7 +75,7 @@ def find_tag(
         for rx in (sp.VERB_FIRST_RE,) if joined else (sp.VERB_FIRST_RE, sp.SUBJECT_FIRST_RE, sp.REPLY_RE):
             m = rx.match(chunk)
             if rx is sp.SUBJECT_FIRST_RE and m is not None and _REPORTED_RE.match(chunk, m.end()):
-                continue  # `"Is it true?" Elizabeth replied that it was.`: her answer is reported, not quoted
+                continue  # `"Is it true?" Mary replied that it was.`: her answer is reported, not quoted
             if m is not None and (tag := tag_of(m, loose=True)) is not None:
                 if tag.kind == "pron" and tag.value in _POSSESSIVE:
                     tag.value = _POSSESSIVE[tag.value]  # "was her reply": she said it
@@ -129,10 +129,10 @@ def tag_of(m: re.Match[str], loose: bool = False) -> Tag | None:
         np = " ".join(m.group("poss").split())
         owner, _s, noun = np.rpartition(" ")
         if noun.lower() == "voice":
-            # "said the Rabbit's voice", "her mother's voice": the owner speaks.
+            # "said the Captain's voice", "her mother's voice": the owner speaks.
             owner = owner[:-2]
             return Tag("name", owner) if owner[:1].isupper() and sp.split_name(owner)[2] else Tag("np", owner)
-        return Tag("np", np)  # "the undertaker's wife": never the one named
+        return Tag("np", np)  # "the miller's wife": never the one named
     if m.groupdict().get("np"):
         np = " ".join(m.group("np").split())
         head = np.split()[-1]

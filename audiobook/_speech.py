@@ -112,9 +112,9 @@ _NP_STOP = (
 _NP_WORD = rf"(?!(?:{_NP_STOP})\b)[\w-]+"
 _NP_HEAD = rf"(?!(?:{_NP_STOP})\b)(?![\w-]+ly\b)(?!\w{{3,}}ing\b)[\w-]+"
 _DETERMINER = r"(?:[Tt]he|[Hh]is|[Hh]er|[Mm]y|[Oo]ur|[Tt]heir|[Aa]n?)"
-# "the undertaker's wife", "Mr. Bumble's good lady": someone other than the one named.
+# "the miller's wife", "Mr. Hale's good lady": someone other than the one named.
 _POSSESSOR = rf"(?:{NAME}|{_DETERMINER}\s+(?:{_NP_WORD}\s+){{0,2}}{_NP_HEAD})['’]s"
-# "said that self-sacrificing lady", but not "so eagerly that the Gryphon said": a demonstrative only before a
+# "said that patient lady", but not "so eagerly that the Captain said": a demonstrative only before a
 # noun naming a person.
 _PERSON_HEAD = "|".join(sorted(PERSON_NOUNS, key=len, reverse=True))
 PHRASE = (
@@ -186,7 +186,7 @@ def title_gender(title: str) -> Gender | None:
 
 def split_name(raw: str) -> tuple[str, str | None, tuple[str, ...]]:
     """Normalise a name: (key, title, the remaining name tokens)."""
-    words = _TOKEN_RE.findall(raw.replace("’", "'"))  # "apothecary’s" in the text, "apothecary's" in the cast
+    words = _TOKEN_RE.findall(raw.replace("’", "'"))  # "miller’s" in the text, "miller's" in the cast
     article = ""
     if words and words[0].lower() in ARTICLES:
         article = words.pop(0).lower() + " "

@@ -240,7 +240,7 @@ def _subtitle(text: str, pos: int) -> tuple[str, int] | None:
     if not block.strip() or len(lines) > 4 or len(block) > 300 or any(p.match(block) for p in _HEADINGS):
         return None
     # A title is set apart: all capitals, or short lines without a sentence's closing punctuation.
-    # ("Pooh climbed the tree. It went like this:" opens the chapter; it does not name it.)
+    # ("Tom climbed the hill. It went like this:" opens the chapter; it does not name it.)
     closing = (".", "?", "!", '"', "\u201d", ":", ",", ";")
     if block.upper() != block and (len(lines) > 1 or block.rstrip().endswith(closing)
                                    or re.search(r"[.!?]\s+[A-Z]", block)):

@@ -225,7 +225,7 @@ _VERSE_LINE_RE = re.compile(r"[ \t]{2,}\S[^\n]{0,70}")
 
 def _song(text: str, before: Segment, start: int, end: int) -> bool:
     """Whether a paragraph is verse set off by indentation just after narration saying someone sings it:
-    `…he sang a little song to himself. It went like this:` and an indented stanza."""
+    `…and he sang as he walked. It went like this:` and an indented stanza."""
     line_start = text.rfind("\n", 0, start) + 1
     lines = text[line_start:end].split("\n")
     if len(lines) < 2 or not all(_VERSE_LINE_RE.fullmatch(line) for line in lines):

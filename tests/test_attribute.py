@@ -430,8 +430,8 @@ def test_a_name_shared_by_qualified_entries_is_a_call_to_them_all() -> None:
 
 
 def test_a_name_with_initials_is_one_name() -> None:
-    text = '"Good day," said Mr. E. W. B. Childers.\n\n"Good day to you," said Tom.'
-    assert names(text) == ["Mr. E. W. B. Childers", "Tom"]
+    text = '"Good day," said Mr. J. R. T. Weaver.\n\n"Good day to you," said Tom.'
+    assert names(text) == ["Mr. J. R. T. Weaver", "Tom"]
 
 
 def test_a_description_of_someone_not_yet_named_is_the_one_named_soon_after() -> None:
@@ -460,9 +460,9 @@ def test_a_possessive_cast_alias_matches_with_either_apostrophe() -> None:
 
 
 def test_a_description_word_in_one_name_at_hand_names_that_one() -> None:
-    cast = (*CAST, Character("Mr. Emerson", ("Old Mr. Emerson",), "male"), Character("The Old Porter", (), "male"))
-    text = 'Mr. Emerson sat down. Mr. Hale came in.\n\n"Good," said the old man.'
-    assert names(text, cast) == ["Mr. Emerson"]
+    cast = (*CAST, Character("Mr. Barlow", ("Old Mr. Barlow",), "male"), Character("The Old Porter", (), "male"))
+    text = 'Mr. Barlow sat down. Mr. Hale came in.\n\n"Good," said the old man.'
+    assert names(text, cast) == ["Mr. Barlow"]
 
 
 def test_a_demonstrative_description_is_a_tag() -> None:
@@ -476,7 +476,7 @@ def test_a_that_clause_before_a_tag_does_not_hide_it() -> None:
 
 
 def test_a_song_is_sung_by_the_one_the_narration_says_sings_it() -> None:
-    text = 'Elinor went out. Tom sat down and sang this song:\n\n    Isn\'t it funny\n    How a bear likes honey?\n'
+    text = 'Elinor went out. Tom sat down and sang this song:\n\n    Up the hill and down again\n    Home before the rain.\n'
     assert names(text, (*CAST, TOM)) == ["Tom Reed"]
 
 

@@ -239,17 +239,17 @@ def test_property_arbitrary_unicode(text: str) -> None:
 
 
 SONG = (
-    "Pooh climbed the tree, and as he climbed he sang a little song. It went like this:\n\n"
-    "    Isn't it funny\n    How a bear likes honey?\n\n"
-    "Then he climbed a little further.\n\n"
-    "    Roses are red\n    and bees are blue.\n"
+    "Tom walked up the hill, and as he walked he sang. It went like this:\n\n"
+    "    Up the hill and down again\n    Home before the rain.\n\n"
+    "Then he walked a little further.\n\n"
+    "    Roses are red\n    and kettles are blue.\n"
 )
 
 
 def test_indented_verse_just_after_narration_that_someone_sings_it_is_their_line() -> None:
-    assert dialogue(SONG) == ["Isn't it funny\n    How a bear likes honey?"]
+    assert dialogue(SONG) == ["Up the hill and down again\n    Home before the rain."]
 
 
 def test_indented_verse_with_quotes_of_its_own_keeps_only_them_as_dialogue() -> None:
-    text = 'He sang to himself:\n\n    Who found the Tail?\n      "I," said Pooh,\n    "found the Tail!"\n'
-    assert dialogue(text) == ['"I,"', '"found the Tail!"']
+    text = 'He sang to himself:\n\n    Who mended the gate?\n      "I," said Tom,\n    "mended the gate!"\n'
+    assert dialogue(text) == ['"I,"', '"mended the gate!"']
