@@ -399,7 +399,7 @@ def find_vocatives(ctx: Context) -> None:
                 word = sp.clean_name(m.group(1))
                 called = ctx.names.resolve(word)
                 if called is not None:
-                    (opening if m.start(1) <= 3 else later).update(ctx.names.variants.get(called, {called}))
+                    (opening if m.start(1) <= 3 else later).update(ctx.names.namesakes(called))
                 if word in sp.NOT_NAMES or word.rstrip(".") in sp.TITLES:
                     continue  # "Yes, Madam": a form of address, whoever the cast lists as "Madam"
                 _k, title, parts = sp.split_name(word)
@@ -409,7 +409,7 @@ def find_vocatives(ctx: Context) -> None:
                 # "Miss Bennet" said to Elizabeth, with Jane miles away: a family's title and name may call any of
                 # them, so it names the cast's "Miss Bennet" only if the chapter's narration names her too.
                 if who is not None and (who in present.get(seg.chapter, ()) or not _family_form(ctx, word)):
-                    addressed.update(ctx.names.variants.get(who, {who}))  # "Robin Hood" calls young and old
+                    addressed.update(ctx.names.namesakes(who))  # "Robin Hood" calls young and old
         addressed.update(_spoken_to(ctx, turn))
         ctx.vocatives.append(addressed)
         ctx.hand_over.append(addressed - (opening - later))

@@ -335,6 +335,10 @@ class Names:
             known.add(family)
             self.bearers[family] += 1
 
+    def namesakes(self, who: str) -> set[str]:
+        """`who` and the cast entries told apart from it only by a qualifier: all whom its name calls."""
+        return self.variants.get(who, {who})
+
     def lookup(self, raw: str) -> str | None:
         """The speaker one of whose names is exactly `raw` (case aside), with or without its article."""
         key = split_name(raw)[0]
