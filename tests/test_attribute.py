@@ -480,6 +480,18 @@ def test_a_song_is_sung_by_the_one_the_narration_says_sings_it() -> None:
     assert names(text, (*CAST, TOM)) == ["Tom Reed"]
 
 
+def test_he_is_not_the_one_his_own_words_talk_about() -> None:
+    trio = (*CAST, TOM)
+    text = (
+        'Mr. Hale looked at Elinor. Tom came in.\n\n'
+        '"Tom has told me all about the plan for the garden," he said.'
+    )
+    assert names(text, trio) == ["Mr. Hale"]
+    # An answer of a few words may echo its speaker's name: "The Tom Reed?" "Tom Reed himself," he said.
+    text = 'Mr. Hale looked at Elinor. Tom came in.\n\n"Tom Reed himself," he said.'
+    assert names(text, trio) == ["Tom Reed"]
+
+
 def test_joined_clause_between_quotes_introduces_the_next_one() -> None:
     text = 'They walked on, and Elinor said, "Rain soon," and Mr. Hale said, "I think so."'
     assert names(text, CAST) == ["Elinor Ward", "Mr. Hale"]
