@@ -180,8 +180,7 @@ def _by_recency(
         if not cands:
             ahead = _ahead(ctx, t, want, set(ctx.vocatives[t]))
             return (ahead, "pronoun") if ahead is not None else None
-        named = _named_in_speech(ctx, t)
-        return next((c for c in cands if c not in named), cands[0]), "pronoun"
+        return next((c for c in cands if c not in ctx.talked_of[t]), cands[0]), "pronoun"
     if tag.kind != "np":
         return None
     owner = possessor(tag)
@@ -256,7 +255,6 @@ def _by_recency(
     return cands[0], "nominal"
 
 
-_ECHO_WORDS = 4
 _NEWCOMER_SPAN = 3000  # characters after a description within which the book names the newcomer it describes
 
 
@@ -276,21 +274,6 @@ def _newcomer(
     if fresh is None or (votes and max(votes[c] for c in cands) > votes[fresh]):
         return None
     return fresh
-
-
-def _named_in_speech(ctx: Context, t: int) -> set[str]:
-    """The characters a turn's own quotes name: "Jane has told me…" is seldom said by Jane (though "To Mr. Hale."
-    may be Mr. Hale echoing a question: a quote of a few words names no one here)."""
-    out: set[str] = set()
-    for k in ctx.turns[t].dialogue:
-        seg = ctx.segments[k]
-        if len(ctx.text[seg.start : seg.end].split()) <= _ECHO_WORDS:
-            continue
-        for m in sp.CAPSEQ_RE.finditer(ctx.text, seg.start, seg.end):
-            who = ctx.names.resolve(m.group())
-            if who is not None:
-                out.add(who)
-    return out
 
 
 def _first_named(ctx: Context) -> dict[str, int]:

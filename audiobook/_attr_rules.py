@@ -28,6 +28,7 @@ class Context:
     vocatives: list[set[str]] = field(default_factory=list)  # per turn: the characters it addresses
     hand_over: list[set[str]] = field(default_factory=list)  # per turn: those addressed not only as it opens
     beats: list[Gender | None] = field(default_factory=list)  # per untagged turn: "She smiled." in its paragraph
+    talked_of: list[set[str]] = field(default_factory=list)  # per turn: the characters its quotes talk about by name
     place: dict[int, tuple[int, int]] = field(default_factory=dict)  # turn -> (block, index in block)
 
     def start(self, turn: Turn) -> int:
@@ -53,7 +54,8 @@ class Context:
     def fits(self, t: int, who: str) -> bool:
         """Whether `who` may speak turn t: not the one it addresses, nor of another gender than its action beat."""
         beat = self.beats[t]
-        return who not in self.vocatives[t] and (beat is None or self.names.gender.get(who) in (None, beat))
+        return (who not in self.vocatives[t] and who not in self.talked_of[t]
+                and (beat is None or self.names.gender.get(who) in (None, beat)))
 
     def previous(self, t: int) -> str | None:
         """The speaker of the turn just before turn t in its conversation."""
@@ -327,6 +329,24 @@ _TO_RE = re.compile(
 )
 
 
+_ECHO_WORDS = 4
+
+
+def _talked_of(ctx: Context, turn: Turn) -> set[str]:
+    """The characters a turn's quotes name: "Jane has told me…" is seldom said by Jane (though "Tom Reed himself"
+    may be Tom answering: a quote of a few words names no one here)."""
+    out: set[str] = set()
+    for k in turn.dialogue:
+        seg = ctx.segments[k]
+        if len(ctx.text[seg.start : seg.end].split()) <= _ECHO_WORDS:
+            continue
+        for m in sp.CAPSEQ_RE.finditer(ctx.text, seg.start, seg.end):
+            who = ctx.names.resolve(m.group())
+            if who is not None:
+                out.add(who)
+    return out
+
+
 def _called_so(ctx: Context, name: str) -> bool:
     """Whether a name of several words is all a character goes by: the cast tells entries apart by what follows
     it ("Robin Hood - Young", "Robin Hood - Old")."""
@@ -414,6 +434,7 @@ def find_vocatives(ctx: Context) -> None:
         ctx.vocatives.append(addressed)
         ctx.hand_over.append(addressed - (opening - later))
         ctx.beats.append(None if turn.tags else _beat(ctx, turn))
+        ctx.talked_of.append(_talked_of(ctx, turn))
     for b, block in enumerate(ctx.blocks):
         for n, t in enumerate(block):
             ctx.place[t] = (b, n)

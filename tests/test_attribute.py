@@ -492,6 +492,15 @@ def test_he_is_not_the_one_his_own_words_talk_about() -> None:
     assert names(text, trio) == ["Tom Reed"]
 
 
+def test_an_untagged_line_is_not_spoken_by_the_one_it_talks_about() -> None:
+    trio = (*CAST, TOM)
+    text = (
+        'Tom and Elinor met Mr. Hale.\n\n"Good day," said Mr. Hale.\n\n"Good day," said Elinor.\n\n'
+        '"Mr. Hale was asking about the garden party this afternoon, Elinor."'
+    )
+    assert names(text, trio)[2] == "Tom Reed"
+
+
 def test_joined_clause_between_quotes_introduces_the_next_one() -> None:
     text = 'They walked on, and Elinor said, "Rain soon," and Mr. Hale said, "I think so."'
     assert names(text, CAST) == ["Elinor Ward", "Mr. Hale"]
