@@ -21,7 +21,10 @@ where the earlier ones found none (see `RULES`):
                named by a description ("The Stout Man") is at hand once the
                narration says "a stout man";
                a cast alias that is a description ("The Girl") is its holder's until
-               the book names the holder, then only while the holder is at hand
+               the book names the holder, then only while the holder is at hand;
+               a description of someone not named yet is the first character of
+               its gender the book names soon after; "the miller's wife" is the
+               miller's kin, never the miller
   vocative     an untagged reply to a quote that calls one character by name (not
                only as it opens: "Lizzy, …" calls to attention, "…, Lizzy?" hands
                over), or to one whose narration says who it is for ("turned to Lucy")
@@ -38,6 +41,11 @@ where the earlier ones found none (see `RULES`):
                the chapter) the first named just after, not the next speaker (the
                report counts it as inferred; `segment --format jsonl` carries the
                evidence)
+
+Before the rules run, each turn is read for whom it calls by name, speaks to or
+talks about ("Tom has told me…" is not Tom's), and for the action beat before it
+(`_attr_addressed`); no rule gives a turn to one of those, nor to the other gender
+than its beat.
 
 Without a cast, the names come from the speech tags (`_attr_discover`): sentence
 openers caught with a name are dropped, "said Bill" gains the "Bill Gorton" the
@@ -57,12 +65,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from audiobook import _speech as sp
+from audiobook._attr_addressed import find_vocatives
 from audiobook._attr_anaphora import rule_anaphora
 from audiobook._attr_discover import discovery_names
 from audiobook._attr_rules import (
     NARRATOR,
     Context,
-    find_vocatives,
     rule_alternation,
     rule_bridge,
     rule_conversation,

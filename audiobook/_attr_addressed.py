@@ -1,0 +1,131 @@
+"""What the attributor notes about each turn before its rules run: whom the turn calls by name, speaks to or
+talks about, and the action beat before it; the rules consult these through Context.fits."""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+
+from audiobook import _speech as sp
+from audiobook._attr_rules import Context, possessor
+from audiobook._attr_tags import Turn
+from audiobook.model import Gender
+
+_VOCATIVE_RE = re.compile(rf"(?:^[\"“'‘]|[,!?]\s+|\b[Dd]ear\s+|^[\"“'‘](?:Oh|O|Ah),?\s+)({sp.NAME})(?=\s*[,.!?;])")
+
+
+_TO_RE = re.compile(
+    rf"\b(?:(?:said|says|replied|answered|cried|called|whispered|turned|turning|bent|bending|nodded|looked|looking|"
+    rf"spoke|speaking)\s+(?:\w+ly\s+)?(?:to|towards|at)|addressing)\s+({sp.NAME})"
+)
+
+
+_ECHO_WORDS = 4
+
+
+def _talked_of(ctx: Context, turn: Turn) -> set[str]:
+    """The characters a turn's quotes name: "Jane has told me…" is seldom said by Jane (though "Tom Reed himself"
+    may be Tom answering: a quote of a few words names no one here)."""
+    out: set[str] = set()
+    for k in turn.dialogue:
+        seg = ctx.segments[k]
+        if len(ctx.text[seg.start : seg.end].split()) <= _ECHO_WORDS:
+            continue
+        for m in sp.CAPSEQ_RE.finditer(ctx.text, seg.start, seg.end):
+            who = ctx.names.resolve(m.group())
+            if who is not None:
+                out.add(who)
+    return out
+
+
+def _called_so(ctx: Context, name: str) -> bool:
+    """Whether a name of several words is all a character goes by: the cast tells entries apart by what follows
+    it ("Robin Hood - Young", "Robin Hood - Old")."""
+    return sp.split_name(name)[0].casefold() in ctx.names.heads
+
+
+def _spoken_to(ctx: Context, turn: Turn) -> set[str]:
+    """Who the narration of the turn's paragraph says the speech is for (`Tom turned to Mary and said`), or its
+    tag says is not the speaker (`said Mary's mother`)."""
+    out: set[str] = set()
+    k = turn.dialogue[0]
+    para = turn.paragraphs[0]
+    while k > 0 and ctx.segments[k - 1].paragraph == para:
+        k -= 1
+    while k < len(ctx.segments) and ctx.segments[k].paragraph == para:
+        seg = ctx.segments[k]
+        if seg.kind == "narration":
+            for m in _TO_RE.finditer(ctx.text, seg.start, seg.end):
+                who = ctx.names.resolve(sp.clean_name(m.group(1)))
+                if who is not None:
+                    out.add(who)
+        k += 1
+    for tag in turn.tags.values():
+        owner = possessor(tag)
+        who = ctx.names.resolve(owner) if owner is not None else None
+        if who is not None:
+            out.add(who)  # "said Tom's sister" is not Tom
+    return out
+
+
+_BEAT_RE = re.compile(r"(?:^|[.!?;]\s+)\W*(?:(He)|(She))\s+(?!(?:said|says|asked|replied|answered)\b)[a-z]")
+
+
+def _beat(ctx: Context, turn: Turn) -> Gender | None:
+    """The gender of a pronoun opening the narration before an untagged turn's first quote: `She smiled. "Yes."`.
+
+    Narration after a quote is as often the listener's answer to it (`"Why?" She did not answer.`).
+    """
+    k = turn.dialogue[0]
+    if k == 0 or ctx.segments[k - 1].paragraph != turn.paragraphs[0]:
+        return None
+    seg = ctx.segments[k - 1]
+    m = _BEAT_RE.search(ctx.text[seg.start : seg.end].lstrip())
+    return None if m is None else "male" if m.group(1) else "female"
+
+
+def _family_form(ctx: Context, name: str) -> bool:
+    """Whether a name is a title and a family name several characters carry ("Miss Bennet", "Mr. Emerson")."""
+    _key, title, rest = sp.split_name(name)
+    if title is None or len(rest) != 1:
+        return False
+    return ctx.names.bearers[rest[0]] > 1
+
+
+def find_vocatives(ctx: Context) -> None:
+    """Fill ctx.vocatives (the characters each turn's quotes call by name, "Lizzy, come here") and ctx.hand_over."""
+    present: dict[int, set[str]] = {}  # chapter -> the characters its narration names
+    starts = [seg.start for seg in ctx.segments]
+    for pos, named in ctx.mentions:
+        present.setdefault(ctx.segments[bisect_right(starts, pos) - 1].chapter, set()).add(named)
+    for turn in ctx.turns:
+        addressed: set[str] = set()
+        # A name that ends a quote ("…, Lizzy?") is followed by that one's answer nine times in ten (PDNC); one
+        # that only opens it ("Lizzy, …") calls to attention, and is answered about half the time.
+        opening: set[str] = set()
+        later: set[str] = set()
+        for k in turn.dialogue:
+            seg = ctx.segments[k]
+            for m in _VOCATIVE_RE.finditer(ctx.text[seg.start : seg.end]):
+                word = sp.clean_name(m.group(1))
+                called = ctx.names.resolve(word)
+                if called is not None:
+                    (opening if m.start(1) <= 3 else later).update(ctx.names.namesakes(called))
+                if word in sp.NOT_NAMES or word.rstrip(".") in sp.TITLES:
+                    continue  # "Yes, Madam": a form of address, whoever the cast lists as "Madam"
+                _k, title, parts = sp.split_name(word)
+                if title is None and len(parts) > 1 and not _called_so(ctx, word):
+                    continue  # "for example, Freddy Honeychurch.": one is called "Freddy", not by a full name
+                who = ctx.names.resolve(word)
+                # "Miss Bennet" said to Elizabeth, with Jane miles away: a family's title and name may call any of
+                # them, so it names the cast's "Miss Bennet" only if the chapter's narration names her too.
+                if who is not None and (who in present.get(seg.chapter, ()) or not _family_form(ctx, word)):
+                    addressed.update(ctx.names.namesakes(who))  # "Robin Hood" calls young and old
+        addressed.update(_spoken_to(ctx, turn))
+        ctx.vocatives.append(addressed)
+        ctx.hand_over.append(addressed - (opening - later))
+        ctx.beats.append(None if turn.tags else _beat(ctx, turn))
+        ctx.talked_of.append(_talked_of(ctx, turn))
+    for b, block in enumerate(ctx.blocks):
+        for n, t in enumerate(block):
+            ctx.place[t] = (b, n)
