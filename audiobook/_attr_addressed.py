@@ -4,7 +4,7 @@ talks about, and the action beat before it; the rules consult these through Cont
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 
 from audiobook import _speech as sp
 from audiobook._attr_rules import Context, possessor
@@ -29,12 +29,9 @@ def _talked_of(ctx: Context, turn: Turn) -> set[str]:
     out: set[str] = set()
     for k in turn.dialogue:
         seg = ctx.segments[k]
-        if len(ctx.text[seg.start : seg.end].split()) <= _ECHO_WORDS:
-            continue
-        for m in sp.CAPSEQ_RE.finditer(ctx.text, seg.start, seg.end):
-            who = ctx.names.resolve(m.group())
-            if who is not None:
-                out.add(who)
+        if len(ctx.text[seg.start : seg.end].split()) > _ECHO_WORDS:
+            lo, hi = bisect_left(ctx.quoted, (seg.start, "")), bisect_left(ctx.quoted, (seg.end, ""))
+            out.update(who for _pos, who in ctx.quoted[lo:hi])
     return out
 
 

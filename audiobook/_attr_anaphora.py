@@ -31,7 +31,8 @@ def rule_anaphora(ctx: Context) -> None:
     uses mean most often.
     """
     before = [(turn.speaker, turn.evidence, dict(turn.own)) for turn in ctx.turns]
-    named, heard = _first_named(ctx), _first_heard(ctx)
+    named = _first_named(ctx)
+    heard = _first_heard(ctx, named)
     first = _Descriptions(named, heard)
     _anaphora_pass(ctx, first)
     votes: dict[str, Counter[str]] = {}
@@ -286,13 +287,12 @@ def _first_named(ctx: Context) -> dict[str, int]:
     return out
 
 
-def _first_heard(ctx: Context) -> dict[str, int]:
+def _first_heard(ctx: Context, named: dict[str, int]) -> dict[str, int]:
     """Where the text, narration or quotes, first calls each character by name."""
-    out: dict[str, int] = {}
-    for m in sp.CAPSEQ_RE.finditer(ctx.text):
-        name = ctx.names.resolve(m.group())
-        if name is not None and name not in out:
-            out[name] = m.start()
+    out = dict(named)
+    for at, name in reversed(ctx.quoted):
+        if at < out.get(name, at + 1):
+            out[name] = at
     return out
 
 

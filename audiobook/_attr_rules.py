@@ -16,7 +16,7 @@ _RECENT = 8  # distinct characters remembered for resolving pronouns and noun ph
 
 @dataclass
 class Context:
-    """What every sieve rule may read: the text, segments, turns, names and narration mentions."""
+    """What every sieve rule may read: the text, segments, turns, names and the mentions of names."""
 
     text: str
     segments: list[Segment]
@@ -24,6 +24,7 @@ class Context:
     blocks: list[list[int]]  # runs of turn indices not broken by pure narration
     names: sp.Names
     mentions: list[tuple[int, str]]  # (offset, speaker) of names in narration, in order
+    quoted: list[tuple[int, str]]  # (offset, speaker) of names inside quotes, in order
     narrator: str = NARRATOR  # who "I" is in a first-person book, when the text tells
     vocatives: list[set[str]] = field(default_factory=list)  # per turn: the characters it addresses
     hand_over: list[set[str]] = field(default_factory=list)  # per turn: those addressed not only as it opens

@@ -90,23 +90,27 @@ RULES: tuple[Callable[[Context], None], ...] = (
 )
 
 
-def _mentions(text: str, segs: list[Segment], names: sp.Names) -> list[tuple[int, str]]:
+def _mentions(
+    text: str, segs: list[Segment], names: sp.Names
+) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
+    """(offset, character) of each name in the narration, and of each name inside quotes, in order."""
     out: list[tuple[int, str]] = []
+    quoted: list[tuple[int, str]] = []
     # A cast entry named by what it is ("The Stout Man") is mentioned as "a stout man" / "the stout man".
     described = None
     if names.described:
         phrases = "|".join(re.escape(p).replace("'", "['’]") for p in sorted(names.described, key=len, reverse=True))
         described = re.compile(rf"\b(?:[Aa]n?|[Tt]he)\s+({phrases})\b", re.IGNORECASE)
     for seg in segs:
-        if seg.kind == "narration":
-            for m in sp.CAPSEQ_RE.finditer(text, seg.start, seg.end):
-                who = names.resolve(m.group())
-                if who is not None:
-                    out.append((m.start(), who))
-            if described is not None:
-                for m in described.finditer(text, seg.start, seg.end):
-                    out.append((m.start(), names.described[m.group(1).replace("’", "'").casefold()]))
-    return sorted(out)
+        found = out if seg.kind == "narration" else quoted
+        for m in sp.CAPSEQ_RE.finditer(text, seg.start, seg.end):
+            who = names.resolve(m.group())
+            if who is not None:
+                found.append((m.start(), who))
+        if seg.kind == "narration" and described is not None:
+            for m in described.finditer(text, seg.start, seg.end):
+                out.append((m.start(), names.described[m.group(1).replace("’", "'").casefold()]))
+    return sorted(out), quoted
 
 
 def _learn_families(text: str, names: sp.Names) -> None:
@@ -162,10 +166,10 @@ def _run(text: str, segments: Sequence[Segment], characters: Sequence[Character]
     turns, blocks = build_turns(text, segs)
     names = sp.Names.from_cast(characters) if characters else sp.Names.discover(*discovery_names(text, turns))
     _learn_families(text, names)
-    mentions = _mentions(text, segs, names)
+    mentions, quoted = _mentions(text, segs, names)
     if not characters:
         _guess_genders(text, names, mentions)
-    ctx = Context(text, segs, turns, blocks, names, mentions)
+    ctx = Context(text, segs, turns, blocks, names, mentions, quoted)
     ctx.narrator = _find_narrator(ctx, bool(characters)) or NARRATOR
     find_vocatives(ctx)
     for rule in RULES:
