@@ -118,7 +118,7 @@ def _anaphor(
             return called[0], found[1]
     if tag.kind == "pron":
         topic = _topic(ctx, t, ctx.names.gender.get(found[0]))
-        if topic is not None and topic not in ctx.vocatives[t] and topic != ctx.narrator:
+        if topic is not None and topic not in ctx.vocatives[t] | ctx.talked_of[t] and topic != ctx.narrator:
             return topic, found[1]
     if n >= 2 and tag.kind == "pron":
         # In a back-and-forth "he said" is the man who spoke two turns ago, not the one just answered.
