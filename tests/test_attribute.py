@@ -501,6 +501,11 @@ def test_an_untagged_line_is_not_spoken_by_the_one_it_talks_about() -> None:
     assert names(text, trio)[2] == "Tom Reed"
 
 
+def test_the_subject_before_a_pronoun_tag_is_not_the_one_the_quote_talks_about() -> None:
+    text = 'Tom came in.\n\nMr. Hale stood by the gate, and he said, "Mr. Hale has gone to town for the whole day."'
+    assert names(text, (*CAST, TOM)) == ["Tom Reed"]
+
+
 def test_joined_clause_between_quotes_introduces_the_next_one() -> None:
     text = 'They walked on, and Elinor said, "Rain soon," and Mr. Hale said, "I think so."'
     assert names(text, CAST) == ["Elinor Ward", "Mr. Hale"]
