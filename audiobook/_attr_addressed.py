@@ -45,18 +45,11 @@ def _spoken_to(ctx: Context, turn: Turn) -> set[str]:
     """Who the narration of the turn's paragraph says the speech is for (`Tom turned to Mary and said`), or its
     tag says is not the speaker (`said Mary's mother`)."""
     out: set[str] = set()
-    k = turn.dialogue[0]
-    para = turn.paragraphs[0]
-    while k > 0 and ctx.segments[k - 1].paragraph == para:
-        k -= 1
-    while k < len(ctx.segments) and ctx.segments[k].paragraph == para:
-        seg = ctx.segments[k]
-        if seg.kind == "narration":
-            for m in _TO_RE.finditer(ctx.text, seg.start, seg.end):
-                who = ctx.names.resolve(sp.clean_name(m.group(1)))
-                if who is not None:
-                    out.add(who)
-        k += 1
+    for seg in ctx.narration_of(turn):
+        for m in _TO_RE.finditer(ctx.text, seg.start, seg.end):
+            who = ctx.names.resolve(sp.clean_name(m.group(1)))
+            if who is not None:
+                out.add(who)
     for tag in turn.tags.values():
         owner = possessor(tag)
         who = ctx.names.resolve(owner) if owner is not None else None

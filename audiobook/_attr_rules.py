@@ -52,6 +52,19 @@ class Context:
             k += 1
         return [who for _pos, who in self.mentions_between(start, end)]
 
+    def narration_of(self, turn: Turn) -> list[Segment]:
+        """The narration of the paragraph a turn opens in: `Tom turned to Mary and said, "…"`."""
+        k = turn.dialogue[0]
+        para = turn.paragraphs[0]
+        while k > 0 and self.segments[k - 1].paragraph == para:
+            k -= 1
+        out = []
+        while k < len(self.segments) and self.segments[k].paragraph == para:
+            if self.segments[k].kind == "narration":
+                out.append(self.segments[k])
+            k += 1
+        return out
+
     def fits(self, t: int, who: str) -> bool:
         """Whether `who` may speak turn t: not the one it addresses, nor of another gender than its action beat."""
         beat = self.beats[t]
@@ -225,19 +238,12 @@ def rule_paragraph(ctx: Context) -> None:
     for t, turn in enumerate(ctx.turns):
         if turn.speaker is not None:
             continue
-        para = turn.paragraphs[0]
         who: set[str] = set()
-        k = turn.dialogue[0]
-        while k > 0 and ctx.segments[k - 1].paragraph == para:
-            k -= 1
-        while k < len(ctx.segments) and ctx.segments[k].paragraph == para:
-            seg = ctx.segments[k]
-            if seg.kind == "narration":
-                for m in sp.CAPSEQ_RE.finditer(ctx.text, seg.start, seg.end):
-                    s = ctx.names.resolve(m.group())
-                    if s is not None:
-                        who.add(s)
-            k += 1
+        for seg in ctx.narration_of(turn):
+            for m in sp.CAPSEQ_RE.finditer(ctx.text, seg.start, seg.end):
+                s = ctx.names.resolve(m.group())
+                if s is not None:
+                    who.add(s)
         who -= ctx.vocatives[t]  # `Tom turned to Mary: "…"`, `said Mary's mother`: not Mary
         if len(who) == 1:
             turn.speaker, turn.evidence = who.pop(), "paragraph"
