@@ -300,11 +300,11 @@ _BARE_SHARE = 0.6  # of a bare description's uses that must mean one character f
 
 
 def _ahead(ctx: Context, t: int, want: Gender | None, skip: set[str]) -> str | None:
-    """No one at hand fits: the first fitting character named just after the quote, in the same chapter.
+    """No one at hand fits: the first fitting character the chapter names after the quote, however far on.
 
     `"…," said the old gentleman. Mr. Hale took off his hat.`
     """
-    for who in ctx.named_after(t):
+    for who in ctx.named_after(t, len(ctx.text)):
         if who not in skip and who != ctx.narrator and (want is None or ctx.names.gender.get(who) == want):
             return who
     return None

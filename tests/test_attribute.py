@@ -506,6 +506,12 @@ def test_the_subject_before_a_pronoun_tag_is_not_the_one_the_quote_talks_about()
     assert names(text, (*CAST, TOM)) == ["Tom Reed"]
 
 
+def test_a_description_no_one_at_hand_fits_may_be_named_much_later_in_the_chapter() -> None:
+    filler = "The river ran on under the bridge and the lamps were lit one by one. " * 30
+    text = f'Elinor waited by the river.\n\n"It is late," said the gentleman.\n\n{filler}\n\nMr. Hale had come after all.'
+    assert names(text, CAST) == ["Mr. Hale"]
+
+
 def test_joined_clause_between_quotes_introduces_the_next_one() -> None:
     text = 'They walked on, and Elinor said, "Rain soon," and Mr. Hale said, "I think so."'
     assert names(text, CAST) == ["Elinor Ward", "Mr. Hale"]
