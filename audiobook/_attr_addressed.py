@@ -106,7 +106,7 @@ def find_vocatives(ctx: Context) -> None:
                 _k, title, parts = sp.split_name(word)
                 if title is None and len(parts) > 1 and not _called_so(ctx, word):
                     continue  # "for example, Freddy Honeychurch.": one is called "Freddy", not by a full name
-                who = ctx.names.resolve(word)
+                who = called
                 # "Miss Bennet" said to Elizabeth, with Jane miles away: a family's title and name may call any of
                 # them, so it names the cast's "Miss Bennet" only if the chapter's narration names her too.
                 if who is not None and (who in present.get(seg.chapter, ()) or not _family_form(ctx, word)):

@@ -95,10 +95,15 @@ def _other_voice(ctx: Context, t: int, recent: list[str]) -> None:
         want = _PRONOUN_GENDER.get(tag.value) if tag.kind == "pron" else None
         if named is None or want is None or want == named or k in turn.own:
             continue
-        who = next((c for c in recent if ctx.names.gender.get(c) == want and c not in ctx.vocatives[t]
-                    and c != ctx.narrator), None)
+        who = next(iter(_of_gender(ctx, t, want, recent)), None)
         if who is not None:
             turn.own[k] = who
+
+
+def _of_gender(ctx: Context, t: int, want: Gender, recent: list[str]) -> list[str]:
+    """The characters at hand "he" or "she" may mean in turn t, latest first: not one it addresses, and never a
+    first-person narrator, who is "I"."""
+    return [c for c in recent if ctx.names.gender.get(c) == want and c not in ctx.vocatives[t] and c != ctx.narrator]
 
 
 def _anaphor(
@@ -176,8 +181,7 @@ def _by_recency(
         want = _PRONOUN_GENDER.get(tag.value)
         if want is None:
             return None
-        # A first-person narrator is "I", never "he" or "she".
-        cands = [c for c in recent if gender.get(c) == want and c not in ctx.vocatives[t] and c != ctx.narrator]
+        cands = _of_gender(ctx, t, want, recent)
         if not cands:
             ahead = _ahead(ctx, t, want, set(ctx.vocatives[t]))
             return (ahead, "pronoun") if ahead is not None else None
@@ -319,7 +323,7 @@ def _kin(ctx: Context, t: int, words: list[str], recent: list[str]) -> str | Non
     """
     if len(words) != 2 or words[0] not in _POSSESSOR_GENDER:
         return None
-    relation = "wife" if words == ["his", "lady"] else words[1]
+    relation = _relation(words[1], _POSSESSOR_GENDER[words[0]])
     if relation not in _KIN:
         return None
     found: list[list[str]] = []
@@ -344,11 +348,16 @@ def _possessed(ctx: Context, t: int, owner_name: str, noun: str) -> tuple[str, s
     owner = ctx.names.resolve(owner_name)
     if owner is None:
         return None
-    relation = "wife" if noun == "lady" and ctx.names.gender.get(owner) == "male" else noun
+    relation = _relation(noun, ctx.names.gender.get(owner))
     if relation not in _KIN:
         return None
     kin = [c for c in _kin_of(ctx, owner, relation) if c not in ctx.vocatives[t]]
     return (kin[0], "nominal") if len(kin) == 1 else None
+
+
+def _relation(noun: str, owner: Gender | None) -> str:
+    """The kin a noun names for an owner of that gender: a man's "lady" is his wife."""
+    return "wife" if noun == "lady" and owner == "male" else noun
 
 
 def _opening_call(ctx: Context, t: int) -> list[str]:

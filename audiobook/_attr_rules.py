@@ -66,7 +66,8 @@ class Context:
         return out
 
     def fits(self, t: int, who: str) -> bool:
-        """Whether `who` may speak turn t: not the one it addresses, nor of another gender than its action beat."""
+        """Whether `who` may speak turn t: not one it addresses or talks about by name, nor of another gender than
+        its action beat."""
         beat = self.beats[t]
         return (who not in self.vocatives[t] and who not in self.talked_of[t]
                 and (beat is None or self.names.gender.get(who) in (None, beat)))

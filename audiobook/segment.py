@@ -248,11 +248,10 @@ def segment(text: str, chapters: Sequence[Chapter]) -> list[Segment]:
             _emit(out, text, "narration", ps, pe, ch.index, paragraph)
         for ps, pe in _split(text, body, ch.end, mode):
             paragraph += 1
-            if (mode == "blank" and out and out[-1].kind == "narration" and _song(text, out[-1], ps, pe)
-                    and not quoter.quotes(ps, pe)):
+            spans = quoter.quotes(ps, pe)
+            if not spans and mode == "blank" and out and out[-1].kind == "narration" and _song(text, out[-1], ps, pe):
                 _emit(out, text, "dialogue", ps, pe, ch.index, paragraph)
                 continue
-            spans = quoter.quotes(ps, pe)
             pos = ps
             for qs, qe in spans:
                 _emit(out, text, "narration", pos, qs, ch.index, paragraph)
