@@ -7,20 +7,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from audiobook import _speech as sp
+from audiobook._attr_kin import KIN, POSSESSOR_GENDER, kin, possessed
 from audiobook._attr_rules import NARRATOR, Context, descriptive, possessor, touch
 from audiobook._attr_tags import Tag
 from audiobook.model import Gender
 
 _PRONOUN_GENDER: dict[str, Gender] = {"he": "male", "she": "female"}
-_POSSESSOR_GENDER: dict[str, Gender] = {"his": "male", "her": "female"}
-# Kin nouns, and whether each names a parent or a spouse (else a sibling or a child).
-_KIN = {
-    "mother": True, "mamma": True, "mama": True, "father": True, "papa": True, "wife": True, "husband": True,
-    "sister": False, "brother": False, "daughter": False, "son": False,
-}
 _OPENER_RE = re.compile(r"[\W_]*(?:(?:And|But|Then|So|Now|Yet)\s+)?")
-_CALL_RE = re.compile(rf"[\"“'‘]\s*(?:[Mm]y\s+)?(?:[Dd]ear(?:est)?\s+)?({sp.NAME})\s*,")
-_GROWN_MAN_TITLES = frozenset(("Mr", "Monsieur", "M", "Sir", "Lord", "Signor", "Senor", "Herr", "Don"))
 
 
 def rule_anaphora(ctx: Context) -> None:
@@ -190,7 +183,7 @@ def _by_recency(
         return None
     owner = possessor(tag)
     if owner is not None:
-        return _possessed(ctx, t, owner, tag.value.split()[-1].lower())
+        return possessed(ctx, t, owner, tag.value.split()[-1].lower())
     if not descriptive(tag):
         return None
     words = tag.value.lower().split()
@@ -211,12 +204,14 @@ def _by_recency(
         return alias, "explicit"
     if head not in sp.PERSON_NOUNS:
         return None
-    kin = _kin(ctx, t, words, recent)
-    if kin is not None:
-        return kin, "nominal"
+    relative = kin(ctx, t, words, recent)
+    if relative is not None:
+        return relative, "nominal"
     want = sp.PERSON_NOUNS[head]
+    if want is None:
+        want = _told_gender(ctx, t, tag)
     skip = set(ctx.vocatives[t]) | {ctx.narrator}  # "said the young man" is not the "I" of the book
-    owner_gender = _POSSESSOR_GENDER.get(words[0])
+    owner_gender = POSSESSOR_GENDER.get(words[0])
     if owner_gender is not None:
         owner = next((c for c in recent if gender.get(c) == owner_gender), None)
         if owner is not None:
@@ -260,6 +255,28 @@ def _by_recency(
     return cands[0], "nominal"
 
 
+_GENDER_AFTER_RE = re.compile(r"[.;!?]|\b(?:(he|him|his|himself)|(she|her|hers|herself))\b", re.IGNORECASE)
+
+
+def _told_gender(ctx: Context, t: int, tag: Tag) -> Gender | None:
+    """`said the stranger, with a sneer on his lips`: the gender the rest of the tag's sentence gives a description
+    that has none of its own."""
+    turn = ctx.turns[t]
+    k = next(k for k, v in turn.tags.items() if v is tag)
+    for j in (k + 1, k - 1):
+        if not 0 <= j < len(ctx.segments) or ctx.segments[j].kind != "narration":
+            continue
+        seg = ctx.segments[j]
+        at = re.compile(re.escape(tag.value), re.IGNORECASE).search(ctx.text, seg.start, seg.end)
+        if at is None:
+            continue
+        m = _GENDER_AFTER_RE.search(ctx.text, at.end(), min(seg.end, at.end() + 200))
+        if m is None or (m.group(1) is None and m.group(2) is None):
+            return None
+        return "male" if m.group(1) else "female"
+    return None
+
+
 _NEWCOMER_SPAN = 3000  # characters after a description within which the book names the newcomer it describes
 
 
@@ -271,7 +288,7 @@ def _newcomer(
     first character of the description's gender the book names soon after, unheard of until then; unless the
     description has meant someone at hand more often ("the old gentleman" of the chapters before)."""
     want = sp.PERSON_NOUNS.get(head)
-    if want is None or head in _KIN:
+    if want is None or head in KIN:
         return None  # "the astonished father" is someone's, not a newcomer
     start = ctx.start(ctx.turns[t])
     fresh = next((c for c in ctx.named_after(t, _NEWCOMER_SPAN) if c not in skip and c != ctx.narrator
@@ -312,83 +329,3 @@ def _ahead(ctx: Context, t: int, want: Gender | None, skip: set[str]) -> str | N
         if who not in skip and who != ctx.narrator and (want is None or ctx.names.gender.get(who) == want):
             return who
     return None
-
-
-def _kin(ctx: Context, t: int, words: list[str], recent: list[str]) -> str | None:
-    """"her mother", "his wife": the one of the possessor's family the word names ("Mrs. Bennet" for Mr. Bennet's).
-
-    The possessor is the one the quote calls by name, else one of the two latest characters of its gender: of
-    their kin, the latest named, else the first one's only one. A name taken in marriage ("Mrs. Pontellier")
-    is not her father's.
-    """
-    if len(words) != 2 or words[0] not in _POSSESSOR_GENDER:
-        return None
-    relation = _relation(words[1], _POSSESSOR_GENDER[words[0]])
-    if relation not in _KIN:
-        return None
-    found: list[list[str]] = []
-    # `"Mrs. Gradgrind," said her husband`: the one called by name is the likeliest "her".
-    called = [c for c in _opening_call(ctx, t) if ctx.names.gender.get(c) == _POSSESSOR_GENDER[words[0]]]
-    for owner in called + [c for c in recent if ctx.names.gender.get(c) == _POSSESSOR_GENDER[words[0]]][:2]:
-        kin = _kin_of(ctx, owner, relation)
-        found.append([c for c in kin if c not in ctx.vocatives[t]])
-        if called and found[0]:
-            break
-    late = next((c for c in recent if any(c in kin for kin in found)), None)
-    if late is not None:
-        return late
-    return found[0][0] if found and len(found[0]) == 1 else None
-
-
-def _possessed(ctx: Context, t: int, owner_name: str, noun: str) -> tuple[str, str] | None:
-    """"the miller's wife", "Mr. Hale's good lady": the owner's kin the noun names, if the book has one.
-
-    Whoever it is, it is not the owner: with no such kin known the tag names no one.
-    """
-    owner = ctx.names.resolve(owner_name)
-    if owner is None:
-        return None
-    relation = _relation(noun, ctx.names.gender.get(owner))
-    if relation not in _KIN:
-        return None
-    kin = [c for c in _kin_of(ctx, owner, relation) if c not in ctx.vocatives[t]]
-    return (kin[0], "nominal") if len(kin) == 1 else None
-
-
-def _relation(noun: str, owner: Gender | None) -> str:
-    """The kin a noun names for an owner of that gender: a man's "lady" is his wife."""
-    return "wife" if noun == "lady" and owner == "male" else noun
-
-
-def _opening_call(ctx: Context, t: int) -> list[str]:
-    """The character a turn opens by calling: `"My dear Mr. Bennet," said his lady`."""
-    seg = ctx.segments[ctx.turns[t].dialogue[0]]
-    m = _CALL_RE.match(ctx.text, seg.start, seg.end)
-    who = ctx.names.resolve(sp.clean_name(m.group(1))) if m is not None else None
-    return [who] if who is not None else []
-
-
-def _kin_of(ctx: Context, owner: str, relation: str) -> list[str]:
-    names = ctx.names
-    want, elder = sp.PERSON_NOUNS[relation], _KIN[relation]
-    # Whose name is whose: a father's and a husband's name are his; a mother's and a wife's, hers as "Mrs.";
-    # a child's and a sibling's, theirs by birth.
-    family = _families(ctx, owner, by_birth=relation not in ("wife", "husband", "son", "daughter"))
-    if len(family) != 1:
-        return []  # none known, or two (a maiden and a married name): too open
-    kin = [c for c in names.gender
-           if c != owner and names.gender[c] == want and family & _families(ctx, c, by_birth=not elder)]
-    if elder and want == "female":
-        return [c for c in kin if family & names.married.get(c, set())]  # "Mrs. Bennet", not "Miss Bennet"
-    if elder:
-        return [c for c in kin if names.titles.get(c, set()) & _GROWN_MAN_TITLES]  # "Mr. Emerson", not "George"
-    return kin
-
-
-def _families(ctx: Context, who: str, by_birth: bool) -> set[str]:
-    """The family names `who` shares with another character; by birth: not one a "Mrs." took in marriage."""
-    names = ctx.names
-    out = {f for f in names.family.get(who, set()) if names.bearers[f] > 1}
-    if by_birth:
-        out -= names.married.get(who, set())
-    return out

@@ -217,9 +217,7 @@ class Names:
         self.described: dict[str, str] = {}  # "stout man" -> the cast entry "The Stout Man"
 
     def _add(self, alias: str, canonical: str) -> None:
-        words = alias.replace("’", "'").split()
-        if len(words) >= 3 and words[0].lower() in ARTICLES and all(w[:1].isalpha() for w in words[1:]):
-            self.described.setdefault(" ".join(words[1:]).casefold(), canonical)
+        self._describe(alias, canonical, 3)
         key, title, rest = split_name(alias)
         if title is not None and rest:
             t = title.rstrip(".")
@@ -242,6 +240,15 @@ class Names:
                 else:
                     self.parts[part] = canonical
 
+    def _describe(self, alias: str, canonical: str, shortest: int) -> None:
+        """A name that says what someone is ("The Stout Man") is also their mention as "a stout man"."""
+        words = alias.replace("’", "'").split()
+        # Not "The Gentleman": a person noun alone describes too many people to be one's mention.
+        if len(words) < shortest or (len(words) == 2 and words[1].lower() in PERSON_NOUNS):
+            return
+        if words[0].lower() in ARTICLES and all(w[:1].isalpha() for w in words[1:]):
+            self.described.setdefault(" ".join(words[1:]).casefold(), canonical)
+
     @classmethod
     def from_cast(cls, characters: Sequence[Character]) -> Names:
         """Resolver for a reviewed cast: every alias and unique name part maps to its name."""
@@ -253,6 +260,9 @@ class Names:
             names.gender[ch.name] = ch.gender or PERSON_NOUNS.get(noun)
             for alias in (ch.name, *ch.aliases):
                 names._add(alias, ch.name)
+                # A reviewed cast's "The Ferryman" is one man; a role found in a tag ("said the ferryman") may be
+                # a named character's, so only the cast's two-word roles are mentions.
+                names._describe(alias, ch.name, 2)
                 head = _QUALIFIED_RE.split(alias, maxsplit=1)[0]
                 if head != alias:
                     # Entries told apart by a qualifier share their name in tags: the first listed takes it.

@@ -24,7 +24,8 @@ where the earlier ones found none (see `RULES`):
                the book names the holder, then only while the holder is at hand;
                a description of someone not named yet is the first character of
                its gender the book names soon after; "the miller's wife" is the
-               miller's kin, never the miller
+               miller's kin, never the miller; "said the stranger, lifting his
+               hat": a description without a gender takes its sentence's
   vocative     an untagged reply to a quote that calls one character by name (not
                only as it opens: "Lizzy, …" calls to attention, "…, Lizzy?" hands
                over), or to one whose narration says who it is for ("turned to Lucy")
@@ -41,6 +42,9 @@ where the earlier ones found none (see `RULES`):
                the chapter) the first named just after, not the next speaker (the
                report counts it as inferred; `segment --format jsonl` carries the
                evidence)
+
+The mentions the rules read are the names in the narration, a cast's roles ("a stout man", "the ferryman")
+and, with a cast, kin the narration names ("Her father was waiting": the latest woman's father, `_attr_kin`).
 
 Before the rules run, each turn is read for whom it calls by name, speaks to or
 talks about ("Tom has told me…" is not Tom's), and for the action beat before it
@@ -68,6 +72,7 @@ from audiobook import _speech as sp
 from audiobook._attr_addressed import find_vocatives
 from audiobook._attr_anaphora import rule_anaphora
 from audiobook._attr_discover import discovery_names
+from audiobook._attr_kin import kin_mentions
 from audiobook._attr_rules import (
     NARRATOR,
     Context,
@@ -171,6 +176,8 @@ def _run(text: str, segments: Sequence[Segment], characters: Sequence[Character]
         _guess_genders(text, names, mentions)
     ctx = Context(text, segs, turns, blocks, names, mentions, quoted)
     ctx.narrator = _find_narrator(ctx, bool(characters)) or NARRATOR
+    if characters:
+        ctx.mentions = sorted(ctx.mentions + kin_mentions(ctx))
     find_vocatives(ctx)
     for rule in RULES:
         rule(ctx)

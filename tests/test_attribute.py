@@ -855,3 +855,48 @@ def test_he_after_a_closing_call_is_the_one_called() -> None:
         '"Indeed I have!" he cried.'
     )
     assert names(text, cast)[-1] == "Mr. Hale"
+
+
+def test_her_father_in_the_narration_brings_him_into_the_scene() -> None:
+    # Mr. Kemp is the latest man named, but "her father" (Ruth Marsh's) came in after him: "he" is Mr. Marsh.
+    text = (
+        "Mr. Kemp left Ruth Marsh at the gate and went on down the lane. Her father was waiting at the door.\n\n"
+        '"You are late again," he said.'
+    )
+    assert evidence(text, FAMILY) == [("Mr. Marsh", "pronoun")]
+
+
+def test_kin_in_the_narration_whose_owner_has_none_names_nobody() -> None:
+    # Tom has no family in the cast: "his father" is no mention, so "he" stays the latest man named.
+    text = "Mr. Hale nodded to Tom Reed, whose father was waiting by the cart.\n\n" '"Go on," he said.'
+    assert names(text, (*CAST, TOM)) == ["Tom Reed"]
+    text = "Mr. Hale nodded to Tom Reed. His father was waiting by the cart.\n\n" '"Go on," he said.'
+    assert names(text, (*CAST, TOM)) == ["Tom Reed"]
+
+
+def test_a_two_word_cast_alias_that_is_a_description_is_mentioned_by_it() -> None:
+    # "The Ferryman" is Old Jem's alias: "the ferryman" in the narration is Jem, not Tom, named before him.
+    cast = (*CAST, TOM, Character("Old Jem", ("The Ferryman",), "male"))
+    text = (
+        "Tom Reed came down to the river. The ferryman was mending a net.\n\n"
+        '"Too late for the crossing," he said.'
+    )
+    assert evidence(text, cast) == [("Old Jem", "pronoun")]
+    # A person noun ("The Gentleman") describes too many people to be a mention of one.
+    cast = (*CAST, TOM, Character("Mr. Lowe", ("The Gentleman",), "male"))
+    text = (
+        "Mr. Lowe went home. Tom Reed came down to the river, where the gentleman in grey sat.\n\n"
+        '"Too late for the crossing," he said.'
+    )
+    assert names(text, cast) == ["Tom Reed"]
+
+
+def test_a_description_without_a_gender_takes_the_one_its_sentence_gives() -> None:
+    # "the stranger" has no gender of its own; "his hat" makes him a man, so not Elinor, the latest named.
+    text = (
+        "Mr. Hale met Elinor at the gate of the churchyard.\n\n"
+        '"Good evening," said the stranger, lifting his hat.'
+    )
+    assert evidence(text, CAST) == [("Mr. Hale", "nominal")]
+    text = 'Mr. Hale met Elinor at the gate.\n\n"Good evening," said the stranger, lifting her veil.'
+    assert evidence(text, CAST) == [("Elinor Ward", "nominal")]
