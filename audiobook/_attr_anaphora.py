@@ -26,14 +26,15 @@ def rule_anaphora(ctx: Context) -> None:
     before = [(turn.speaker, turn.evidence, dict(turn.own)) for turn in ctx.turns]
     named = _first_named(ctx)
     heard = _first_heard(ctx, named)
-    first = _Descriptions(named, heard)
+    young = _children(ctx)
+    first = _Descriptions(named, heard, children=young)
     _anaphora_pass(ctx, first)
     votes: dict[str, Counter[str]] = {}
     for key, who in first.uses:
         votes.setdefault(key, Counter())[who] += 1
     for turn, (speaker, evidence, own) in zip(ctx.turns, before, strict=True):
         turn.speaker, turn.evidence, turn.own = speaker, evidence, own
-    _anaphora_pass(ctx, _Descriptions(named, heard, votes))
+    _anaphora_pass(ctx, _Descriptions(named, heard, votes, children=young))
 
 
 @dataclass
@@ -46,6 +47,7 @@ class _Descriptions:
     first_heard: dict[str, int]  # character -> where the text, quotes too, first calls them by name
     votes: dict[str, Counter[str]] | None = None  # description -> how often each character is meant
     uses: list[tuple[str, str]] = field(default_factory=list)  # first pass: (description, likeliest referent)
+    children: set[str] = field(default_factory=set)  # the characters the book calls "little Tom" or "Master Tom"
 
 
 def _anaphora_pass(ctx: Context, described: _Descriptions) -> None:
@@ -178,6 +180,8 @@ def _by_recency(
         if not cands:
             ahead = _ahead(ctx, t, want, set(ctx.vocatives[t]))
             return (ahead, "pronoun") if ahead is not None else None
+        if len(cands) > 1 and _bound(ctx, t, cands[0], want):
+            cands = cands[1:] + cands[:1]
         return next((c for c in cands if c not in ctx.talked_of[t]), cands[0]), "pronoun"
     if tag.kind != "np":
         return None
@@ -216,6 +220,8 @@ def _by_recency(
         owner = next((c for c in recent if gender.get(c) == owner_gender), None)
         if owner is not None:
             skip.add(owner)  # "her mother" is not the "her"
+    if (head in _GROWN or "old" in words) and "young" not in words:
+        skip |= described.children  # "the old gentleman" is not the boy of the book
     cands = [c for c in recent if c not in skip and (want is None or gender.get(c) == want)]
     b, n = ctx.place[t]
     just_spoke = ctx.turns[ctx.blocks[b][n - 1]].speaker if n > 0 else None
@@ -275,6 +281,43 @@ def _told_gender(ctx: Context, t: int, tag: Tag) -> Gender | None:
             return None
         return "male" if m.group(1) else "female"
     return None
+
+
+_GROWN = frozenset(("man", "gentleman", "woman", "lady", "fellow"))
+_LITTLE_RE = re.compile(rf"\b[Ll]ittle\s+({sp.NAME})")
+
+
+def _children(ctx: Context) -> set[str]:
+    """The characters the book calls "little Tom" three times or more, or "Master Tom"."""
+    little: Counter[str] = Counter()
+    for m in _LITTLE_RE.finditer(ctx.text):
+        who = ctx.names.resolve(m.group(1))
+        if who is not None:
+            little[who] += 1
+    out = {c for c, n in little.items() if n >= 3}
+    return out | {c for c, titles in ctx.names.titles.items() if "Master" in titles}
+
+
+_SUBJECT_RE: dict[Gender, re.Pattern[str]] = {"male": re.compile(r"\b[Hh]e\b"), "female": re.compile(r"\b[Ss]he\b")}
+_PREDICATE_RE = re.compile(r"\b(?:was|is|were|be|been|as|became|like)\s+(?:(?:a|an|the)\s+)?$", re.IGNORECASE)
+
+
+def _bound(ctx: Context, t: int, latest: str, want: Gender) -> bool:
+    """`All the way she thought of the letter from Elinor.` then `"…," said she`: a "she" before Elinor's name in its
+    sentence is someone else (binding), whom the passage is about, and the next "she" goes on with her."""
+    start = ctx.start(ctx.turns[t])
+    last = [pos for pos, who in ctx.mentions_between(max(0, start - 3000), start) if who == latest]
+    if not last:
+        return False
+    at = last[-1]
+    if _PREDICATE_RE.search(ctx.text, max(0, at - 20), at):
+        return False  # "He was an old man": the "he" is that man
+    begin = max(0, at - 400)
+    for m in sp.SENTENCE_START_RE.finditer(ctx.text, begin, at):
+        begin = m.end()
+    if any(ctx.names.gender.get(who) == want for _pos, who in ctx.mentions_between(begin, at)):
+        return False  # `Mary told Jane that she…`: whose "she" is open
+    return _SUBJECT_RE[want].search(ctx.text, begin, at) is not None
 
 
 _NEWCOMER_SPAN = 3000  # characters after a description within which the book names the newcomer it describes

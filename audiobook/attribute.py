@@ -10,7 +10,9 @@ where the earlier ones found none (see `RULES`):
   pronoun      "said he" / "she replied": the first character of that gender named
                in the quote's own paragraph, else the latest named or heard before
                in the chapter, not the one addressed, else the first named just
-               after; "I said" is the narrator, never "he" or "she"
+               after; "I said" is the narrator, never "he" or "she"; a "she" before
+               the latest woman's name in its sentence ("she thought of Mary") is
+               another woman, and the next "she" goes on with her
   nominal      "said her mother", "the old man replied": the latest character of
                the noun's gender, not the "her" nor the one addressed; "the doctor"
                is the latest character whose name carries the word; a qualified
@@ -25,7 +27,8 @@ where the earlier ones found none (see `RULES`):
                a description of someone not named yet is the first character of
                its gender the book names soon after; "the miller's wife" is the
                miller's kin, never the miller; "said the stranger, lifting his
-               hat": a description without a gender takes its sentence's
+               hat": a description without a gender takes its sentence's; "the old
+               gentleman" is not one the book calls "little Tom" or "Master Tom"
   vocative     an untagged reply to a quote that calls one character by name (not
                only as it opens: "Lizzy, …" calls to attention, "…, Lizzy?" hands
                over), or to one whose narration says who it is for ("turned to Lucy")

@@ -900,3 +900,28 @@ def test_a_description_without_a_gender_takes_the_one_its_sentence_gives() -> No
     assert evidence(text, CAST) == [("Mr. Hale", "nominal")]
     text = 'Mr. Hale met Elinor at the gate.\n\n"Good evening," said the stranger, lifting her veil.'
     assert evidence(text, CAST) == [("Elinor Ward", "nominal")]
+
+
+def test_a_pronoun_before_a_name_in_its_sentence_is_someone_else_whom_the_next_pronoun_means() -> None:
+    # Elinor is named last, but the "she" before her name is Nora (binding): "said she" goes on with Nora.
+    cast = (*CAST, Character("Nora Kemp", ("Nora",), "female"))
+    text = (
+        "Nora walked home alone. All the way she thought of the letter from Elinor.\n\n"
+        '"It cannot be true," said she.'
+    )
+    assert evidence(text, cast) == [("Nora Kemp", "pronoun")]
+    # "She was Elinor's sister": a name in the predicate is no one else.
+    text = 'Nora walked home alone. Elinor stood at the gate. She was an old friend.\n\n"You are late," said she.'
+    assert names(text, cast) == ["Elinor Ward"]
+
+
+def test_a_boy_is_not_the_old_gentleman() -> None:
+    # Tom is "little Tom" three times: the latest male at hand, but not "the old gentleman".
+    text = (
+        "Little Tom ran ahead; little Tom was always first, and little Tom knocked.\n\n"
+        "Mr. Hale opened the door, and Tom slipped in past him.\n\n"
+        '"Come in out of the rain," said the old gentleman.'
+    )
+    assert names(text, (*CAST, TOM)) == ["Mr. Hale"]
+    text = "Master Tom Reed and Mr. Hale came in out of the rain.\n\n" '"A wet night," said the old gentleman.'
+    assert names(text, (*CAST, Character("Tom Reed", ("Master Tom",), "male"))) == ["Mr. Hale"]
