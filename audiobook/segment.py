@@ -29,6 +29,8 @@ _ELIDED_WORDS = (
     "ow ome im er is alf ad ave eard appen uns s d ll re ve m t"
 )
 _ELIDED = frozenset(_ELIDED_WORDS.split())
+# Elisions that open a sentence with a capital; after a mark, "Is", "Till", "Ere" open a speech ("‘Is it far?’").
+_ELIDED_CAPITALIZED = frozenset(("tis", "twas", "twere", "twill", "twould"))
 _ELIDED_RE = re.compile(r"['‘’]([A-Za-z]+)\b")
 _SINGLE_OPEN_RE = re.compile(r"(?:^|(?<=[\s(\[—–-]))['‘](?=[^\W\d_])", re.MULTILINE)
 _LOUD_RE = re.compile(r"[!?]")
@@ -61,9 +63,14 @@ def _uses_single_quotes(text: str) -> bool:
     openers = 0
     for m in _SINGLE_OPEN_RE.finditer(text):
         word = _ELIDED_RE.match(text, m.start())
-        if word is None or word.group(1).lower() not in _ELIDED:
+        if word is None or not _elided(word.group(1)):
             openers += 1
     return openers >= 2 and openers > 2 * doubles
+
+
+def _elided(word: str) -> bool:
+    """Whether a word after a single mark is one that mark elides ("'em", "'Tis"), so the mark opens no speech."""
+    return word.lower() in (_ELIDED_CAPITALIZED if word[0].isupper() else _ELIDED)
 
 
 def _split(text: str, start: int, end: int, mode: str) -> Iterator[tuple[int, int]]:
@@ -125,7 +132,7 @@ class _Quoter:
         if before.isalnum() and after.isalnum():
             return True
         word = _ELIDED_RE.match(text, i)
-        if word is not None and word.group(1).lower() in _ELIDED and not before.isalnum():
+        if word is not None and _elided(word.group(1)) and not before.isalnum():
             return True
         # A plural possessive: the Smiths' house.
         return before == "s" and after == " " and i + 2 < end and text[i + 2].islower()

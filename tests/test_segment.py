@@ -68,6 +68,19 @@ def test_single_quote_book() -> None:
     ]
 
 
+def test_a_single_quote_speech_may_open_with_a_word_an_apostrophe_elides() -> None:
+    # "Is", "Till", "Ere" after a mark open a speech; "’em", "’tis" in lowercase, and "’Tis", stay elisions.
+    text = (
+        "‘Well, it’s true.’ He poured the tea. ‘Is there any cake left?’\n\n"
+        "‘Till tomorrow, then. Give ’em my love.’\n\n"
+        "‘Ere, you!’ he said. ‘’Tis late.’\n"
+    )
+    assert dialogue(text) == [
+        "‘Well, it’s true.’", "‘Is there any cake left?’", "‘Till tomorrow, then. Give ’em my love.’", "‘Ere, you!’",
+        "‘’Tis late.’",
+    ]
+
+
 def test_single_quotes_stay_apostrophes_in_a_double_quote_book() -> None:
     text = "'Tis late, and the Joneses' dog won't stop. \"Quiet!\" I said."
     assert dialogue(text) == ['"Quiet!"']
