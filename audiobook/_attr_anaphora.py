@@ -160,8 +160,8 @@ def _topic(ctx: Context, t: int, gender: Gender | None) -> str | None:
     for pos, who in ctx.mentions_between(last, end)[:1]:
         if ctx.names.gender.get(who) == gender and _OPENER_RE.fullmatch(ctx.text, last, pos):
             return who
-    for _pos, who in ctx.mentions_between(start, end):
-        if ctx.names.gender.get(who) == gender:
+    for pos, who in ctx.mentions_between(start, end):
+        if ctx.names.gender.get(who) == gender and (gender is None or not _after_pronoun(ctx, pos, gender)):
             return who
     return None
 
@@ -309,7 +309,12 @@ def _bound(ctx: Context, t: int, latest: str, want: Gender) -> bool:
     last = [pos for pos, who in ctx.mentions_between(max(0, start - 3000), start) if who == latest]
     if not last:
         return False
-    at = last[-1]
+    return _after_pronoun(ctx, last[-1], want)
+
+
+def _after_pronoun(ctx: Context, at: int, want: Gender) -> bool:
+    """Whether the name at `at` follows a "he"/"she" of its gender in its sentence, with no name of that gender
+    between: `She looked at Mary`, where the "she" is not Mary."""
     if _PREDICATE_RE.search(ctx.text, max(0, at - 20), at):
         return False  # "He was an old man": the "he" is that man
     begin = max(0, at - 400)

@@ -925,3 +925,10 @@ def test_a_boy_is_not_the_old_gentleman() -> None:
     assert names(text, (*CAST, TOM)) == ["Mr. Hale"]
     text = "Master Tom Reed and Mr. Hale came in out of the rain.\n\n" '"A wet night," said the old gentleman.'
     assert names(text, (*CAST, Character("Tom Reed", ("Master Tom",), "male"))) == ["Mr. Hale"]
+
+
+def test_the_one_a_pronoun_acts_on_in_its_paragraph_is_not_that_pronoun() -> None:
+    # Nora is named first in the paragraph, but "she" kisses her: the "she" is Elinor, named before.
+    cast = (*CAST, Character("Nora Kemp", ("Nora",), "female"))
+    text = 'Elinor came in from the garden.\n\nShe kissed Nora and said, "You have been crying."'
+    assert names(text, cast) == ["Elinor Ward"]
