@@ -299,6 +299,10 @@ def _children(ctx: Context) -> set[str]:
 
 
 _SUBJECT_RE: dict[Gender, re.Pattern[str]] = {"male": re.compile(r"\b[Hh]e\b"), "female": re.compile(r"\b[Ss]he\b")}
+_CLAUSE_RE = re.compile(r"[,;:—–]")
+_SUBORDINATE_RE = re.compile(
+    r"\b(?:before|when|as|if|though|although|while|after|since|till|until|because|once|whenever)\b", re.IGNORECASE
+)
 _PREDICATE_RE = re.compile(r"\b(?:was|is|were|be|been|as|became|like)\s+(?:(?:a|an|the)\s+)?$", re.IGNORECASE)
 
 
@@ -322,7 +326,14 @@ def _after_pronoun(ctx: Context, at: int, want: Gender) -> bool:
         begin = m.end()
     if any(ctx.names.gender.get(who) == want for _pos, who in ctx.mentions_between(begin, at)):
         return False  # `Mary told Jane that she…`: whose "she" is open
-    return _SUBJECT_RE[want].search(ctx.text, begin, at) is not None
+    pronouns = list(_SUBJECT_RE[want].finditer(ctx.text, begin, at))
+    if not pronouns:
+        return False
+    # `Before she had gone far, her mother followed`: a pronoun in a clause of its own binds nothing after it.
+    last = pronouns[-1]
+    return not (
+        _SUBORDINATE_RE.search(ctx.text, begin, last.start()) and _CLAUSE_RE.search(ctx.text, last.end(), at)
+    )
 
 
 _NEWCOMER_SPAN = 3000  # characters after a description within which the book names the newcomer it describes

@@ -932,3 +932,12 @@ def test_the_one_a_pronoun_acts_on_in_its_paragraph_is_not_that_pronoun() -> Non
     cast = (*CAST, Character("Nora Kemp", ("Nora",), "female"))
     text = 'Elinor came in from the garden.\n\nShe kissed Nora and said, "You have been crying."'
     assert names(text, cast) == ["Elinor Ward"]
+
+
+def test_a_pronoun_in_a_clause_of_its_own_binds_no_name_after_it() -> None:
+    # "Before she had gone far" is a clause of its own: her mother (Mrs. Marsh, by kin) is who follows, and speaks.
+    text = (
+        "Ruth Marsh went up to her room. Before she had been there a minute, her mother followed her.\n\n"
+        '"My dear child," she cried, "what have you done?"'
+    )
+    assert names(text, FAMILY) == ["Mrs. Marsh", "Mrs. Marsh"]
