@@ -223,6 +223,8 @@ def _by_recency(
     if (head in _GROWN or "old" in words) and "young" not in words:
         skip |= described.children  # "the old gentleman" is not the boy of the book
     cands = [c for c in recent if c not in skip and (want is None or gender.get(c) == want)]
+    if head in _YOUNG and any(c in described.children for c in cands):
+        cands = [c for c in cands if c in described.children]  # "the boy" is the boy of the book, when at hand
     b, n = ctx.place[t]
     just_spoke = ctx.turns[ctx.blocks[b][n - 1]].speaker if n > 0 else None
     if len(cands) > 1 and cands[0] == just_spoke:
@@ -284,6 +286,7 @@ def _told_gender(ctx: Context, t: int, tag: Tag) -> Gender | None:
 
 
 _GROWN = frozenset(("man", "gentleman", "woman", "lady", "fellow"))
+_YOUNG = frozenset(("boy", "lad", "child", "youth"))
 _LITTLE_RE = re.compile(rf"\b[Ll]ittle\s+({sp.NAME})")
 
 

@@ -28,7 +28,8 @@ where the earlier ones found none (see `RULES`):
                its gender the book names soon after; "the miller's wife" is the
                miller's kin, never the miller; "said the stranger, lifting his
                hat": a description without a gender takes its sentence's; "the old
-               gentleman" is not one the book calls "little Tom" or "Master Tom"
+               gentleman" is not one the book calls "little Tom" or "Master Tom",
+               and "the boy" is that one when at hand
   vocative     an untagged reply to a quote that calls one character by name (not
                only as it opens: "Lizzy, …" calls to attention, "…, Lizzy?" hands
                over), or to one whose narration says who it is for ("turned to Lucy")

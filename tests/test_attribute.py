@@ -915,7 +915,7 @@ def test_a_pronoun_before_a_name_in_its_sentence_is_someone_else_whom_the_next_p
     assert names(text, cast) == ["Elinor Ward"]
 
 
-def test_a_boy_is_not_the_old_gentleman() -> None:
+def test_a_boy_is_not_the_old_gentleman_but_is_the_boy() -> None:
     # Tom is "little Tom" three times: the latest male at hand, but not "the old gentleman".
     text = (
         "Little Tom ran ahead; little Tom was always first, and little Tom knocked.\n\n"
@@ -925,6 +925,9 @@ def test_a_boy_is_not_the_old_gentleman() -> None:
     assert names(text, (*CAST, TOM)) == ["Mr. Hale"]
     text = "Master Tom Reed and Mr. Hale came in out of the rain.\n\n" '"A wet night," said the old gentleman.'
     assert names(text, (*CAST, Character("Tom Reed", ("Master Tom",), "male"))) == ["Mr. Hale"]
+    # And "the boy" is he, though Mr. Hale is named after him.
+    text = "Master Tom Reed and Mr. Hale came in out of the rain.\n\n" '"I am soaked," said the boy.'
+    assert names(text, (*CAST, Character("Tom Reed", ("Master Tom",), "male"))) == ["Tom Reed"]
 
 
 def test_the_one_a_pronoun_acts_on_in_its_paragraph_is_not_that_pronoun() -> None:
