@@ -243,11 +243,16 @@ def cast_cmd(
     with _errors():
         update = update_cast_file(file, voices, title)
     if not update.written:
-        typer.echo(f"{voices}: all {update.known} characters found are already cast; nothing changed.")
+        if update.known == 0:
+            typer.echo(f"{voices}: no speaking characters found in {file}; nothing changed.")
+            return
+        found = "the 1 character found is" if update.known == 1 else f"all {update.known} characters found are"
+        typer.echo(f"{voices}: {found} already cast; nothing changed.")
         return
     names = ", ".join(f"{name} ({n})" for name, n in update.added[:12])
     more = f" and {len(update.added) - 12} more" if len(update.added) > 12 else ""
-    typer.echo(f"{voices}: added {len(update.added)} characters (lines): {names}{more}.")
+    noun = "character" if len(update.added) == 1 else "characters"
+    typer.echo(f"{voices}: added {len(update.added)} {noun} (lines): {names}{more}.")
 
 
 @app.command("report")

@@ -62,3 +62,13 @@ def test_cast_reports_a_bad_existing_file(write: Callable[..., Path]) -> None:
     assert code == 1
     assert out == (f"Error: {voices}, line 3: characters.Tom.rate: 'fast' is not allowed; rate must be words per "
                    "minute, a whole number from 80 to 450\n")
+
+
+def test_cast_says_how_many_in_words_that_fit(write: Callable[..., Path]) -> None:
+    book = write("one.txt", 'Tom Reed came in.\n\n"Hello," said Tom.\n')
+    voices = write("voices.yaml", "characters: {}\n")
+    assert cast(book, voices) == (0, f"{voices}: added 1 character (lines): Tom (1).\n")
+    assert cast(book, voices) == (0, f"{voices}: the 1 character found is already cast; nothing changed.\n")
+    quiet = write("quiet.txt", "Nobody spoke at all that day.\n")
+    other = write("other.yaml", "characters: {}\n")
+    assert cast(quiet, other) == (0, f"{other}: no speaking characters found in {quiet}; nothing changed.\n")
