@@ -7,6 +7,7 @@ from collections import Counter
 
 from audiobook import _speech as sp
 from audiobook._attr_tags import Turn
+from audiobook.model import Segment
 
 # A capitalised word after a lowercase letter or a comma stands mid-sentence: a name, not a sentence opener.
 _MID_RE = re.compile(r"[a-z,;][ \t\r\n]+([A-Z\u00C0-\u00DE][\w'’-]*)")
@@ -65,6 +66,33 @@ def role_of(tag_value: str) -> str | None:
     if head.capitalize() in sp.TITLES or (head.endswith("s") and not head.endswith("ss")):
         return None  # "the doctor" is whoever bears the title; "the sailors" are several
     return " ".join(["the", *(w.lower() for w in words[1:])])
+
+
+# A name opening a sentence, then a verb in the past or present: "Elinor turned", "Elinor slowly turns".
+_SUBJECT_RE = re.compile(
+    rf"(?:^|(?<=[.!?]\s)|(?<=[.!?][\"”’']\s))\s*({sp.NAME})\s+(?:[a-z]+ly\s+)?[a-z]+(?:ed|s)\b", re.MULTILINE
+)
+_BEATS = 2  # speech paragraphs a name must open as subject to be a character no tag names
+
+
+def beat_names(text: str, segments: list[Segment], turns: list[Turn], known: sp.Names) -> list[str]:
+    """`Elinor turns a page. "Ask your father."`: names no tag gives that open speech paragraphs' narration."""
+    mid = mid_sentence_words(text)
+    found: Counter[str] = Counter()
+    for turn in turns:
+        para = turn.paragraphs[0]
+        k = turn.dialogue[0]
+        while k > 0 and segments[k - 1].paragraph == para:
+            k -= 1
+        while k < len(segments) and segments[k].paragraph == para:
+            seg = segments[k]
+            if seg.kind == "narration":
+                for m in _SUBJECT_RE.finditer(text, seg.start, seg.end):
+                    name = _clean(m.group(1), mid)
+                    if name is not None and name.split()[-1] not in sp.NOT_NAMES and known.resolve(name) is None:
+                        found[name] += 1
+            k += 1
+    return [n for n, c in found.items() if c >= _BEATS for _ in range(c)]
 
 
 def discovery_names(text: str, turns: list[Turn]) -> tuple[list[str], list[str]]:

@@ -58,7 +58,9 @@ than its beat.
 Without a cast, the names come from the speech tags (`_attr_discover`): sentence
 openers caught with a name are dropped, "said Bill" gains the "Bill Gorton" the
 text uses, a bare title joins its one titled name, and "said the surgeon" makes
-an unnamed character of its own.
+an unnamed character of its own; a name no tag gives that is the subject of the
+narration around speech at least twice (`Elinor looked up. "You are late."`) is
+a character too.
 
 A speech running over several paragraphs, and the pieces of a split quote,
 share their turn's speaker and evidence. The `report` command counts
@@ -75,7 +77,7 @@ from dataclasses import replace
 from audiobook import _speech as sp
 from audiobook._attr_addressed import find_vocatives
 from audiobook._attr_anaphora import rule_anaphora
-from audiobook._attr_discover import discovery_names
+from audiobook._attr_discover import beat_names, discovery_names
 from audiobook._attr_kin import kin_mentions
 from audiobook._attr_rules import (
     NARRATOR,
@@ -173,7 +175,12 @@ def _run(text: str, segments: Sequence[Segment], characters: Sequence[Character]
     """Run the sieve; the context says which names it knew, the segments who speaks."""
     segs = list(segments)
     turns, blocks = build_turns(text, segs)
-    names = sp.Names.from_cast(characters) if characters else sp.Names.discover(*discovery_names(text, turns))
+    if characters:
+        names = sp.Names.from_cast(characters)
+    else:
+        tagged, roles = discovery_names(text, turns)
+        more = beat_names(text, segs, turns, sp.Names.discover(tagged, roles))
+        names = sp.Names.discover(tagged + more, roles)
     _learn_families(text, names)
     mentions, quoted = _mentions(text, segs, names)
     if not characters:

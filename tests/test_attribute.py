@@ -944,3 +944,21 @@ def test_a_pronoun_in_a_clause_of_its_own_binds_no_name_after_it() -> None:
         '"My dear child," she cried, "what have you done?"'
     )
     assert names(text, FAMILY) == ["Mrs. Marsh", "Mrs. Marsh"]
+
+
+def test_discovery_finds_a_character_no_tag_names_who_opens_speech_paragraphs() -> None:
+    # No tag names Elinor; twice she is the subject of the narration around her speech, so she is a character.
+    text = (
+        "Tom Reed came into the kitchen, where Elinor Ward was reading.\n\n"
+        'Elinor looked up. "You are late."\n\n'
+        '"The train was slow," said Tom.\n\n'
+        'Elinor turned a page. "It always is."\n\n'
+        "Paris seemed very far away.\n\n"
+        '"Not always," said Tom.'
+    )
+    assert names(text) == ["Elinor", "Tom", "Elinor", "Tom"]
+    assert [c.name for c, _n in discover_characters(text, segment(text, [Chapter(1, "T", 0, 0, len(text))]))] == [
+        "Elinor", "Tom"]
+    # Once is not enough: a name that opens one speech paragraph may be anything ("Paris seemed…").
+    once = text.replace('Elinor turned a page. "It always is."', '"It always is."')
+    assert "Elinor" not in names(once)
