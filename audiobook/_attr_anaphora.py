@@ -306,6 +306,8 @@ _CLAUSE_RE = re.compile(r"[,;:—–]")
 _SUBORDINATE_RE = re.compile(
     r"\b(?:before|when|as|if|though|although|while|after|since|till|until|because|once|whenever)\b", re.IGNORECASE
 )
+_NEW_CLAUSE_RE = re.compile(r"\b(?:when|while|till|until|where|whereupon)\s+(?:the\s+)?$", re.IGNORECASE)
+_RELATIVE_RE = re.compile(rf"{sp.NAME}[^.!?;]{{0,40}}?,\s+who\b")
 _PREDICATE_RE = re.compile(r"\b(?:was|is|were|be|been|as|became|like)\s+(?:(?:a|an|the)\s+)?$", re.IGNORECASE)
 
 
@@ -324,6 +326,11 @@ def _after_pronoun(ctx: Context, at: int, want: Gender) -> bool:
     between: `She looked at Mary`, where the "she" is not Mary."""
     if _PREDICATE_RE.search(ctx.text, max(0, at - 20), at):
         return False  # "He was an old man": the "he" is that man
+    if _NEW_CLAUSE_RE.search(ctx.text, max(0, at - 12), at):
+        return False  # "…, when the waiter appeared and said": a clause of the waiter's own
+    relative = _RELATIVE_RE.match(ctx.text, at)
+    if relative is not None and sp.VERB_WORD_RE.search(ctx.text, relative.end(), relative.end() + 60):
+        return False  # "She met Maria, who, breathless, cried out": Maria speaks
     begin = max(0, at - 400)
     for m in sp.SENTENCE_START_RE.finditer(ctx.text, begin, at):
         begin = m.end()

@@ -95,7 +95,7 @@ def rule_explicit(ctx: Context) -> None:
         for k, tag in turn.tags.items():
             who = ctx.names.resolve(tag.value) if tag.kind == "name" else None
             if tag.longer:
-                who = ctx.names.lookup(tag.longer)  # a cast alias "the gentleman in the white waistcoat"
+                who = ctx.names.lookup(tag.longer) or _qualified(ctx, tag)  # "the gentleman in the white waistcoat"
             if who is None and tag.kind == "np" and possessor(tag) is not None:
                 who = ctx.names.lookup(tag.value)  # "said the cook's boy": a cast alias, else someone's kin
             elif who is None and tag.kind == "np" and not descriptive(tag):
@@ -108,6 +108,15 @@ def rule_explicit(ctx: Context) -> None:
         if len(set(found.values())) > 1 and len(turn.paragraphs) == 1:
             turn.own = found  # "…," said A. "…," said B.: each quote keeps its own tag
         turn.speaker, turn.evidence = first, "explicit"
+
+
+def _qualified(ctx: Context, tag: Tag) -> str | None:
+    """`added the surly one in the white waistcoat`: the one cast entry whose name ends with the tag's qualifier."""
+    qualifier = tag.longer[len(tag.value) :].strip().casefold()
+    if len(qualifier.split()) < 2:
+        return None
+    owners = {who for name, who in ctx.names.folded.items() if name.endswith(" " + qualifier)}
+    return owners.pop() if len(owners) == 1 else None
 
 
 def possessor(tag: Tag) -> str | None:

@@ -962,3 +962,23 @@ def test_discovery_finds_a_character_no_tag_names_who_opens_speech_paragraphs() 
     # Once is not enough: a name that opens one speech paragraph may be anything ("Paris seemed…").
     once = text.replace('Elinor turned a page. "It always is."', '"It always is."')
     assert "Elinor" not in names(once)
+
+
+def test_a_name_in_a_clause_of_its_own_is_not_bound_by_the_pronoun_before_it() -> None:
+    cast = (*CAST, TOM, Character("The Porter", (), "male"))
+    # "when the porter appeared and said": the porter has his own clause, and speaks.
+    text = (
+        "Tom Reed came in from the rain.\n\n"
+        'He had been waiting an hour by the fire, when the porter appeared and said:\n\n"Your cab, sir."'
+    )
+    assert names(text, cast) == ["The Porter"]
+    # "met Elinor, who cried out": she is met, and it is she who cries out.
+    text = 'Nora ran down the stairs.\n\nShe met Elinor at the door, who, breathless, cried out, "He is here!"'
+    assert names(text, (*CAST, Character("Nora Kemp", ("Nora",), "female"))) == ["Elinor Ward"]
+
+
+def test_a_tag_qualified_as_one_cast_entry_is_that_entry() -> None:
+    # No alias is "the surly one in the white waistcoat", but one entry ends "in the white waistcoat".
+    cast = (*CAST, Character("The Gentleman In The White Waistcoat", (), "male"))
+    text = 'Mr. Hale sat down.\n\n"Hang him," added the surly one in the white waistcoat.'
+    assert evidence(text, cast) == [("The Gentleman In The White Waistcoat", "explicit")]
