@@ -254,8 +254,9 @@ def _by_recency(
         if votes and len(key.split()) <= 2 and votes.most_common(1)[0][1] < _BARE_SHARE * sum(votes.values()):
             votes = None
         if votes:
-            (top, uses), = votes.most_common(1)
-            if top not in cands and top not in skip and uses >= 10 and uses >= 0.8 * sum(votes.values()):
+            (top, uses), *rest = votes.most_common(2)
+            runner = rest[0][1] if rest else 0
+            if top not in cands and top not in skip and uses >= 10 and uses >= 3 * runner:
                 return top, "nominal"  # "The girl's life had been squandered…": the girl of the book, not of the scene
             best = max(cands, key=lambda c: votes[c])
             if votes[best] > votes[cands[0]]:

@@ -982,3 +982,20 @@ def test_a_tag_qualified_as_one_cast_entry_is_that_entry() -> None:
     cast = (*CAST, Character("The Gentleman In The White Waistcoat", (), "male"))
     text = 'Mr. Hale sat down.\n\n"Hang him," added the surly one in the white waistcoat.'
     assert evidence(text, cast) == [("The Gentleman In The White Waistcoat", "explicit")]
+
+
+def test_a_description_the_book_gives_one_man_three_times_as_often_as_any_other_is_his_when_he_is_away() -> None:
+    # "The old gentleman" is Mr. Hale a dozen times, Jem Blake four; in the last chapter neither is named, and Tom,
+    # who is, is never the old gentleman: the book's old gentleman is Mr. Hale.
+    jem = Character("Jem Blake", ("Jem",), "male")
+    parts = ["Mr. Hale and Tom Reed sat down.\n\n" + "".join(
+        f'"Question {n}?" said Tom.\n\n"Answer {n}," said the old gentleman.\n\n' for n in range(12))]
+    parts.append("Jem Blake and Tom Reed sat down.\n\n" + "".join(
+        f'"Query {n}?" said Tom.\n\n"Reply {n}," said the old gentleman.\n\n' for n in range(4)))
+    parts.append("Tom Reed went out into the lane.\n\n" '"Is that you?" said the old gentleman.\n\n')
+    text, chapters, at = "", [], 0
+    for i, part in enumerate(parts):
+        chapters.append(Chapter(i + 1, f"C{i}", at, at, at + len(part)))
+        text, at = text + part, at + len(part)
+    segs = attribute(text, segment(text, chapters), (*CAST, TOM, jem))
+    assert [s.speaker for s in segs if s.kind == "dialogue"][-1] == "Mr. Hale"
