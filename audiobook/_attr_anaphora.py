@@ -141,8 +141,12 @@ def _adjacent(ctx: Context, t: int) -> set[str]:
     }
 
 
+_TOPIC_SPAN = 400  # characters before a quote, in its paragraph, where its pronoun's subject is named
+
+
 def _topic(ctx: Context, t: int, gender: Gender | None) -> str | None:
-    """The first character of that gender named in the narration opening turn t's paragraph: its subject."""
+    """The first character of that gender named in the narration opening turn t's paragraph, not long before the
+    quote (a long paragraph moves on from the man it names first): its subject."""
     k = ctx.turns[t].dialogue[0]
     j = k
     while j > 0 and ctx.segments[j - 1].paragraph == ctx.segments[k].paragraph:
@@ -160,7 +164,7 @@ def _topic(ctx: Context, t: int, gender: Gender | None) -> str | None:
     for pos, who in ctx.mentions_between(last, end)[:1]:
         if ctx.names.gender.get(who) == gender and _OPENER_RE.fullmatch(ctx.text, last, pos):
             return who
-    for pos, who in ctx.mentions_between(start, end):
+    for pos, who in ctx.mentions_between(max(start, end - _TOPIC_SPAN), end):
         if ctx.names.gender.get(who) == gender and (gender is None or not _after_pronoun(ctx, pos, gender)):
             return who
     return None

@@ -999,3 +999,14 @@ def test_a_description_the_book_gives_one_man_three_times_as_often_as_any_other_
         text, at = text + part, at + len(part)
     segs = attribute(text, segment(text, chapters), (*CAST, TOM, jem))
     assert [s.speaker for s in segs if s.kind == "dialogue"][-1] == "Mr. Hale"
+
+
+def test_a_long_paragraph_moves_on_from_the_man_it_names_first() -> None:
+    cast = (*CAST, TOM, Character("Jem Blake", ("Jem",), "male"))
+    filler = "The rain went on and on against the windows of the long room, and nobody spoke. " * 5
+    text = (
+        "Elinor looked across at Tom Reed, who sat reading by the lamp. " + filler +
+        "She looked at Mr. Hale to beg his help. He took the hint, and said aloud,\n\n"
+        '"That will do, child."'
+    )
+    assert names(text, cast) == ["Mr. Hale"]
