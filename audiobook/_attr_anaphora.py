@@ -327,8 +327,8 @@ def _bound(ctx: Context, t: int, latest: str, want: Gender) -> bool:
 
 
 def _after_pronoun(ctx: Context, at: int, want: Gender) -> bool:
-    """Whether the name at `at` follows a "he"/"she" of its gender in its sentence, with no name of that gender
-    between: `She looked at Mary`, where the "she" is not Mary."""
+    """Whether the name at `at` follows a "he"/"she" of its gender in its sentence: `She looked at Mary`, where the
+    "she" is not Mary (whoever else of hers the sentence names first: "Ann smiled as she thought of Mary")."""
     if _PREDICATE_RE.search(ctx.text, max(0, at - 20), at):
         return False  # "He was an old man": the "he" is that man
     if _NEW_CLAUSE_RE.search(ctx.text, max(0, at - 12), at):
@@ -339,8 +339,6 @@ def _after_pronoun(ctx: Context, at: int, want: Gender) -> bool:
     begin = max(0, at - 400)
     for m in sp.SENTENCE_START_RE.finditer(ctx.text, begin, at):
         begin = m.end()
-    if any(ctx.names.gender.get(who) == want for _pos, who in ctx.mentions_between(begin, at)):
-        return False  # `Mary told Jane that she…`: whose "she" is open
     pronouns = list(_SUBJECT_RE[want].finditer(ctx.text, begin, at))
     if not pronouns:
         return False

@@ -1010,3 +1010,10 @@ def test_a_long_paragraph_moves_on_from_the_man_it_names_first() -> None:
         '"That will do, child."'
     )
     assert names(text, cast) == ["Mr. Hale"]
+
+
+def test_a_pronoun_binds_the_name_after_it_whoever_the_sentence_names_before() -> None:
+    # "Nora smiled as she thought of Elinor": the "she" is not Elinor, named last; "said she" goes on with Nora.
+    cast = (*CAST, Character("Nora Kemp", ("Nora",), "female"))
+    text = 'The letter came at noon. Nora smiled as she thought of Elinor.\n\n"She will come," said she.'
+    assert names(text, cast) == ["Nora Kemp"]
