@@ -7,6 +7,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from audiobook import _speech as sp
+from audiobook._attr_binding import after_pronoun, bound
 from audiobook._attr_kin import KIN, POSSESSOR_GENDER, kin, possessed
 from audiobook._attr_rules import NARRATOR, Context, descriptive, possessor, touch
 from audiobook._attr_tags import Tag
@@ -165,7 +166,7 @@ def _topic(ctx: Context, t: int, gender: Gender | None) -> str | None:
         if ctx.names.gender.get(who) == gender and _OPENER_RE.fullmatch(ctx.text, last, pos):
             return who
     for pos, who in ctx.mentions_between(max(start, end - _TOPIC_SPAN), end):
-        if ctx.names.gender.get(who) == gender and (gender is None or not _after_pronoun(ctx, pos, gender)):
+        if ctx.names.gender.get(who) == gender and (gender is None or not after_pronoun(ctx, pos, gender)):
             return who
     return None
 
@@ -184,7 +185,7 @@ def _by_recency(
         if not cands:
             ahead = _ahead(ctx, t, want, set(ctx.vocatives[t]))
             return (ahead, "pronoun") if ahead is not None else None
-        if len(cands) > 1 and _bound(ctx, t, cands[0], want):
+        if len(cands) > 1 and bound(ctx, t, cands[0], want):
             cands = cands[1:] + cands[:1]
         return next((c for c in cands if c not in ctx.talked_of[t]), cands[0]), "pronoun"
     if tag.kind != "np":
@@ -304,49 +305,6 @@ def _children(ctx: Context) -> set[str]:
             little[who] += 1
     out = {c for c, n in little.items() if n >= 3}
     return out | {c for c, titles in ctx.names.titles.items() if "Master" in titles}
-
-
-_SUBJECT_RE: dict[Gender, re.Pattern[str]] = {"male": re.compile(r"\b[Hh]e\b"), "female": re.compile(r"\b[Ss]he\b")}
-_CLAUSE_RE = re.compile(r"[,;:—–]")
-_SUBORDINATE_RE = re.compile(
-    r"\b(?:before|when|as|if|though|although|while|after|since|till|until|because|once|whenever)\b", re.IGNORECASE
-)
-_NEW_CLAUSE_RE = re.compile(r"\b(?:when|while|till|until|where|whereupon)\s+(?:the\s+)?$", re.IGNORECASE)
-_RELATIVE_RE = re.compile(rf"{sp.NAME}[^.!?;]{{0,40}}?,\s+who\b")
-_PREDICATE_RE = re.compile(r"\b(?:was|is|were|be|been|as|became|like)\s+(?:(?:a|an|the)\s+)?$", re.IGNORECASE)
-
-
-def _bound(ctx: Context, t: int, latest: str, want: Gender) -> bool:
-    """`All the way she thought of the letter from Elinor.` then `"…," said she`: a "she" before Elinor's name in its
-    sentence is someone else (binding), whom the passage is about, and the next "she" goes on with her."""
-    start = ctx.start(ctx.turns[t])
-    last = [pos for pos, who in ctx.mentions_between(max(0, start - 3000), start) if who == latest]
-    if not last:
-        return False
-    return _after_pronoun(ctx, last[-1], want)
-
-
-def _after_pronoun(ctx: Context, at: int, want: Gender) -> bool:
-    """Whether the name at `at` follows a "he"/"she" of its gender in its sentence: `She looked at Mary`, where the
-    "she" is not Mary (whoever else of hers the sentence names first: "Ann smiled as she thought of Mary")."""
-    if _PREDICATE_RE.search(ctx.text, max(0, at - 20), at):
-        return False  # "He was an old man": the "he" is that man
-    if _NEW_CLAUSE_RE.search(ctx.text, max(0, at - 12), at):
-        return False  # "…, when the waiter appeared and said": a clause of the waiter's own
-    relative = _RELATIVE_RE.match(ctx.text, at)
-    if relative is not None and sp.VERB_WORD_RE.search(ctx.text, relative.end(), relative.end() + 60):
-        return False  # "She met Maria, who, breathless, cried out": Maria speaks
-    begin = max(0, at - 400)
-    for m in sp.SENTENCE_START_RE.finditer(ctx.text, begin, at):
-        begin = m.end()
-    pronouns = list(_SUBJECT_RE[want].finditer(ctx.text, begin, at))
-    if not pronouns:
-        return False
-    # `Before she had gone far, her mother followed`: a pronoun in a clause of its own binds nothing after it.
-    last = pronouns[-1]
-    return not (
-        _SUBORDINATE_RE.search(ctx.text, begin, last.start()) and _CLAUSE_RE.search(ctx.text, last.end(), at)
-    )
 
 
 _NEWCOMER_SPAN = 3000  # characters after a description within which the book names the newcomer it describes

@@ -12,7 +12,7 @@ where the earlier ones found none (see `RULES`):
                in the chapter, not the one addressed, else the first named just
                after; "I said" is the narrator, never "he" or "she"; a "she" before
                the latest woman's name in its sentence ("she thought of Mary") is
-               another woman, and the next "she" goes on with her
+               another woman, and the next "she" goes on with her (`_attr_binding`)
   nominal      "said her mother", "the old man replied": the latest character of
                the noun's gender, not the "her" nor the one addressed; "the doctor"
                is the latest character whose name carries the word; a qualified
