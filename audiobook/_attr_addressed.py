@@ -21,6 +21,7 @@ _TO_RE = re.compile(
 
 
 _ECHO_WORDS = 4
+_DETERMINER_RE = re.compile(r"(?:[Aa]n?|[Tt]his|[Tt]hat)\s")
 
 
 def _talked_of(ctx: Context, turn: Turn) -> set[str]:
@@ -31,7 +32,8 @@ def _talked_of(ctx: Context, turn: Turn) -> set[str]:
         seg = ctx.segments[k]
         if len(ctx.text[seg.start : seg.end].split()) > _ECHO_WORDS:
             lo, hi = bisect_left(ctx.quoted, (seg.start, "")), bisect_left(ctx.quoted, (seg.end, ""))
-            out.update(who for _pos, who in ctx.quoted[lo:hi])
+            # "I am a Bear of very little brain": a name after an article is a noun, not someone talked about.
+            out.update(who for pos, who in ctx.quoted[lo:hi] if not _DETERMINER_RE.match(ctx.text, pos))
     return out
 
 

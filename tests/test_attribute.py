@@ -501,6 +501,13 @@ def test_an_untagged_line_is_not_spoken_by_the_one_it_talks_about() -> None:
     assert names(text, trio)[2] == "Tom Reed"
 
 
+def test_a_name_after_an_article_in_a_quote_is_a_noun_not_someone_talked_about() -> None:
+    # The cast calls the old ferryman "Ferryman"; "a Ferryman of no learning" is what he says he is.
+    cast = (*CAST, TOM, Character("Old Jem", ("Ferryman",), "male"))
+    text = 'Tom Reed waited. Old Jem came up the bank.\n\n"I am only a Ferryman of no learning at all," he said.'
+    assert names(text, cast) == ["Old Jem"]
+
+
 def test_the_subject_before_a_pronoun_tag_is_not_the_one_the_quote_talks_about() -> None:
     text = 'Tom came in.\n\nMr. Hale stood by the gate, and he said, "Mr. Hale has gone to town for the whole day."'
     assert names(text, (*CAST, TOM)) == ["Tom Reed"]
