@@ -32,7 +32,7 @@ def _talked_of(ctx: Context, turn: Turn) -> set[str]:
         seg = ctx.segments[k]
         if len(ctx.text[seg.start : seg.end].split()) > _ECHO_WORDS:
             lo, hi = bisect_left(ctx.quoted, (seg.start, "")), bisect_left(ctx.quoted, (seg.end, ""))
-            # "I am a Bear of very little brain": a name after an article is a noun, not someone talked about.
+            # "I am only a Ferryman of no learning": a name after an article is a noun, not someone talked about.
             out.update(who for pos, who in ctx.quoted[lo:hi] if not _DETERMINER_RE.match(ctx.text, pos))
     return out
 
