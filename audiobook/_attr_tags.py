@@ -41,6 +41,11 @@ _QUALIFIER_RE = re.compile(
 )
 _CLAUSE_END_RE = re.compile(r"(?<!\bMr)(?<!\bMrs)(?<!\bDr)(?<!\bSt)[.!?;](?=\s|$)")
 _CLAUSE_OPEN_RE = re.compile(r"(?:^\W*|[,;:]\s+(?:and\s+|but\s+|then\s+)?|\b(?:and|but|then)\s+)$")
+# `heard it say`, `heard one of them mutter`: a perception verb, the one heard, then the speech verb.
+_HEARD_RE = re.compile(
+    rf"\b(?:hear|hears|heard|hearing|overhear|overheard)\s+(\S+(?:\s+\S+){{0,3}}?)\s+(?:{sp.VERB})\b"
+)
+_OBJECT_PRONOUNS = {"him": "he", "her": "she"}
 _CORE_VERB_RE = re.compile(r"\b(?:said|says|asked|asks|cried|replied|answered|exclaimed|whispered|shouted|called)\b")
 
 
@@ -90,6 +95,13 @@ def _tag_before(chunk: str) -> Tag | None:
     sentence = chunk
     for m in sp.SENTENCE_START_RE.finditer(chunk):
         sentence = chunk[m.end() :]
+    heard = _HEARD_RE.search(sentence)
+    if heard is not None:
+        # `Alice heard it say to itself,`: the one heard speaks, not the hearer.
+        if heard.group(1).lower() in _OBJECT_PRONOUNS:
+            return Tag("pron", _OBJECT_PRONOUNS[heard.group(1).lower()])
+        who = sp.SUBJECT_ANY_RE.fullmatch(heard.group(1))
+        return tag_of(who) if who is not None else None
     best: Tag | None = None
     at = -1
     subject_ends: list[tuple[int, int]] = []

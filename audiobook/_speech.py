@@ -92,7 +92,7 @@ NOT_NAMES = _words(
     """
 )
 
-_VERB = "|".join(sorted(SPEECH_VERBS | {p.replace(" ", r"\s+") for p in PHRASAL_VERBS}, key=len, reverse=True))
+VERB = "|".join(sorted(SPEECH_VERBS | {p.replace(" ", r"\s+") for p in PHRASAL_VERBS}, key=len, reverse=True))
 _TITLE = "|".join(sorted(TITLES, key=len, reverse=True))
 _CAP = r"[A-Z\u00C0-\u00DE]\w*(?:['’](?!s\b)\w+)*(?:-\w+)*"
 # A name: optional article and title, then capitalised words ("Lady Catherine de Bourgh").
@@ -131,10 +131,10 @@ LEAD = r"^[\s,;:—–\-]*(?:and\s+|then\s+)?"
 # Tag after a quote: `"…," said Elizabeth` / `"…" Elizabeth replied`.
 # "said poor Lucy", "pleaded poor Alice": a plain adjective before a name.
 _EPITHET = r"(?:(?:poor|wise|good|dear|little|old|young|faithful|worthy|honest|brave|gentle|kind)\s+(?=[A-Z]))?"
-VERB_FIRST_RE = re.compile(rf"{LEAD}{ADVERB}?(?:{_VERB})\b(?:\s+{ADVERB})?\s*{_EPITHET}{SUBJECT}\b")
+VERB_FIRST_RE = re.compile(rf"{LEAD}{ADVERB}?(?:{VERB})\b(?:\s+{ADVERB})?\s*{_EPITHET}{SUBJECT}\b")
 SUBJECT_FIRST_RE = re.compile(
     rf"{LEAD}{SUBJECT}(?:\s*,[^,\"“”]{{1,40}},)?\s+{ADVERB}?(?:had\s+|has\s+|was\s+|then\s+|again\s+)?"
-    rf"(?:{_VERB}|(?<=was\s)(?:{_PROGRESSIVE}))\b"
+    rf"(?:{VERB}|(?<=was\s)(?:{_PROGRESSIVE}))\b"
 )
 # `"…," was her reply` / `was Lucy's answer`: the speaker in the possessive.
 REPLY_RE = re.compile(
@@ -143,9 +143,9 @@ REPLY_RE = re.compile(
 )
 # Tag before a quote, at the end of the narration: `Elizabeth said, "…"` / `said she: "…"`.
 BEFORE_SUBJECT_RE = re.compile(
-    rf"{SUBJECT}(?:\s*,[^,\"“”]{{1,60}},)?\s+{ADVERB}?(?:had\s+|then\s+|again\s+)?(?:{_VERB})\b"
+    rf"{SUBJECT}(?:\s*,[^,\"“”]{{1,60}},)?\s+{ADVERB}?(?:had\s+|then\s+|again\s+)?(?:{VERB})\b"
 )
-BEFORE_VERB_RE = re.compile(rf"(?:{_VERB})\s+{SUBJECT}\b")
+BEFORE_VERB_RE = re.compile(rf"(?:{VERB})\s+{SUBJECT}\b")
 SENTENCE_END_RE = re.compile(r"[.!?;]\s")
 # A sentence boundary that is not the point of a title ("Mr. Darcy").
 SENTENCE_START_RE = re.compile(
@@ -153,7 +153,7 @@ SENTENCE_START_RE = re.compile(
 )
 SUBJECT_ANY_RE = re.compile(rf"\b(?:(?P<pron>{PRONOUN})|(?P<name>{NAME}))\b")
 VOCATIVE_RE = re.compile(rf"(?:^[\"“'‘]|,\s)({_CAP})(?=[,.!?])")
-VERB_WORD_RE = re.compile(rf"\b(?:{_VERB}|{_PROGRESSIVE})\b")
+VERB_WORD_RE = re.compile(rf"\b(?:{VERB}|{_PROGRESSIVE})\b")
 CAPSEQ_RE = re.compile(rf"\b{NAME}")
 PRONOUN_GENDER_RE = re.compile(r"\b(?:(he|him|his|himself)|(she|her|hers|herself))\b")
 _TOKEN_RE = re.compile(r"[\w'’-]+")

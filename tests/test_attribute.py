@@ -1024,3 +1024,12 @@ def test_a_pronoun_binds_the_name_after_it_whoever_the_sentence_names_before() -
     cast = (*CAST, Character("Nora Kemp", ("Nora",), "female"))
     text = 'The letter came at noon. Nora smiled as she thought of Elinor.\n\n"She will come," said she.'
     assert names(text, cast) == ["Nora Kemp"]
+
+
+def test_the_one_heard_speaks_not_the_hearer() -> None:
+    cast = (*CAST, TOM)
+    text = 'Tom Reed came round the corner. Elinor stopped, and heard him say, "It is too late now."'
+    assert names(text, cast) == ["Tom Reed"]
+    cast = (*CAST, Character("The Grey Hare", ("Hare",), "male"))
+    text = 'Elinor ran after the Grey Hare, and was just in time to hear it say, "How late it is!"'
+    assert names(text, cast) == ["The Grey Hare"]
