@@ -83,6 +83,8 @@ def _kin_of(ctx: Context, owner: str, relation: str) -> list[str]:
     # Whose name is whose: a father's and a husband's name are his; a mother's and a wife's, hers as "Mrs.";
     # a child's and a sibling's, theirs by birth.
     family = _families(ctx, owner, by_birth=relation not in ("wife", "husband", "son", "daughter"))
+    if relation == "husband" and names.married.get(owner):
+        family &= names.married[owner]  # "Mrs. Bounderby"'s husband is a Bounderby, whatever she was born
     if len(family) != 1:
         return []  # none known, or two (a maiden and a married name): too open
     kin = [c for c in names.gender
@@ -91,6 +93,9 @@ def _kin_of(ctx: Context, owner: str, relation: str) -> list[str]:
         return [c for c in kin if family & names.married.get(c, set())]  # "Mrs. Bennet", not "Miss Bennet"
     if elder:
         return [c for c in kin if names.titles.get(c, set()) & _GROWN_MAN_TITLES]  # "Mr. Emerson", not "George"
+    if relation in ("brother", "sister"):
+        parents = set(_kin_of(ctx, owner, "father")) | set(_kin_of(ctx, owner, "mother"))
+        kin = [c for c in kin if c not in parents]  # "her brother" is not her father, who bears her name too
     return kin
 
 

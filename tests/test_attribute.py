@@ -1033,3 +1033,23 @@ def test_the_one_heard_speaks_not_the_hearer() -> None:
     cast = (*CAST, Character("The Grey Hare", ("Hare",), "male"))
     text = 'Elinor ran after the Grey Hare, and was just in time to hear it say, "How late it is!"'
     assert names(text, cast) == ["The Grey Hare"]
+
+
+LANES = (
+    Character("Mr. Lane", (), "male"),
+    Character("Mrs. Lane", (), "female"),
+    Character("Kate", ("Kate Lane", "Mrs. Price"), "female"),
+    Character("Harry Lane", ("Harry",), "male"),
+    Character("Mr. Price", (), "male"),
+)
+
+
+def test_her_brother_is_not_her_father_who_bears_her_name_too() -> None:
+    text = 'Harry Lane and Kate came in, and Mr. Lane after them.\n\n"You are late," said her brother.'
+    assert names(text, LANES) == ["Harry Lane"]
+
+
+def test_a_married_womans_husband_bears_her_married_name() -> None:
+    # Kate was born a Lane and is Mrs. Price: her husband is Mr. Price, not Harry Lane, the latest man named.
+    text = 'Kate sat with Mr. Price and Harry Lane.\n\n"Come home," said her husband.'
+    assert names(text, LANES) == ["Mr. Price"]
