@@ -42,11 +42,12 @@ def kin(ctx: Context, t: int, words: list[str], recent: list[str]) -> str | None
 
 
 def _pick(found: list[list[str]], recent: list[str]) -> str | None:
-    """Of the kin of each likely owner, the latest named, else the likeliest owner's only one."""
+    """Of the kin of each likely owner, the latest named, else the only one of the likeliest owner who has any."""
     late = next((c for c in recent if any(c in kin for kin in found)), None)
     if late is not None:
         return late
-    return found[0][0] if found and len(found[0]) == 1 else None
+    likeliest = next((kin for kin in found if kin), [])  # the latest owner who has such kin at all
+    return likeliest[0] if len(likeliest) == 1 else None
 
 
 def possessed(ctx: Context, t: int, owner_name: str, noun: str) -> tuple[str, str] | None:

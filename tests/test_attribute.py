@@ -1053,3 +1053,9 @@ def test_a_married_womans_husband_bears_her_married_name() -> None:
     # Kate was born a Lane and is Mrs. Price: her husband is Mr. Price, not Harry Lane, the latest man named.
     text = 'Kate sat with Mr. Price and Harry Lane.\n\n"Come home," said her husband.'
     assert names(text, LANES) == ["Mr. Price"]
+
+
+def test_his_father_is_the_father_of_the_latest_man_who_has_one() -> None:
+    # Mr. Price, the latest man, has no father in the cast; Harry Lane has: Mr. Lane, not named in the scene.
+    text = 'Harry Lane walked in with Mr. Price.\n\n"Sit down, both of you," said his father.'
+    assert names(text, LANES) == ["Mr. Lane"]
