@@ -6,7 +6,7 @@ import re
 from collections import Counter
 
 from audiobook import _speech as sp
-from audiobook._attr_tags import Turn
+from audiobook._attr_tags import Turn, narration_of
 from audiobook.model import Segment
 
 # A capitalised word after a lowercase letter or a comma stands mid-sentence: a name, not a sentence opener.
@@ -80,18 +80,11 @@ def beat_names(text: str, segments: list[Segment], turns: list[Turn], known: sp.
     mid = mid_sentence_words(text)
     found: Counter[str] = Counter()
     for turn in turns:
-        para = turn.paragraphs[0]
-        k = turn.dialogue[0]
-        while k > 0 and segments[k - 1].paragraph == para:
-            k -= 1
-        while k < len(segments) and segments[k].paragraph == para:
-            seg = segments[k]
-            if seg.kind == "narration":
-                for m in _SUBJECT_RE.finditer(text, seg.start, seg.end):
-                    name = _clean(m.group(1), mid)
-                    if name is not None and name.split()[-1] not in sp.NOT_NAMES and known.resolve(name) is None:
-                        found[name] += 1
-            k += 1
+        for seg in narration_of(segments, turn):
+            for m in _SUBJECT_RE.finditer(text, seg.start, seg.end):
+                name = _clean(m.group(1), mid)
+                if name is not None and name.split()[-1] not in sp.NOT_NAMES and known.resolve(name) is None:
+                    found[name] += 1
     return [n for n, c in found.items() if c >= _BEATS for _ in range(c)]
 
 

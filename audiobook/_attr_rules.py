@@ -7,7 +7,7 @@ from bisect import bisect_left
 from dataclasses import dataclass, field
 
 from audiobook import _speech as sp
-from audiobook._attr_tags import Tag, Turn
+from audiobook._attr_tags import Tag, Turn, narration_of
 from audiobook.model import Gender, Segment
 
 NARRATOR = "\x00narrator"  # a first-person "I said": a turn of its own, no cast name
@@ -54,16 +54,7 @@ class Context:
 
     def narration_of(self, turn: Turn) -> list[Segment]:
         """The narration of the paragraph a turn opens in: `Tom turned to Mary and said, "…"`."""
-        k = turn.dialogue[0]
-        para = turn.paragraphs[0]
-        while k > 0 and self.segments[k - 1].paragraph == para:
-            k -= 1
-        out = []
-        while k < len(self.segments) and self.segments[k].paragraph == para:
-            if self.segments[k].kind == "narration":
-                out.append(self.segments[k])
-            k += 1
-        return out
+        return narration_of(self.segments, turn)
 
     def fits(self, t: int, who: str) -> bool:
         """Whether `who` may speak turn t: not one it addresses or talks about by name, nor of another gender than

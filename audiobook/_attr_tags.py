@@ -155,6 +155,20 @@ def tag_of(m: re.Match[str], loose: bool = False) -> Tag | None:
     return None
 
 
+def narration_of(segments: list[Segment], turn: Turn) -> list[Segment]:
+    """The narration of the paragraph a turn opens in: `Tom turned to Mary and said, "…"`."""
+    k = turn.dialogue[0]
+    para = turn.paragraphs[0]
+    while k > 0 and segments[k - 1].paragraph == para:
+        k -= 1
+    out = []
+    while k < len(segments) and segments[k].paragraph == para:
+        if segments[k].kind == "narration":
+            out.append(segments[k])
+        k += 1
+    return out
+
+
 def build_turns(text: str, segs: list[Segment]) -> tuple[list[Turn], list[list[int]]]:
     """Group dialogue into turns (joining multi-paragraph quotes) and turns into conversations."""
     turns: list[Turn] = []
