@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -28,14 +29,15 @@ def rule_anaphora(ctx: Context) -> None:
     named = _first_named(ctx)
     heard = _first_heard(ctx, named)
     young = _children(ctx)
-    first = _Descriptions(named, heard, children=young)
+    here = _chapter_heard(ctx)
+    first = _Descriptions(named, heard, children=young, chapter_heard=here)
     _anaphora_pass(ctx, first)
     votes: dict[str, Counter[str]] = {}
     for key, who in first.uses:
         votes.setdefault(key, Counter())[who] += 1
     for turn, (speaker, evidence, own) in zip(ctx.turns, before, strict=True):
         turn.speaker, turn.evidence, turn.own = speaker, evidence, own
-    _anaphora_pass(ctx, _Descriptions(named, heard, votes, children=young))
+    _anaphora_pass(ctx, _Descriptions(named, heard, votes, children=young, chapter_heard=here))
 
 
 @dataclass
@@ -49,6 +51,7 @@ class _Descriptions:
     votes: dict[str, Counter[str]] | None = None  # description -> how often each character is meant
     uses: list[tuple[str, str]] = field(default_factory=list)  # first pass: (description, likeliest referent)
     children: set[str] = field(default_factory=set)  # the characters the book calls "little Tom" or "Master Tom"
+    chapter_heard: dict[tuple[int, str], int] = field(default_factory=dict)  # (chapter, character) -> first named
 
 
 def _anaphora_pass(ctx: Context, described: _Descriptions) -> None:
@@ -244,7 +247,9 @@ def _by_recency(
     if not cands:
         ahead = _ahead(ctx, t, want, skip)
         return (ahead, "nominal") if ahead is not None else None
-    fresh = _newcomer(ctx, t, head, skip, cands, described.votes.get(key) if described.votes else None, described)
+    # "said that gentleman" points back to someone at hand, never to a newcomer.
+    fresh = None if words[0] in ("that", "this") else _newcomer(
+        ctx, t, head, skip, cands, described.votes.get(key) if described.votes else None, described)
     if fresh is not None:
         return fresh, "nominal"
     if described.votes is None:
@@ -259,9 +264,8 @@ def _by_recency(
         if votes and len(key.split()) <= 2 and votes.most_common(1)[0][1] < _BARE_SHARE * sum(votes.values()):
             votes = None
         if votes:
-            (top, uses), *rest = votes.most_common(2)
-            runner = rest[0][1] if rest else 0
-            if top not in cands and top not in skip and uses >= 10 and uses >= 3 * runner:
+            top = _strong(votes)
+            if top is not None and top not in cands and top not in skip:
                 return top, "nominal"  # "The girl's life had been squandered…": the girl of the book, not of the scene
             best = max(cands, key=lambda c: votes[c])
             if votes[best] > votes[cands[0]]:
@@ -307,6 +311,12 @@ def _children(ctx: Context) -> set[str]:
     return out | {c for c, titles in ctx.names.titles.items() if "Master" in titles}
 
 
+def _strong(votes: Counter[str]) -> str | None:
+    """The character a description's uses mean at least ten times and three times as often as anyone else."""
+    (top, uses), *rest = votes.most_common(2)
+    return top if uses >= 10 and uses >= 3 * (rest[0][1] if rest else 0) else None
+
+
 _NEWCOMER_SPAN = 3000  # characters after a description within which the book names the newcomer it describes
 
 
@@ -315,17 +325,36 @@ def _newcomer(
     described: _Descriptions,
 ) -> str | None:
     """`"Lost your way?" said the young gentleman.` with Jack not yet named, not even in a quote: the
-    first character of the description's gender the book names soon after, unheard of until then; unless the
-    description has meant someone at hand more often ("the old gentleman" of the chapters before)."""
+    first character of the description's gender the book (or the chapter: Jack was in an earlier one) names soon
+    after, unheard of until then; unless the description has meant someone at hand more often ("the old
+    gentleman" of the chapters before), or the book's uses of it mean another."""
     want = sp.PERSON_NOUNS.get(head)
     if want is None or head in KIN:
         return None  # "the astonished father" is someone's, not a newcomer
-    start = ctx.start(ctx.turns[t])
     fresh = next((c for c in ctx.named_after(t, _NEWCOMER_SPAN) if c not in skip and c != ctx.narrator
-                  and ctx.names.gender.get(c) == want and described.first_heard.get(c, -1) > start), None)
+                  and ctx.names.gender.get(c) == want and _new_here(ctx, t, c, described)), None)
     if fresh is None or (votes and max(votes[c] for c in cands) > votes[fresh]):
         return None
+    if votes and _strong(votes) not in (None, fresh):
+        return None  # "the gentleman" of the book is someone else, away from this scene
     return fresh
+
+
+def _new_here(ctx: Context, t: int, who: str, described: _Descriptions) -> bool:
+    """Whether the book, or at least turn t's chapter, has not yet named `who` (narration or quotes) by turn t."""
+    start = ctx.start(ctx.turns[t])
+    chapter = ctx.segments[ctx.turns[t].dialogue[0]].chapter
+    return described.first_heard.get(who, -1) > start or described.chapter_heard.get((chapter, who), -1) > start
+
+
+def _chapter_heard(ctx: Context) -> dict[tuple[int, str], int]:
+    """Where each chapter first names each character, narration or quotes."""
+    starts = [seg.start for seg in ctx.segments]
+    out: dict[tuple[int, str], int] = {}
+    for at, name in sorted(ctx.mentions + ctx.quoted):
+        key = (ctx.segments[bisect_right(starts, at) - 1].chapter, name)
+        out.setdefault(key, at)
+    return out
 
 
 def _first_named(ctx: Context) -> dict[str, int]:

@@ -1059,3 +1059,21 @@ def test_his_father_is_the_father_of_the_latest_man_who_has_one() -> None:
     # Mr. Price, the latest man, has no father in the cast; Harry Lane has: Mr. Lane, not named in the scene.
     text = 'Harry Lane walked in with Mr. Price.\n\n"Sit down, both of you," said his father.'
     assert names(text, LANES) == ["Mr. Lane"]
+
+
+def test_a_description_of_one_the_chapter_names_soon_after_is_that_one_though_an_earlier_chapter_named_him() -> None:
+    jem = Character("Jem Blake", ("Jem",), "male")
+    parts = ["Jem Blake came to the farm in the spring, and went away again.\n\n",
+             "Tom Reed was at the gate when a rider came up the lane.\n\n"
+             '"Is this the Hale farm?" said the gentleman.\n\n'
+             "Tom nodded. Jem Blake got down from his horse and tied it to the gate.\n\n"]
+    text, chapters, at = "", [], 0
+    for i, part in enumerate(parts):
+        chapters.append(Chapter(i + 1, f"C{i}", at, at, at + len(part)))
+        text, at = text + part, at + len(part)
+    segs = attribute(text, segment(text, chapters), (*CAST, TOM, jem))
+    assert [s.speaker for s in segs if s.kind == "dialogue"] == ["Jem Blake"]
+    # "that gentleman" points back to the one at hand, never to a newcomer.
+    text = text.replace("said the gentleman", "said that gentleman")
+    segs = attribute(text, segment(text, chapters), (*CAST, TOM, jem))
+    assert [s.speaker for s in segs if s.kind == "dialogue"] == ["Tom Reed"]
