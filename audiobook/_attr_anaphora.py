@@ -317,6 +317,26 @@ def _strong(votes: Counter[str]) -> str | None:
     return top if uses >= 10 and uses >= 3 * (rest[0][1] if rest else 0) else None
 
 
+_INTRO_RE = re.compile(r"\b(?:[Aa]n?|[Aa]nother)\s+(?:[\w-]+\s+){0,3}?(\w+)\b")
+
+
+def _introduced(ctx: Context, t: int, head: str) -> bool:
+    """Whether the narration just before turn t brings someone in as "a boy", "a gentleman" (the description's
+    head), not as "Tom, a boy of ten," nor "was a boy"."""
+    k = ctx.turns[t].dialogue[0]
+    start, chapter = ctx.segments[k].start, ctx.segments[k].chapter
+    while k > 0 and ctx.segments[k - 1].chapter == chapter and ctx.segments[k - 1].end > start - _INTRO_SPAN:
+        k -= 1
+        seg = ctx.segments[k]
+        if seg.kind == "narration":
+            for m in _INTRO_RE.finditer(ctx.text, seg.start, seg.end):
+                if m.group(1).lower() == head and not _BE_RE.search(ctx.text, max(seg.start, m.start() - 8), m.start()):
+                    return True
+    return False
+
+
+_INTRO_SPAN = 1000  # characters before a description within which the narration brought its person in
+_BE_RE = re.compile(r"(?:,|\b(?:was|is|were|be|been|like|as))\s*$")
 _NEWCOMER_SPAN = 3000  # characters after a description within which the book names the newcomer it describes
 
 
@@ -331,7 +351,9 @@ def _newcomer(
     want = sp.PERSON_NOUNS.get(head)
     if want is None or head in KIN:
         return None  # "the astonished father" is someone's, not a newcomer
-    fresh = next((c for c in ctx.named_after(t, _NEWCOMER_SPAN) if c not in skip and c != ctx.narrator
+    # Someone just come in ("a boy of ten stumbled in") may be named only in the next chapter.
+    chapters = 2 if _introduced(ctx, t, head) else 1
+    fresh = next((c for c in ctx.named_after(t, _NEWCOMER_SPAN, chapters) if c not in skip and c != ctx.narrator
                   and ctx.names.gender.get(c) == want and _new_here(ctx, t, c, described)), None)
     if fresh is None or (votes and max(votes[c] for c in cands) > votes[fresh]):
         return None

@@ -42,12 +42,13 @@ class Context:
         hi = bisect_left(self.mentions, (end, ""))
         return self.mentions[lo:hi]
 
-    def named_after(self, t: int, span: int = 1500) -> list[str]:
-        """The characters the narration names in the `span` characters after turn t's first quote, same chapter."""
+    def named_after(self, t: int, span: int = 1500, chapters: int = 1) -> list[str]:
+        """The characters the narration names in the `span` characters after turn t's first quote, in its chapter (or
+        in as many chapters from it)."""
         k = self.turns[t].dialogue[0]
         start, chapter = self.segments[k].start, self.segments[k].chapter
         end = start
-        while k < len(self.segments) and self.segments[k].chapter == chapter and end < start + span:
+        while k < len(self.segments) and self.segments[k].chapter < chapter + chapters and end < start + span:
             end = self.segments[k].end
             k += 1
         return [who for _pos, who in self.mentions_between(start, end)]

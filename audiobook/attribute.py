@@ -132,8 +132,13 @@ def _learn_families(text: str, names: sp.Names) -> None:
             names.learn_family(m.group())
 
 
+_CALLED_RE = re.compile(r"\b(\w+),?\s+(?:whose name was|named|called)\s+$")
+_APPOSITION_RE = re.compile(r",\s+(?:a|an|the)\s+(?:[a-z]+\s+){0,2}?(\w+)\b")
+
+
 def _guess_genders(text: str, names: sp.Names, mentions: list[tuple[int, str]]) -> None:
-    """Discovery mode: a character's gender is the pronoun that most often follows its name."""
+    """Discovery mode: a character's gender is the pronoun that most often follows its name, else the noun the
+    narration names them with."""
     votes: dict[str, list[int]] = {}
     for pos, who in mentions:
         m = sp.PRONOUN_GENDER_RE.search(text, pos, min(len(text), pos + 120))
@@ -146,6 +151,15 @@ def _guess_genders(text: str, names: sp.Names, mentions: list[tuple[int, str]]) 
                 names.gender[who] = "male"
             elif female >= 2 * male:
                 names.gender[who] = "female"
+    # Still unknown: what the narration calls them where it names them ("The boy, whose name was Peter",
+    # "Peter, a boy of ten").
+    for pos, who in mentions:
+        name = sp.CAPSEQ_RE.match(text, pos)
+        if names.gender.get(who) is not None or name is None:
+            continue
+        m = _CALLED_RE.search(text, max(0, pos - 40), pos) or _APPOSITION_RE.match(text, name.end())
+        if m is not None and sp.PERSON_NOUNS.get(m.group(1).lower()) is not None:
+            names.gender[who] = sp.PERSON_NOUNS[m.group(1).lower()]
 
 
 def _find_narrator(ctx: Context, cast: bool) -> str | None:

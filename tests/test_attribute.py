@@ -1077,3 +1077,21 @@ def test_a_description_of_one_the_chapter_names_soon_after_is_that_one_though_an
     text = text.replace("said the gentleman", "said that gentleman")
     segs = attribute(text, segment(text, chapters), (*CAST, TOM, jem))
     assert [s.speaker for s in segs if s.kind == "dialogue"] == ["Tom Reed"]
+
+
+def test_a_newcomer_at_a_chapters_end_may_be_named_at_the_next_ones_start() -> None:
+    parts = ["Tom Reed opened the door and he held his lamp high. A boy stumbled in out of the rain.\n\n"
+             '"Who is it?" said Tom Reed, and he frowned.\n\n"Please, sir, come quick," gasped the boy.\n\n',
+             "The boy, whose name was Dick Moss, ran ahead with the lantern.\n\n"]
+    text, chapters, at = "", [], 0
+    for i, part in enumerate(parts):
+        chapters.append(Chapter(i + 1, f"C{i}", at, at, at + len(part)))
+        text, at = text + part, at + len(part)
+    cast = (*CAST, TOM, Character("Dick Moss", ("Dick",), "male"))
+    segs = attribute(text, segment(text, chapters), cast)
+    assert [s.speaker for s in segs if s.kind == "dialogue"] == ["Tom Reed", "Dick Moss"]
+    # Without a cast, "The boy, whose name was Dick Moss" tells the discovered Dick's gender, so he is the boy.
+    text = parts[0] + parts[1] + '"Hurry," said Dick Moss.\n\n'
+    segs = attribute(text, segment(text, [Chapter(1, "C0", 0, 0, len(parts[0])),
+                                          Chapter(2, "C1", len(parts[0]), len(parts[0]), len(text))]))
+    assert [s.speaker for s in segs if s.kind == "dialogue"] == ["Tom Reed", "Dick Moss", "Dick Moss"]
