@@ -4,7 +4,7 @@ talks about, and the action beat before it; the rules consult these through Cont
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 
 from audiobook import _speech as sp
 from audiobook._attr_rules import Context, possessor
@@ -87,9 +87,8 @@ def _family_form(ctx: Context, name: str) -> bool:
 def find_vocatives(ctx: Context) -> None:
     """Fill ctx.vocatives (the characters each turn's quotes call by name, "Lizzy, come here") and ctx.hand_over."""
     present: dict[int, set[str]] = {}  # chapter -> the characters its narration names
-    starts = [seg.start for seg in ctx.segments]
     for pos, named in ctx.mentions:
-        present.setdefault(ctx.segments[bisect_right(starts, pos) - 1].chapter, set()).add(named)
+        present.setdefault(ctx.chapter_at(pos), set()).add(named)
     for turn in ctx.turns:
         addressed: set[str] = set()
         # A name that ends a quote ("…, Lizzy?") is followed by that one's answer nine times in ten (PDNC); one

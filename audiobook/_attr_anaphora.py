@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -371,11 +370,9 @@ def _new_here(ctx: Context, t: int, who: str, described: _Descriptions) -> bool:
 
 def _chapter_heard(ctx: Context) -> dict[tuple[int, str], int]:
     """Where each chapter first names each character, narration or quotes."""
-    starts = [seg.start for seg in ctx.segments]
     out: dict[tuple[int, str], int] = {}
     for at, name in sorted(ctx.mentions + ctx.quoted):
-        key = (ctx.segments[bisect_right(starts, at) - 1].chapter, name)
-        out.setdefault(key, at)
+        out.setdefault((ctx.chapter_at(at), name), at)
     return out
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
 from audiobook import _speech as sp
@@ -31,6 +31,14 @@ class Context:
     beats: list[Gender | None] = field(default_factory=list)  # per untagged turn: "She smiled." in its paragraph
     talked_of: list[set[str]] = field(default_factory=list)  # per turn: the characters its quotes talk about by name
     place: dict[int, tuple[int, int]] = field(default_factory=dict)  # turn -> (block, index in block)
+    starts: list[int] = field(init=False)  # where each segment begins, for finding a position's chapter
+
+    def __post_init__(self) -> None:
+        self.starts = [seg.start for seg in self.segments]
+
+    def chapter_at(self, pos: int) -> int:
+        """The chapter of the segment holding text offset pos."""
+        return self.segments[bisect_right(self.starts, pos) - 1].chapter
 
     def start(self, turn: Turn) -> int:
         """Where the turn's first quote begins."""

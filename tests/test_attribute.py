@@ -28,6 +28,15 @@ def evidence(text: str, characters: tuple[Character, ...] = ()) -> list[tuple[st
     return [(s.speaker, s.evidence) for s in segs if s.kind == "dialogue"]
 
 
+def chaptered(parts: list[str]) -> tuple[str, list[Chapter]]:
+    """The parts joined into one text, each part a chapter of its own."""
+    text, chapters = "", []
+    for i, part in enumerate(parts):
+        chapters.append(Chapter(i + 1, f"C{i}", len(text), len(text), len(text) + len(part)))
+        text += part
+    return text, chapters
+
+
 def names(text: str, characters: tuple[Character, ...] = ()) -> list[str | None]:
     return [who for _q, who in speakers(text, characters)]
 
@@ -1000,10 +1009,7 @@ def test_a_description_the_book_gives_one_man_three_times_as_often_as_any_other_
     parts.append("Jem Blake and Tom Reed sat down.\n\n" + "".join(
         f'"Query {n}?" said Tom.\n\n"Reply {n}," said the old gentleman.\n\n' for n in range(4)))
     parts.append("Tom Reed went out into the lane.\n\n" '"Is that you?" said the old gentleman.\n\n')
-    text, chapters, at = "", [], 0
-    for i, part in enumerate(parts):
-        chapters.append(Chapter(i + 1, f"C{i}", at, at, at + len(part)))
-        text, at = text + part, at + len(part)
+    text, chapters = chaptered(parts)
     segs = attribute(text, segment(text, chapters), (*CAST, TOM, jem))
     assert [s.speaker for s in segs if s.kind == "dialogue"][-1] == "Mr. Hale"
 
@@ -1067,10 +1073,7 @@ def test_a_description_of_one_the_chapter_names_soon_after_is_that_one_though_an
              "Tom Reed was at the gate when a rider came up the lane.\n\n"
              '"Is this the Hale farm?" said the gentleman.\n\n'
              "Tom nodded. Jem Blake got down from his horse and tied it to the gate.\n\n"]
-    text, chapters, at = "", [], 0
-    for i, part in enumerate(parts):
-        chapters.append(Chapter(i + 1, f"C{i}", at, at, at + len(part)))
-        text, at = text + part, at + len(part)
+    text, chapters = chaptered(parts)
     segs = attribute(text, segment(text, chapters), (*CAST, TOM, jem))
     assert [s.speaker for s in segs if s.kind == "dialogue"] == ["Jem Blake"]
     # "that gentleman" points back to the one at hand, never to a newcomer.
@@ -1083,10 +1086,7 @@ def test_a_newcomer_at_a_chapters_end_may_be_named_at_the_next_ones_start() -> N
     parts = ["Tom Reed opened the door and he held his lamp high. A boy stumbled in out of the rain.\n\n"
              '"Who is it?" said Tom Reed, and he frowned.\n\n"Please, sir, come quick," gasped the boy.\n\n',
              "The boy, whose name was Dick Moss, ran ahead with the lantern.\n\n"]
-    text, chapters, at = "", [], 0
-    for i, part in enumerate(parts):
-        chapters.append(Chapter(i + 1, f"C{i}", at, at, at + len(part)))
-        text, at = text + part, at + len(part)
+    text, chapters = chaptered(parts)
     cast = (*CAST, TOM, Character("Dick Moss", ("Dick",), "male"))
     segs = attribute(text, segment(text, chapters), cast)
     assert [s.speaker for s in segs if s.kind == "dialogue"] == ["Tom Reed", "Dick Moss"]
