@@ -88,6 +88,20 @@ def beat_names(text: str, segments: list[Segment], turns: list[Turn], known: sp.
     return [n for n, c in found.items() if c >= _BEATS for _ in range(c)]
 
 
+def whole_names(text: str, names: list[str]) -> list[str]:
+    """The two-word names ("Bill Gorton") whose second word follows no other word but titles in the text: a family
+    name, not a word like "Bear" in "Pooh Bear", "Brave Bear"."""
+    out = []
+    for name in names:
+        words = name.split()
+        if len(words) != 2 or words[0].rstrip(".") in sp.TITLES:
+            continue
+        before = {m.group(1) for m in re.finditer(rf"\b([A-Z][\w.]*)[ \t]+{re.escape(words[1])}\b", text)}
+        if all(w == words[0] or w.rstrip(".") in sp.TITLES for w in before):
+            out.append(name)
+    return out
+
+
 def discovery_names(text: str, turns: list[Turn]) -> tuple[list[str], list[str]]:
     """The names in speech tags (cleaned, plus the full names they stand for) and the roles tags name."""
     mid = mid_sentence_words(text)

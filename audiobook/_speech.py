@@ -174,6 +174,16 @@ def clean_name(raw: str) -> str:
     return " ".join(words)
 
 
+def _families(keys: Iterable[str]) -> set[str]:
+    """The family names a group of name forms carries: the last word of "Mr. Bennet", "Bill Gorton"."""
+    out = set()
+    for key in keys:
+        _, title, rest = split_name(key)
+        if rest and (title is not None or len(rest) > 1):
+            out.add(rest[-1])
+    return out
+
+
 def title_gender(title: str) -> Gender | None:
     """The gender a title implies, if any."""
     bare = title.rstrip(".")
@@ -288,8 +298,13 @@ class Names:
         return names
 
     @classmethod
-    def discover(cls, found: Iterable[str], roles: Iterable[str] = ()) -> Names:
-        """Resolver built from names seen in speech tags, merging obvious variants; roles ("the cook") as named."""
+    def discover(cls, found: Iterable[str], roles: Iterable[str] = (), full: Iterable[str] = ()) -> Names:
+        """Resolver built from names seen in speech tags, merging obvious variants; roles ("the cook") as named.
+
+        `full`: whole names the text gives ("Bill Gorton"), to name a character the tags call "Bill" when no
+        other character carries the family name.
+        """
+        full = set(full)
         surfaces: dict[str, Counter[str]] = {}
         for n in found:
             surfaces.setdefault(split_name(n)[0], Counter())[" ".join(n.split())] += 1
@@ -313,9 +328,14 @@ class Names:
             else:
                 groups.append([key])
         names = cls()
+        families = Counter(f for group in groups for f in _families(group))
         for group in groups:
             # The fullest form is the likeliest to be a name others use too.
             best = max(group, key=lambda k: (split_name(k)[1] is not None, counts[k]))
+            whole = [k for k in group if k in full and split_name(k)[2][0] == best
+                     and families[split_name(k)[2][-1]] == 1]
+            if whole:
+                best = whole[0]  # "Bill Gorton", not "Bill": how one would list him among the characters
             canonical = surfaces[best].most_common(1)[0][0]
             genders = {title_gender(t) for t in (split_name(k)[1] for k in group) if t}
             genders.discard(None)

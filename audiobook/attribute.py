@@ -77,7 +77,7 @@ from dataclasses import replace
 from audiobook import _speech as sp
 from audiobook._attr_addressed import find_vocatives
 from audiobook._attr_anaphora import rule_anaphora
-from audiobook._attr_discover import beat_names, discovery_names
+from audiobook._attr_discover import beat_names, discovery_names, whole_names
 from audiobook._attr_kin import kin_mentions
 from audiobook._attr_rules import (
     NARRATOR,
@@ -194,7 +194,7 @@ def _run(text: str, segments: Sequence[Segment], characters: Sequence[Character]
     else:
         tagged, roles = discovery_names(text, turns)
         more = beat_names(text, segs, turns, sp.Names.discover(tagged, roles))
-        names = sp.Names.discover(tagged + more, roles)
+        names = sp.Names.discover(tagged + more, roles, whole_names(text, list(dict.fromkeys(tagged))))
     _learn_families(text, names)
     mentions, quoted = _mentions(text, segs, names)
     if not characters:

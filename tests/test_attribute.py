@@ -585,13 +585,31 @@ def test_discovery_drops_sentence_openers_caught_with_a_name() -> None:
     assert names(text) == ["Mara", "Mara"]
 
 
-def test_discovery_adds_the_full_name_as_an_alias() -> None:
+def test_discovery_names_a_character_by_the_full_name_the_text_gives() -> None:
     text = (
         "Tom Pike was late. Everyone waited for Tom Pike.\n\n"
         '"Sorry," said Tom.\n\n"At last," said Anna.\n\n"I ran," said Tom.'
     )
     found = dict((c.name, c) for c, _n in discover_characters(text, segment(text, [Chapter(1, "T", 0, 0, len(text))])))
-    assert found["Tom"].aliases == ("Tom Pike",)
+    assert found["Tom Pike"].aliases == ("Tom",)
+    assert names(text) == ["Tom Pike", "Anna", "Tom Pike"]
+
+
+def test_discovery_keeps_the_first_name_when_the_second_is_no_family_name() -> None:
+    # "Bear" follows other words too: a nickname, not a family name.
+    text = (
+        "Pip Bear sat down. Pip Bear was hungry. Brave Bear, they called him.\n\n"
+        '"Honey," said Pip.\n\n"No," said Anna.\n\n"Please," said Pip.'
+    )
+    assert names(text) == ["Pip", "Anna", "Pip"]
+
+
+def test_discovery_keeps_the_first_name_when_the_family_name_is_shared() -> None:
+    text = (
+        "Lizzy Hale came in. Lizzy Hale sat by her father.\n\n"
+        '"Well," said Mr. Hale.\n\n"Papa," said Lizzy.\n\n"Yes?" said Mr. Hale.\n\n"Nothing," said Lizzy.'
+    )
+    assert names(text) == ["Mr. Hale", "Lizzy", "Mr. Hale", "Lizzy"]
 
 
 def test_discovery_bare_title_joins_its_titled_name() -> None:
