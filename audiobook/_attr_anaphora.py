@@ -7,14 +7,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from audiobook import _speech as sp
-from audiobook._attr_binding import after_pronoun, bound
+from audiobook._attr_binding import OPENER_RE, after_pronoun, bound, oblique_subject
 from audiobook._attr_kin import KIN, POSSESSOR_GENDER, kin, possessed
 from audiobook._attr_rules import NARRATOR, Context, descriptive, possessor, touch
 from audiobook._attr_tags import Tag
 from audiobook.model import Gender
 
 _PRONOUN_GENDER: dict[str, Gender] = {"he": "male", "she": "female"}
-_OPENER_RE = re.compile(r"[\W_]*(?:(?:And|But|Then|So|Now|Yet)\s+)?")
 
 
 def rule_anaphora(ctx: Context) -> None:
@@ -165,7 +164,7 @@ def _topic(ctx: Context, t: int, gender: Gender | None) -> str | None:
         last = m.end()
     # The subject of the sentence holding the tag: `Lydia gaped…, and…, she interrupted him with,`.
     for pos, who in ctx.mentions_between(last, end)[:1]:
-        if ctx.names.gender.get(who) == gender and _OPENER_RE.fullmatch(ctx.text, last, pos):
+        if ctx.names.gender.get(who) == gender and OPENER_RE.fullmatch(ctx.text, last, pos):
             return who
     for pos, who in ctx.mentions_between(max(start, end - _TOPIC_SPAN), end):
         if ctx.names.gender.get(who) == gender and (gender is None or not after_pronoun(ctx, pos, gender)):
@@ -189,6 +188,10 @@ def _by_recency(
             return (ahead, "pronoun") if ahead is not None else None
         if len(cands) > 1 and bound(ctx, t, cands[0], want):
             cands = cands[1:] + cands[:1]
+        elif len(cands) > 1:
+            subj = oblique_subject(ctx, t, cands[0], want)
+            if subj is not None and subj in cands:
+                return subj, "pronoun"
         return next((c for c in cands if c not in ctx.talked_of[t]), cands[0]), "pronoun"
     if tag.kind != "np":
         return None
@@ -407,3 +410,4 @@ def _ahead(ctx: Context, t: int, want: Gender | None, skip: set[str]) -> str | N
         if who not in skip and who != ctx.narrator and (want is None or ctx.names.gender.get(who) == want):
             return who
     return None
+

@@ -1,4 +1,5 @@
-"""Binding in the attributor: a "she" before a name in its sentence is not that name's bearer."""
+"""Syntax in the attributor: a "she" before a name in its sentence is not that name's bearer (binding); a "he" after a
+sentence whose subject is a man and whose latest man is only an object is the subject."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from audiobook import _speech as sp
 from audiobook._attr_rules import Context
 from audiobook.model import Gender
 
+OPENER_RE = re.compile(r"[\W_]*(?:(?:And|But|Then|So|Now|Yet)\s+)?")  # before a sentence's subject
 _SUBJECT_RE: dict[Gender, re.Pattern[str]] = {"male": re.compile(r"\b[Hh]e\b"), "female": re.compile(r"\b[Ss]he\b")}
 _CLAUSE_RE = re.compile(r"[,;:—–]")
 _SUBORDINATE_RE = re.compile(
@@ -49,3 +51,37 @@ def after_pronoun(ctx: Context, at: int, want: Gender) -> bool:
     return not (
         _SUBORDINATE_RE.search(ctx.text, begin, last.start()) and _CLAUSE_RE.search(ctx.text, last.end(), at)
     )
+
+
+_OBLIQUE_BEFORE_RE = re.compile(
+    r"\b(?:to|at|into|with|from|of|for|on|upon|near|by|towards?|after|about|against|behind|beside|round|"
+    r"past|over|under|beneath|like)\s+(?:the\s+)?$", re.IGNORECASE)
+_EXIT_RE = re.compile(r"\b(?:away|left|withdrew|retired|departed|vanished|disappeared|gave place)\b")
+
+
+def oblique_subject(ctx: Context, t: int, latest: str, want: Gender) -> str | None:
+    """`Tom smiled at Mr. Hale.` then `"…," he said`: the subject of the sentence naming the latest man only after a
+    preposition or as a possessor ("into Mr. Hale's face") is the "he", unless the subject leaves in that sentence
+    ("Tom went away and gave place to Mr. Hale")."""
+    k = ctx.turns[t].dialogue[0]
+    if k == 0 or ctx.segments[k - 1].kind != "narration":
+        return None
+    seg = ctx.segments[k - 1]
+    last = [pos for pos, who in ctx.mentions_between(seg.start, seg.end) if who == latest]
+    if not last:
+        return None
+    at = last[-1]
+    name = sp.CAPSEQ_RE.match(ctx.text, at)
+    end = name.end() if name is not None else at
+    oblique = _OBLIQUE_BEFORE_RE.search(ctx.text, max(0, at - 15), at) or ctx.text.startswith(("'s", "’s"), end)
+    if not oblique:
+        return None
+    begin = max(seg.start, at - 400)
+    for m in sp.SENTENCE_START_RE.finditer(ctx.text, begin, at):
+        begin = m.end()
+    first = ctx.mentions_between(begin, at)[:1]
+    if not first or first[0][1] == latest or ctx.names.gender.get(first[0][1]) != want:
+        return None
+    if not OPENER_RE.fullmatch(ctx.text, begin, first[0][0]) or _EXIT_RE.search(ctx.text, first[0][0], at):
+        return None
+    return first[0][1]

@@ -902,9 +902,9 @@ def test_her_father_in_the_narration_brings_him_into_the_scene() -> None:
 
 def test_kin_in_the_narration_whose_owner_has_none_names_nobody() -> None:
     # Tom has no family in the cast: "his father" is no mention, so "he" stays the latest man named.
-    text = "Mr. Hale nodded to Tom Reed, whose father was waiting by the cart.\n\n" '"Go on," he said.'
+    text = "Mr. Hale sat down. Tom Reed, whose father was waiting by the cart, stood up.\n\n" '"Go on," he said.'
     assert names(text, (*CAST, TOM)) == ["Tom Reed"]
-    text = "Mr. Hale nodded to Tom Reed. His father was waiting by the cart.\n\n" '"Go on," he said.'
+    text = "Mr. Hale sat down. Tom Reed stood up. His father was waiting by the cart.\n\n" '"Go on," he said.'
     assert names(text, (*CAST, TOM)) == ["Tom Reed"]
 
 
@@ -1048,6 +1048,18 @@ def test_a_pronoun_binds_the_name_after_it_whoever_the_sentence_names_before() -
     cast = (*CAST, Character("Nora Kemp", ("Nora",), "female"))
     text = 'The letter came at noon. Nora smiled as she thought of Elinor.\n\n"She will come," said she.'
     assert names(text, cast) == ["Nora Kemp"]
+
+
+def test_he_after_a_sentence_naming_the_latest_man_only_as_an_object_is_its_subject() -> None:
+    cast = (*CAST, TOM)
+    before = '"You are late," said Mr. Hale.\n\n'
+    text = before + 'Tom looked up from his book and smiled at Mr. Hale.\n\n"The train was slow," he said.'
+    assert names(text, cast) == ["Mr. Hale", "Tom Reed"]
+    text = before + "Tom Reed looked into Mr. Hale's face.\n\n\"The train was slow,\" he said."
+    assert names(text, cast) == ["Mr. Hale", "Tom Reed"]
+    # The subject who goes away leaves the one he gives place to.
+    text = '"Who is there?" said Tom.\n\nTom opened the door, stepped away, and gave place to Mr. Hale.\n\n"Only me," he said.'
+    assert names(text, cast) == ["Tom Reed", "Mr. Hale"]
 
 
 def test_the_one_heard_speaks_not_the_hearer() -> None:
