@@ -56,6 +56,8 @@ def after_pronoun(ctx: Context, at: int, want: Gender) -> bool:
 _OBLIQUE_BEFORE_RE = re.compile(
     r"\b(?:to|at|into|with|from|of|for|on|upon|near|by|towards?|after|about|against|behind|beside|round|"
     r"past|over|under|beneath|like)\s+(?:the\s+)?$", re.IGNORECASE)
+_RELATIVE_BEFORE_RE = re.compile(r"\b(?:which|whom|where)\b[^,.;:!?]*$")
+_MAIN_CLAUSE_RE = re.compile(r"(?:;|,\s+but)\s+(?:but\s+|and\s+)?")
 _EXIT_RE = re.compile(r"\b(?:away|left|withdrew|retired|departed|vanished|disappeared|gave place)\b")
 
 
@@ -73,12 +75,15 @@ def oblique_subject(ctx: Context, t: int, latest: str, want: Gender) -> str | No
     at = last[-1]
     name = sp.CAPSEQ_RE.match(ctx.text, at)
     end = name.end() if name is not None else at
-    oblique = _OBLIQUE_BEFORE_RE.search(ctx.text, max(0, at - 15), at) or ctx.text.startswith(("'s", "’s"), end)
+    oblique = (_OBLIQUE_BEFORE_RE.search(ctx.text, max(0, at - 15), at) or ctx.text.startswith(("'s", "’s"), end)
+               or _RELATIVE_BEFORE_RE.search(ctx.text, max(0, at - 40), at))
     if not oblique:
         return None
     begin = max(seg.start, at - 400)
     for m in sp.SENTENCE_START_RE.finditer(ctx.text, begin, at):
         begin = m.end()
+    for m in _MAIN_CLAUSE_RE.finditer(ctx.text, begin, at):
+        begin = m.end()  # "Giles was at a loss; but Harry, who had heard Tom's story, understood"
     first = ctx.mentions_between(begin, at)[:1]
     if not first or first[0][1] == latest or ctx.names.gender.get(first[0][1]) != want:
         return None

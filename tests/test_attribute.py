@@ -1057,6 +1057,10 @@ def test_he_after_a_sentence_naming_the_latest_man_only_as_an_object_is_its_subj
     assert names(text, cast) == ["Mr. Hale", "Tom Reed"]
     text = before + "Tom Reed looked into Mr. Hale's face.\n\n\"The train was slow,\" he said."
     assert names(text, cast) == ["Mr. Hale", "Tom Reed"]
+    text = before + 'Mr. Hale stood in the hall; but Tom, who had heard the story, frowned at Mr. Hale.\n\n"No," he said.'
+    assert names(text, cast) == ["Mr. Hale", "Tom Reed"]
+    text = before + 'Tom walked to the table near which Mr. Hale sat.\n\n"Good evening," he said.'
+    assert names(text, cast) == ["Mr. Hale", "Tom Reed"]
     # The subject who goes away leaves the one he gives place to.
     text = '"Who is there?" said Tom.\n\nTom opened the door, stepped away, and gave place to Mr. Hale.\n\n"Only me," he said.'
     assert names(text, cast) == ["Tom Reed", "Mr. Hale"]
