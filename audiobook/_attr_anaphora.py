@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from audiobook import _speech as sp
 from audiobook._attr_binding import OPENER_RE, after_pronoun, bound, oblique_subject
+from audiobook._attr_describe import GROWN, YOUNG, children, narrated_gender, told_gender
 from audiobook._attr_kin import KIN, POSSESSOR_GENDER, kin, possessed
 from audiobook._attr_rules import NARRATOR, Context, descriptive, possessor, touch
 from audiobook._attr_tags import Tag
@@ -26,7 +27,7 @@ def rule_anaphora(ctx: Context) -> None:
     before = [(turn.speaker, turn.evidence, dict(turn.own)) for turn in ctx.turns]
     named = _first_named(ctx)
     heard = _first_heard(ctx, named)
-    young = _children(ctx)
+    young = children(ctx)
     here = _chapter_heard(ctx)
     first = _Descriptions(named, heard, children=young, chapter_heard=here)
     _anaphora_pass(ctx, first)
@@ -223,17 +224,17 @@ def _by_recency(
         return relative, "nominal"
     want = sp.PERSON_NOUNS[head]
     if want is None:
-        want = _told_gender(ctx, t, tag)
+        want = told_gender(ctx, t, tag) or narrated_gender(ctx, t, head)
     skip = set(ctx.vocatives[t]) | {ctx.narrator}  # "said the young man" is not the "I" of the book
     owner_gender = POSSESSOR_GENDER.get(words[0])
     if owner_gender is not None:
         owner = next((c for c in recent if gender.get(c) == owner_gender), None)
         if owner is not None:
             skip.add(owner)  # "her mother" is not the "her"
-    if (head in _GROWN or "old" in words) and "young" not in words:
+    if (head in GROWN or "old" in words) and "young" not in words:
         skip |= described.children  # "the old gentleman" is not the boy of the book
     cands = [c for c in recent if c not in skip and (want is None or gender.get(c) == want)]
-    if head in _YOUNG and any(c in described.children for c in cands):
+    if head in YOUNG and any(c in described.children for c in cands):
         cands = [c for c in cands if c in described.children]  # "the boy" is the boy of the book, when at hand
     b, n = ctx.place[t]
     just_spoke = ctx.turns[ctx.blocks[b][n - 1]].speaker if n > 0 else None
@@ -251,7 +252,7 @@ def _by_recency(
         return (ahead, "nominal") if ahead is not None else None
     # "said that gentleman" points back to someone at hand, never to a newcomer.
     fresh = None if words[0] in ("that", "this") else _newcomer(
-        ctx, t, head, skip, cands, described.votes.get(key) if described.votes else None, described)
+        ctx, t, head, want, skip, cands, described.votes.get(key) if described.votes else None, described)
     if fresh is not None:
         return fresh, "nominal"
     if described.votes is None:
@@ -273,44 +274,6 @@ def _by_recency(
             if votes[best] > votes[cands[0]]:
                 return best, "nominal"
     return cands[0], "nominal"
-
-
-_GENDER_AFTER_RE = re.compile(r"[.;!?]|\b(?:(he|him|his|himself)|(she|her|hers|herself))\b", re.IGNORECASE)
-
-
-def _told_gender(ctx: Context, t: int, tag: Tag) -> Gender | None:
-    """`said the stranger, with a sneer on his lips`: the gender the rest of the tag's sentence gives a description
-    that has none of its own."""
-    turn = ctx.turns[t]
-    k = next(k for k, v in turn.tags.items() if v is tag)
-    for j in (k + 1, k - 1):
-        if not 0 <= j < len(ctx.segments) or ctx.segments[j].kind != "narration":
-            continue
-        seg = ctx.segments[j]
-        at = re.compile(re.escape(tag.value), re.IGNORECASE).search(ctx.text, seg.start, seg.end)
-        if at is None:
-            continue
-        m = _GENDER_AFTER_RE.search(ctx.text, at.end(), min(seg.end, at.end() + 200))
-        if m is None or (m.group(1) is None and m.group(2) is None):
-            return None
-        return "male" if m.group(1) else "female"
-    return None
-
-
-_GROWN = frozenset(("man", "gentleman", "woman", "lady", "fellow"))
-_YOUNG = frozenset(("boy", "lad", "child", "youth"))
-_LITTLE_RE = re.compile(rf"\b[Ll]ittle\s+({sp.NAME})")
-
-
-def _children(ctx: Context) -> set[str]:
-    """The characters the book calls "little Tom" three times or more, or "Master Tom"."""
-    little: Counter[str] = Counter()
-    for m in _LITTLE_RE.finditer(ctx.text):
-        who = ctx.names.resolve(m.group(1))
-        if who is not None:
-            little[who] += 1
-    out = {c for c, n in little.items() if n >= 3}
-    return out | {c for c, titles in ctx.names.titles.items() if "Master" in titles}
 
 
 def _strong(votes: Counter[str]) -> str | None:
@@ -339,23 +302,25 @@ def _introduced(ctx: Context, t: int, head: str) -> bool:
 
 _INTRO_SPAN = 1000  # characters before a description within which the narration brought its person in
 _BE_RE = re.compile(r"(?:,|\b(?:was|is|were|be|been|like|as))\s*$")
+_UNKNOWN = frozenset(("stranger", "newcomer", "new-comer"))  # someone the book has yet to name
 _NEWCOMER_SPAN = 3000  # characters after a description within which the book names the newcomer it describes
 
 
 def _newcomer(
-    ctx: Context, t: int, head: str, skip: set[str], cands: list[str], votes: Counter[str] | None,
-    described: _Descriptions,
+    ctx: Context, t: int, head: str, want: Gender | None, skip: set[str], cands: list[str],
+    votes: Counter[str] | None, described: _Descriptions,
 ) -> str | None:
     """`"Lost your way?" said the young gentleman.` with Jack not yet named, not even in a quote: the
     first character of the description's gender the book (or the chapter: Jack was in an earlier one) names soon
     after, unheard of until then; unless the description has meant someone at hand more often ("the old
     gentleman" of the chapters before), or the book's uses of it mean another."""
-    want = sp.PERSON_NOUNS.get(head)
     if want is None or head in KIN:
         return None  # "the astonished father" is someone's, not a newcomer
-    # Someone just come in ("a boy of ten stumbled in") may be named only in the next chapter.
-    chapters = 2 if _introduced(ctx, t, head) else 1
-    fresh = next((c for c in ctx.named_after(t, _NEWCOMER_SPAN, chapters) if c not in skip and c != ctx.narrator
+    # Someone just come in ("a boy of ten stumbled in") may be named only in the next chapter; "the stranger" is
+    # someone the book names later, however late.
+    chapters = 2 if _introduced(ctx, t, head) or head in _UNKNOWN else 1
+    span = len(ctx.text) if head in _UNKNOWN else _NEWCOMER_SPAN
+    fresh = next((c for c in ctx.named_after(t, span, chapters) if c not in skip and c != ctx.narrator
                   and ctx.names.gender.get(c) == want and _new_here(ctx, t, c, described)), None)
     if fresh is None or (votes and max(votes[c] for c in cands) > votes[fresh]):
         return None

@@ -58,8 +58,8 @@ _PERSON_FEMALE = _words(
     "governess nurse landlady matron dame grandmother housekeeper hostess damsel"
 )
 _PERSON_ANY = _words(
-    "child friend cousin stranger visitor guest host companion person doctor servant parent traveller "
-    "officer soldier captain colonel creature other"
+    "child friend cousin stranger newcomer new-comer visitor guest host companion person doctor servant parent "
+    "traveller officer soldier captain colonel creature other"
 )
 PERSON_NOUNS: dict[str, Gender | None] = {
     **{w: None for w in _PERSON_ANY}, **{w: "male" for w in _PERSON_MALE}, **{w: "female" for w in _PERSON_FEMALE}

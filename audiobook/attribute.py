@@ -12,7 +12,9 @@ where the earlier ones found none (see `RULES`):
                in the chapter, not the one addressed, else the first named just
                after; "I said" is the narrator, never "he" or "she"; a "she" before
                the latest woman's name in its sentence ("she thought of Mary") is
-               another woman, and the next "she" goes on with her (`_attr_binding`)
+               another woman, and the next "she" goes on with her; after a sentence
+               naming the latest man only as an object ("Tom smiled at Mr. Hale."),
+               "he" is its subject (`_attr_binding`)
   nominal      "said her mother", "the old man replied": the latest character of
                the noun's gender, not the "her" nor the one addressed; "the doctor"
                is the latest character whose name carries the word; a qualified
@@ -27,7 +29,9 @@ where the earlier ones found none (see `RULES`):
                a description of someone not named yet is the first character of
                its gender the book names soon after; "the miller's wife" is the
                miller's kin, never the miller; "said the stranger, lifting his
-               hat": a description without a gender takes its sentence's; "the old
+               hat": a description without a gender takes its sentence's, else the
+               one the chapter's narration gives it (`_attr_describe`); "the
+               stranger" is the first new one the chapter or the next names; "the old
                gentleman" is not one the book calls "little Tom" or "Master Tom",
                and "the boy" is that one when at hand
   vocative     an untagged reply to a quote that calls one character by name (not

@@ -1066,6 +1066,17 @@ def test_he_after_a_sentence_naming_the_latest_man_only_as_an_object_is_its_subj
     assert names(text, cast) == ["Tom Reed", "Mr. Hale"]
 
 
+def test_the_stranger_takes_the_narrations_gender_and_is_the_man_named_later_however_far() -> None:
+    # No pronoun in the tag's sentence; the chapter's narration says "the stranger … his coat, and he bowed".
+    text = (
+        "Mr. Hale sat by the fire with Elinor. A knock came, and the door opened. The stranger shook the rain from "
+        "his coat, and he bowed. The stranger looked about him.\n\n"
+        '"Is this the road to the mill?" said the stranger.\n\n'
+        '"It is," said Mr. Hale.\n\n' + "The rain went on and on. " * 150 + "\n\nAt last Tom Reed rose to go."
+    )
+    assert names(text, (*CAST, TOM)) == ["Tom Reed", "Mr. Hale"]
+
+
 def test_the_one_heard_speaks_not_the_hearer() -> None:
     cast = (*CAST, TOM)
     text = 'Tom Reed came round the corner. Elinor stopped, and heard him say, "It is too late now."'

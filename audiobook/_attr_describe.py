@@ -1,0 +1,74 @@
+"""What a description tells of whom it means: the gender its sentence or the chapter's narration gives it, and which
+characters are children ("the old gentleman" is not one of them)."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from audiobook import _speech as sp
+from audiobook._attr_rules import Context
+from audiobook._attr_tags import Tag
+from audiobook.model import Gender
+
+_GENDER_AFTER_RE = re.compile(r"[.;!?]|\b(?:(he|him|his|himself)|(she|her|hers|herself))\b", re.IGNORECASE)
+
+
+def told_gender(ctx: Context, t: int, tag: Tag) -> Gender | None:
+    """`said the stranger, with a sneer on his lips`: the gender the rest of the tag's sentence gives a description
+    that has none of its own."""
+    turn = ctx.turns[t]
+    k = next(k for k, v in turn.tags.items() if v is tag)
+    for j in (k + 1, k - 1):
+        if not 0 <= j < len(ctx.segments) or ctx.segments[j].kind != "narration":
+            continue
+        seg = ctx.segments[j]
+        at = re.compile(re.escape(tag.value), re.IGNORECASE).search(ctx.text, seg.start, seg.end)
+        if at is None:
+            continue
+        m = _GENDER_AFTER_RE.search(ctx.text, at.end(), min(seg.end, at.end() + 200))
+        if m is None or (m.group(1) is None and m.group(2) is None):
+            return None
+        return "male" if m.group(1) else "female"
+    return None
+
+
+def narrated_gender(ctx: Context, t: int, head: str) -> Gender | None:
+    """`The stranger had not gone far, so he …`: the gender the chapter's narration gives "the stranger" most, when it
+    gives one twice and thrice as often as the other."""
+    k = ctx.turns[t].dialogue[0]
+    chapter = ctx.segments[k].chapter
+    lo = hi = k
+    while lo > 0 and ctx.segments[lo - 1].chapter == chapter:
+        lo -= 1
+    while hi + 1 < len(ctx.segments) and ctx.segments[hi + 1].chapter == chapter:
+        hi += 1
+    use = re.compile(rf"\b[Tt]he\s+(?:[\w-]+\s+){{0,2}}?{re.escape(head)}\b")
+    votes: Counter[Gender] = Counter()
+    for seg in ctx.segments[lo : hi + 1]:
+        if seg.kind != "narration":
+            continue
+        for m in use.finditer(ctx.text, seg.start, seg.end):
+            g = _GENDER_AFTER_RE.search(ctx.text, m.end(), min(seg.end, m.end() + 200))
+            if g is not None and (g.group(1) or g.group(2)):
+                votes["male" if g.group(1) else "female"] += 1
+    if not votes:
+        return None
+    (top, n), *rest = votes.most_common(2)
+    return top if n >= 2 and n >= 3 * (rest[0][1] if rest else 0) else None
+
+
+GROWN = frozenset(("man", "gentleman", "woman", "lady", "fellow"))
+YOUNG = frozenset(("boy", "lad", "child", "youth"))
+_LITTLE_RE = re.compile(rf"\b[Ll]ittle\s+({sp.NAME})")
+
+
+def children(ctx: Context) -> set[str]:
+    """The characters the book calls "little Tom" three times or more, or "Master Tom"."""
+    little: Counter[str] = Counter()
+    for m in _LITTLE_RE.finditer(ctx.text):
+        who = ctx.names.resolve(m.group(1))
+        if who is not None:
+            little[who] += 1
+    out = {c for c, n in little.items() if n >= 3}
+    return out | {c for c, titles in ctx.names.titles.items() if "Master" in titles}
