@@ -46,6 +46,12 @@ _HEARD_RE = re.compile(
     rf"\b(?:hear|hears|heard|hearing|overhear|overheard)\s+(\S+(?:\s+\S+){{0,3}}?)\s+(?:{sp.VERB})\b"
 )
 _OBJECT_PRONOUNS = {"him": "he", "her": "she"}
+# `…, while she continued.` / `At length, she spoke again.`: a sentence closing on its subject's speech verb.
+_FINAL_VERB_RE = re.compile(
+    rf"(?<![\w’'])({sp.PRONOUN}|{sp.NAME})\s+(?:(?:thus|then|[a-z]+ly)\s+)?"
+    r"(?:continued|went on|resumed|added|began|spoke again|replied|answered|said|asked|rejoined|exclaimed)"
+    r"(?:,?\s+(?:again|at last|at length|[a-z]+ly))?\.$"
+)
 _CORE_VERB_RE = re.compile(r"\b(?:said|says|asked|asks|cried|replied|answered|exclaimed|whispered|shouted|called)\b")
 
 
@@ -71,6 +77,9 @@ def find_tag(
         chunk = text[max(before.start, before.end - 300) : before.end].rstrip()
         if chunk[-1:] not in ".!?":
             lead = _tag_before(chunk)
+        elif (final := _FINAL_VERB_RE.search(chunk)) is not None:
+            who = sp.SUBJECT_ANY_RE.fullmatch(final.group(1))
+            lead = tag_of(who) if who is not None else None
     if lead is not None and next_quote and before is not None and before.paragraph == (after or before).paragraph:
         return lead  # `when A said, "…," B replied, "…"`: the words after the quote introduce the next one
     if after is not None and after.kind == "narration":
@@ -200,7 +209,11 @@ def build_turns(text: str, segs: list[Segment]) -> tuple[list[Turn], list[list[i
                 if before is None and k > 0 and segs[k - 1].kind == "narration":
                     # An introduction ending the previous paragraph: `Mr. Bennet observed,`.
                     tail = text[segs[k - 1].end - 1]
-                    before = segs[k - 1] if tail in ",:—–-" else None
+                    prev = segs[k - 1]
+                    # `He listened while she continued.` closing a paragraph of pure narration introduces the quote.
+                    ends = (k < 2 or segs[k - 2].paragraph != prev.paragraph) and _FINAL_VERB_RE.search(
+                        text[max(prev.start, prev.end - 60) : prev.end].rstrip())
+                    before = prev if tail in ",:—–-" or ends else None
                 more = k + 2 < j and segs[k + 2].kind == "dialogue"
                 between = k - 2 >= i and segs[k - 2].kind == "dialogue"
                 tag = find_tag(text, before, segs[k + 1] if k + 1 < j else None, more, between)

@@ -1077,6 +1077,21 @@ def test_the_stranger_takes_the_narrations_gender_and_is_the_man_named_later_how
     assert names(text, (*CAST, TOM)) == ["Tom Reed", "Mr. Hale"]
 
 
+def test_a_narration_paragraph_closing_on_its_subjects_speech_verb_introduces_the_quote() -> None:
+    cast = (*CAST, TOM)
+    text = (
+        '"Where were you?" said Mr. Hale.\n\n"At the mill," said Elinor.\n\n'
+        'Mr. Hale frowned at Tom, who laughed. At length she spoke again.\n\n"The wheel was broken."'
+    )
+    assert evidence(text, cast)[-1] == ("Elinor Ward", "pronoun")
+    # "as she spoke" is what she did meanwhile, not an introduction.
+    text = (
+        '"Where were you?" said Mr. Hale.\n\n"At the mill," said Elinor.\n\n'
+        'Mr. Hale frowned at Tom. "Yes," said Tom, as she spoke.\n\n"It was."'
+    )
+    assert evidence(text, cast)[-1] != ("Elinor Ward", "pronoun")
+
+
 def test_the_one_heard_speaks_not_the_hearer() -> None:
     cast = (*CAST, TOM)
     text = 'Tom Reed came round the corner. Elinor stopped, and heard him say, "It is too late now."'
