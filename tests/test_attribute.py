@@ -1092,6 +1092,13 @@ def test_a_narration_paragraph_closing_on_its_subjects_speech_verb_introduces_th
     assert evidence(text, cast)[-1] != ("Elinor Ward", "pronoun")
 
 
+def test_a_name_after_two_titles_is_one_name() -> None:
+    # "Old Mr. Hale" is Mr. Hale, not a title "Old Mr" and a bare "Hale" (his son's alias).
+    cast = (Character("Mr. Hale", ("Old Mr. Hale",), "male"), Character("Tom Hale", ("Tom", "Hale"), "male"))
+    text = '"Good day," said Tom.\n\nOld Mr. Hale was sitting by the fire.\n\n"Come in," he said.'
+    assert names(text, cast) == ["Tom Hale", "Mr. Hale"]
+
+
 def test_the_one_heard_speaks_not_the_hearer() -> None:
     cast = (*CAST, TOM)
     text = 'Tom Reed came round the corner. Elinor stopped, and heard him say, "It is too late now."'
