@@ -398,7 +398,6 @@ class Names:
             return self.titled.get(rest[0])  # "said Mademoiselle": the one character with that title
         want = title_gender(title) if title else None
         # "Ruth Marsh" is Ruth, not the Mr. Marsh a bare "Marsh" names: a first name is the surer part.
-        # "Ruth Marsh" is Ruth, not the Mr. Marsh a bare "Marsh" names: a first name is the surer part.
         for part in (rest[:1] + rest[-1:]) if len(rest) > 1 else rest:
             owner = self.parts.get(part)
             # A title that names someone else ("Mrs." for a man) must not match.
