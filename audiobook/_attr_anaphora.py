@@ -112,12 +112,17 @@ def _anaphor(
         return found  # "I said" is the narrator, whatever the turns around it
     b, n = ctx.place[t]
     if tag.kind == "pron" and n > 0:
-        # `"…, have you heard, Mr. Beebe?" Freddy whistled. "I have," he cried`: the one called answers.
+        # `"…, have you heard, Tom?" said Elinor. "I have," he cried`: the one called answers.
         prev = ctx.turns[ctx.blocks[b][n - 1]]
         called = [c for c in sorted(ctx.hand_over[ctx.blocks[b][n - 1]])
                   if c != prev.speaker and ctx.names.gender.get(c) == ctx.names.gender.get(found[0])
                   and c not in ctx.vocatives[t]]
-        if len(called) == 1:
+        prev_end = ctx.segments[prev.dialogue[-1]].end
+        # `"…, Tom?" said Elinor, and Mr. Hale came in.`: the latest man then is Mr. Hale, unless he only did
+        # something meanwhile (`cried Mrs. Hale, while Tom whistled`).
+        fresh = {who for pos, who in ctx.mentions_between(prev_end, ctx.start(ctx.turns[t]))
+                 if not _MEANWHILE_RE.search(ctx.text, max(0, pos - 12), pos)}
+        if len(called) == 1 and not (found[0] in fresh and found[0] != called[0]):
             return called[0], found[1]
     if tag.kind == "pron":
         topic = _topic(ctx, t, ctx.names.gender.get(found[0]))
@@ -144,6 +149,7 @@ def _adjacent(ctx: Context, t: int) -> set[str]:
     }
 
 
+_MEANWHILE_RE = re.compile(r"\b(?:while|whilst|as|when)\s+$")
 _TOPIC_SPAN = 400  # characters before a quote, in its paragraph, where its pronoun's subject is named
 
 

@@ -89,8 +89,8 @@ def beat_names(text: str, segments: list[Segment], turns: list[Turn], known: sp.
 
 
 def whole_names(text: str, names: list[str]) -> list[str]:
-    """The two-word names ("Bill Gorton") whose second word follows no other word but titles in the text: a family
-    name, not a word like "Bear" in "Pooh Bear", "Brave Bear"."""
+    """The two-word names ("Tom Pike") whose second word follows no other word but titles in the text: a family
+    name, not a word like "Bear" in "Pip Bear", "Hungry Bear"."""
     out = []
     for name in names:
         words = name.split()

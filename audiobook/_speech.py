@@ -175,7 +175,7 @@ def clean_name(raw: str) -> str:
 
 
 def _families(keys: Iterable[str]) -> set[str]:
-    """The family names a group of name forms carries: the last word of "Mr. Bennet", "Bill Gorton"."""
+    """The family names a group of name forms carries: the last word of "Mr. Hale", "Tom Pike"."""
     out = set()
     for key in keys:
         _, title, rest = split_name(key)
@@ -301,7 +301,7 @@ class Names:
     def discover(cls, found: Iterable[str], roles: Iterable[str] = (), full: Iterable[str] = ()) -> Names:
         """Resolver built from names seen in speech tags, merging obvious variants; roles ("the cook") as named.
 
-        `full`: whole names the text gives ("Bill Gorton"), to name a character the tags call "Bill" when no
+        `full`: whole names the text gives ("Tom Pike"), to name a character the tags call "Tom" when no
         other character carries the family name.
         """
         full = set(full)
@@ -335,7 +335,7 @@ class Names:
             whole = [k for k in group if k in full and split_name(k)[2][0] == best
                      and families[split_name(k)[2][-1]] == 1]
             if whole:
-                best = whole[0]  # "Bill Gorton", not "Bill": how one would list him among the characters
+                best = whole[0]  # "Tom Pike", not "Tom": how one would list him among the characters
             canonical = surfaces[best].most_common(1)[0][0]
             genders = {title_gender(t) for t in (split_name(k)[1] for k in group) if t}
             genders.discard(None)

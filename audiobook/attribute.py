@@ -60,8 +60,9 @@ talks about ("Tom has told me…" is not Tom's), and for the action beat before 
 than its beat.
 
 Without a cast, the names come from the speech tags (`_attr_discover`): sentence
-openers caught with a name are dropped, "said Bill" gains the "Bill Gorton" the
-text uses, a bare title joins its one titled name, and "said the surgeon" makes
+openers caught with a name are dropped, "said Tom" gains the "Tom Pike" the
+text uses (and is named so when no one else is a Pike and "Pike" follows no
+other word), a bare title joins its one titled name, and "said the surgeon" makes
 an unnamed character of its own; a name no tag gives that is the subject of the
 narration around speech at least twice (`Elinor looked up. "You are late."`) is
 a character too.

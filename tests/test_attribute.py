@@ -598,7 +598,7 @@ def test_discovery_names_a_character_by_the_full_name_the_text_gives() -> None:
 def test_discovery_keeps_the_first_name_when_the_second_is_no_family_name() -> None:
     # "Bear" follows other words too: a nickname, not a family name.
     text = (
-        "Pip Bear sat down. Pip Bear was hungry. Brave Bear, they called him.\n\n"
+        "Pip Bear sat down. Pip Bear was hungry. Hungry Bear, they called him.\n\n"
         '"Honey," said Pip.\n\n"No," said Anna.\n\n"Please," said Pip.'
     )
     assert names(text) == ["Pip", "Anna", "Pip"]
@@ -1097,6 +1097,17 @@ def test_a_name_after_two_titles_is_one_name() -> None:
     cast = (Character("Mr. Hale", ("Old Mr. Hale",), "male"), Character("Tom Hale", ("Tom", "Hale"), "male"))
     text = '"Good day," said Tom.\n\nOld Mr. Hale was sitting by the fire.\n\n"Come in," he said.'
     assert names(text, cast) == ["Tom Hale", "Mr. Hale"]
+
+
+def test_the_one_called_answers_unless_the_narration_brings_in_another() -> None:
+    cast = (*CAST, TOM)
+    text = '"Is that you at the door, Tom?" said Elinor. She got up.\n\n"It is only me," he said.'
+    assert names(text, cast) == ["Elinor Ward", "Tom Reed"]
+    text = (
+        '"Is that you at the door, Tom?" said Elinor. She got up, and Mr. Hale came in from the garden.\n\n'
+        '"It is only me," he said.'
+    )
+    assert names(text, cast) == ["Elinor Ward", "Mr. Hale"]
 
 
 def test_the_one_heard_speaks_not_the_hearer() -> None:
