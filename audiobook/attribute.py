@@ -106,6 +106,9 @@ RULES: tuple[Callable[[Context], None], ...] = (
 )
 
 
+_INDEFINITE_RE = re.compile(r"[Aa]n?\s")
+
+
 def _mentions(
     text: str, segs: list[Segment], names: sp.Names
 ) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
@@ -120,6 +123,8 @@ def _mentions(
     for seg in segs:
         found = out if seg.kind == "narration" else quoted
         for m in sp.CAPSEQ_RE.finditer(text, seg.start, seg.end):
+            if _INDEFINITE_RE.match(m.group()):
+                continue  # "for a Bear of Very Little Brain": what someone is, not who
             who = names.resolve(m.group())
             if who is not None:
                 found.append((m.start(), who))

@@ -1110,6 +1110,15 @@ def test_the_one_called_answers_unless_the_narration_brings_in_another() -> None
     assert names(text, cast) == ["Elinor Ward", "Mr. Hale"]
 
 
+def test_a_name_after_an_indefinite_article_is_what_someone_is_not_a_mention() -> None:
+    # "a good one for a Reed" says what Tom is; it is not a mention the "he" before it could bind.
+    text = (
+        "Mr. Hale stood up. Tom sat down.\n\nThen he had an idea, and a good one for a Reed. "
+        'He said to himself:\n\n"I shall go tomorrow."'
+    )
+    assert names(text, (*CAST, TOM)) == ["Tom Reed"]
+
+
 def test_the_one_heard_speaks_not_the_hearer() -> None:
     cast = (*CAST, TOM)
     text = 'Tom Reed came round the corner. Elinor stopped, and heard him say, "It is too late now."'
