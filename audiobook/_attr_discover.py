@@ -19,7 +19,7 @@ _NOT_ROLE_WORDS = (
     "speaker echo reply answer response word words sound cry thing figure form shadow pair couple group"
 )
 _NOT_ROLES = frozenset(_NOT_ROLE_WORDS.split())
-_EXPAND_SHARE = 2 / 3  # "Bill" is "Bill Gorton" only when that is most of what follows "Bill"
+_EXPAND_SHARE = 2 / 3  # "Tom" is "Tom Pike" only when that is most of what follows "Tom"
 
 
 def mid_sentence_words(text: str) -> Counter[str]:
@@ -40,7 +40,7 @@ def _clean(name: str, mid: Counter[str]) -> str | None:
 
 
 def _expansions(text: str, singles: set[str], taken: set[str]) -> list[str]:
-    """Full names ("Bill Gorton") for one-word names the tags use ("said Bill"), when the text has one."""
+    """Full names ("Tom Pike") for one-word names the tags use ("said Tom"), when the text has one."""
     follow: dict[str, Counter[str]] = {}
     for m in _NEXT_RE.finditer(text):
         first, second = m.group(1), m.group(2)

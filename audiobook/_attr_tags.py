@@ -46,7 +46,7 @@ _HEARD_RE = re.compile(
     rf"\b(?:hear|hears|heard|hearing|overhear|overheard)\s+(\S+(?:\s+\S+){{0,3}}?)\s+(?:{sp.VERB})\b"
 )
 _OBJECT_PRONOUNS = {"him": "he", "her": "she"}
-# `…, while she continued.` / `At length, she spoke again.`: a sentence closing on its subject's speech verb.
+# `…, while she continued.` / `Then she spoke again.`: a sentence closing on its subject's speech verb.
 _FINAL_VERB_RE = re.compile(
     rf"(?<![\w’'])({sp.PRONOUN}|{sp.NAME})\s+(?:(?:thus|then|[a-z]+ly)\s+)?"
     r"(?:continued|went on|resumed|added|began|spoke again|replied|answered|said|asked|rejoined|exclaimed)"

@@ -95,7 +95,7 @@ NOT_NAMES = _words(
 VERB = "|".join(sorted(SPEECH_VERBS | {p.replace(" ", r"\s+") for p in PHRASAL_VERBS}, key=len, reverse=True))
 _TITLE = "|".join(sorted(TITLES, key=len, reverse=True))
 _CAP = r"[A-Z\u00C0-\u00DE]\w*(?:['’](?!s\b)\w+)*(?:-\w+)*"
-# A name: optional article and titles ("Old Mr. Emerson"), then capitalised words ("Lady Catherine de Bourgh").
+# A name: optional article and titles ("Old Mr. Hale"), then capitalised words ("Lady Catherine de Bourgh").
 NAME = (
     rf"(?:(?:[Tt]he|[Aa]n?)\s+)?(?:(?:{_TITLE})\.?\s+){{0,2}}(?:[A-Z]\.\s*(?=[A-Z]))*{_CAP}"
     rf"(?:\s+(?:(?:of|de|la|le|du|von|van|di|da)\s+)?{_CAP})*"

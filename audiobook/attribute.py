@@ -124,7 +124,7 @@ def _mentions(
         found = out if seg.kind == "narration" else quoted
         for m in sp.CAPSEQ_RE.finditer(text, seg.start, seg.end):
             if _INDEFINITE_RE.match(m.group()):
-                continue  # "for a Bear of Very Little Brain": what someone is, not who
+                continue  # "a good one for a Reed": what someone is, not who
             who = names.resolve(m.group())
             if who is not None:
                 found.append((m.start(), who))
