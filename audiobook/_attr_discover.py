@@ -91,15 +91,16 @@ def beat_names(text: str, segments: list[Segment], turns: list[Turn], known: sp.
 def whole_names(text: str, names: list[str]) -> list[str]:
     """The two-word names ("Tom Pike") whose second word follows no other word but titles in the text: a family
     name, not a word like "Bear" in "Pip Bear", "Hungry Bear"."""
-    out = []
-    for name in names:
-        words = name.split()
-        if len(words) != 2 or words[0].rstrip(".") in sp.TITLES:
-            continue
-        before = {m.group(1) for m in re.finditer(rf"\b([A-Z][\w.]*)[ \t]+{re.escape(words[1])}\b", text)}
-        if all(w == words[0] or w.rstrip(".") in sp.TITLES for w in before):
-            out.append(name)
-    return out
+    pairs = [name.split() for name in names]
+    pairs = [w for w in pairs if len(w) == 2 and w[0].rstrip(".") not in sp.TITLES]
+    if not pairs:
+        return []
+    seconds = "|".join(sorted({re.escape(w[1]) for w in pairs}, key=len, reverse=True))
+    before: dict[str, set[str]] = {}
+    for m in re.finditer(rf"\b([A-Z][\w.]*)[ \t]+({seconds})\b", text):
+        before.setdefault(m.group(2), set()).add(m.group(1))
+    return [f"{first} {second}" for first, second in pairs
+            if all(w == first or w.rstrip(".") in sp.TITLES for w in before.get(second, ()))]
 
 
 def discovery_names(text: str, turns: list[Turn]) -> tuple[list[str], list[str]]:
