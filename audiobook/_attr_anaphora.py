@@ -11,7 +11,7 @@ from audiobook._attr_binding import OPENER_RE, after_pronoun, bound, oblique_sub
 from audiobook._attr_describe import GROWN, YOUNG, children, narrated_gender, told_gender
 from audiobook._attr_kin import KIN, POSSESSOR_GENDER, kin, possessed
 from audiobook._attr_rules import NARRATOR, Context, descriptive, possessor, touch
-from audiobook._attr_tags import Tag
+from audiobook._attr_tags import Tag, Turn
 from audiobook.model import Gender
 
 _PRONOUN_GENDER: dict[str, Gender] = {"he": "male", "she": "female"}
@@ -29,14 +29,15 @@ def rule_anaphora(ctx: Context) -> None:
     heard = _first_heard(ctx, named)
     young = children(ctx)
     here = _chapter_heard(ctx)
-    first = _Descriptions(named, heard, children=young, chapter_heard=here)
+    first = _Descriptions(named, heard, children=young, chapter_heard=here, narrated={})
     _anaphora_pass(ctx, first)
     votes: dict[str, Counter[str]] = {}
     for key, who in first.uses:
         votes.setdefault(key, Counter())[who] += 1
     for turn, (speaker, evidence, own) in zip(ctx.turns, before, strict=True):
         turn.speaker, turn.evidence, turn.own = speaker, evidence, own
-    _anaphora_pass(ctx, _Descriptions(named, heard, votes, children=young, chapter_heard=here))
+    _anaphora_pass(ctx, _Descriptions(named, heard, votes, children=young, chapter_heard=here,
+                                      narrated=first.narrated))
 
 
 @dataclass
@@ -51,6 +52,7 @@ class _Descriptions:
     uses: list[tuple[str, str]] = field(default_factory=list)  # first pass: (description, likeliest referent)
     children: set[str] = field(default_factory=set)  # the characters the book calls "little Tom" or "Master Tom"
     chapter_heard: dict[tuple[int, str], int] = field(default_factory=dict)  # (chapter, character) -> first named
+    narrated: dict[tuple[int, str], Gender | None] = field(default_factory=dict)  # (chapter, noun) -> its gender
 
 
 def _anaphora_pass(ctx: Context, described: _Descriptions) -> None:
@@ -117,12 +119,7 @@ def _anaphor(
         called = [c for c in sorted(ctx.hand_over[ctx.blocks[b][n - 1]])
                   if c != prev.speaker and ctx.names.gender.get(c) == ctx.names.gender.get(found[0])
                   and c not in ctx.vocatives[t]]
-        prev_end = ctx.segments[prev.dialogue[-1]].end
-        # `"…, Tom?" said Elinor, and Mr. Hale came in.`: the latest man then is Mr. Hale, unless he only did
-        # something meanwhile (`cried Mrs. Hale, while Tom whistled`).
-        fresh = {who for pos, who in ctx.mentions_between(prev_end, ctx.start(ctx.turns[t]))
-                 if not _MEANWHILE_RE.search(ctx.text, max(0, pos - 12), pos)}
-        if len(called) == 1 and not (found[0] in fresh and found[0] != called[0]):
+        if len(called) == 1 and not (found[0] != called[0] and _came_in(ctx, prev, t, found[0])):
             return called[0], found[1]
     if tag.kind == "pron":
         topic = _topic(ctx, t, ctx.names.gender.get(found[0]))
@@ -147,6 +144,13 @@ def _adjacent(ctx: Context, t: int) -> set[str]:
         if 0 <= m < len(block) and (s := ctx.turns[block[m]].speaker) is not None
         and ctx.turns[block[m]].evidence == "explicit"
     }
+
+
+def _came_in(ctx: Context, prev: Turn, t: int, who: str) -> bool:
+    """`"…, Tom?" said Elinor, and Mr. Hale came in.`: whether the narration between the turn `prev` and turn t
+    names `who`, not only doing something meanwhile (`cried Elinor, while Mr. Hale whistled`)."""
+    return any(name == who and not _MEANWHILE_RE.search(ctx.text, max(0, pos - 12), pos)
+               for pos, name in ctx.mentions_between(ctx.segments[prev.dialogue[-1]].end, ctx.start(ctx.turns[t])))
 
 
 _MEANWHILE_RE = re.compile(r"\b(?:while|whilst|as|when)\s+$")
@@ -230,7 +234,12 @@ def _by_recency(
         return relative, "nominal"
     want = sp.PERSON_NOUNS[head]
     if want is None:
-        want = told_gender(ctx, t, tag) or narrated_gender(ctx, t, head)
+        want = told_gender(ctx, t, tag)
+    if want is None:
+        chapter = ctx.segments[ctx.turns[t].dialogue[0]].chapter
+        if (chapter, head) not in described.narrated:  # both passes ask: read the chapter once
+            described.narrated[chapter, head] = narrated_gender(ctx, t, head)
+        want = described.narrated[chapter, head]
     skip = set(ctx.vocatives[t]) | {ctx.narrator}  # "said the young man" is not the "I" of the book
     owner_gender = POSSESSOR_GENDER.get(words[0])
     if owner_gender is not None:
@@ -381,4 +390,3 @@ def _ahead(ctx: Context, t: int, want: Gender | None, skip: set[str]) -> str | N
         if who not in skip and who != ctx.narrator and (want is None or ctx.names.gender.get(who) == want):
             return who
     return None
-

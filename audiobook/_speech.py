@@ -174,14 +174,14 @@ def clean_name(raw: str) -> str:
     return " ".join(words)
 
 
+def _family(title: str | None, rest: tuple[str, ...]) -> str | None:
+    """The family name a split name carries: the last word of "Mr. Hale", "Tom Pike"; none in "Tom"."""
+    return rest[-1] if rest and (title is not None or len(rest) > 1) else None
+
+
 def _families(keys: Iterable[str]) -> set[str]:
-    """The family names a group of name forms carries: the last word of "Mr. Hale", "Tom Pike"."""
-    out = set()
-    for key in keys:
-        _, title, rest = split_name(key)
-        if rest and (title is not None or len(rest) > 1):
-            out.add(rest[-1])
-    return out
+    """The family names a group of name forms carries."""
+    return {f for key in keys if (f := _family(*split_name(key)[1:])) is not None}
 
 
 def title_gender(title: str) -> Gender | None:
@@ -235,10 +235,11 @@ class Names:
         self.words.setdefault(canonical, set()).update(w.casefold() for w in _TOKEN_RE.findall(alias))
         if title is not None:
             self.titles.setdefault(canonical, set()).add(title.rstrip("."))
-        if rest and (title is not None or len(rest) > 1):
-            self._add_family(canonical, rest[-1])
+        family = _family(title, rest)
+        if family is not None:
+            self._add_family(canonical, family)
             if title is not None and title.rstrip(".") in ("Mrs", "Madame", "Mme"):
-                self.married.setdefault(canonical, set()).add(rest[-1])
+                self.married.setdefault(canonical, set()).add(family)
         for k in (key, key.split(" ", 1)[1] if key.split(" ", 1)[0] in ARTICLES and " " in key else key):
             self.exact.setdefault(k, canonical)
             self.folded.setdefault(k.casefold(), canonical)
