@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from audiobook import _speech as sp
 from audiobook._attr_binding import OPENER_RE, after_pronoun, bound, oblique_subject
-from audiobook._attr_describe import GROWN, YOUNG, children, narrated_gender, told_gender
+from audiobook._attr_describe import GROWN, YOUNG, children, narrated_gender, told_gender, unseen_voice
 from audiobook._attr_kin import KIN, POSSESSOR_GENDER, kin, possessed
 from audiobook._attr_rules import NARRATOR, Context, descriptive, possessor, touch
 from audiobook._attr_tags import Tag, Turn
@@ -209,6 +209,8 @@ def _by_recency(
     owner = possessor(tag)
     if owner is not None:
         return possessed(ctx, t, owner, tag.value.split()[-1].lower())
+    if tag.value.lower().split()[-1] == "voice" and "same" not in tag.value.lower().split():
+        return unseen_voice(ctx, t, tag, recent)
     if not descriptive(tag):
         return None
     words = tag.value.lower().split()

@@ -1,5 +1,5 @@
-"""What a description tells of whom it means: the gender its sentence or the chapter's narration gives it, and which
-characters are children ("the old gentleman" is not one of them)."""
+"""What a description tells of whom it means: the gender its sentence or the chapter's narration gives it, which
+characters are children ("the old gentleman" is not one of them), and whose "a voice" is."""
 
 from __future__ import annotations
 
@@ -56,6 +56,19 @@ def narrated_gender(ctx: Context, t: int, head: str) -> Gender | None:
         return None
     (top, n), *rest = votes.most_common(2)
     return top if n >= 2 and n >= 3 * (rest[0][1] if rest else 0) else None
+
+
+_VOICE_SPAN = 1500  # characters after an unseen voice within which the narration names whose it was
+
+
+def unseen_voice(ctx: Context, t: int, tag: Tag, recent: list[str]) -> tuple[str, str] | None:
+    """`"Open the door!" cried a voice. … Mr. Hale stood on the step`: the first character the narration names soon
+    after who is not at hand (an unseen voice is no one in the scene), nor one the line addresses or talks about."""
+    skip = ctx.vocatives[t] | ctx.talked_of[t] | {ctx.narrator} | set(recent)  # who just spoke is at hand too
+    want = told_gender(ctx, t, tag)
+    who = next((c for c in ctx.named_after(t, _VOICE_SPAN) if c not in skip
+                and (want is None or ctx.names.gender.get(c) == want)), None)
+    return (who, "nominal") if who is not None else None
 
 
 GROWN = frozenset(("man", "gentleman", "woman", "lady", "fellow"))

@@ -31,7 +31,8 @@ where the earlier ones found none (see `RULES`):
                miller's kin, never the miller; "said the stranger, lifting his
                hat": a description without a gender takes its sentence's, else the
                one the chapter's narration gives it (`_attr_describe`); "the
-               stranger" is the first new one the chapter or the next names; "the old
+               stranger" is the first new one the chapter or the next names; "a
+               voice" the first one not at hand the narration names soon after; "the old
                gentleman" is not one the book calls "little Tom" or "Master Tom",
                and "the boy" is that one when at hand
   vocative     an untagged reply to a quote that calls one character by name (not

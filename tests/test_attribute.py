@@ -1119,6 +1119,14 @@ def test_a_name_after_an_indefinite_article_is_what_someone_is_not_a_mention() -
     assert names(text, (*CAST, TOM)) == ["Tom Reed"]
 
 
+def test_an_unseen_voice_is_the_one_the_narration_names_next_not_one_at_hand() -> None:
+    text = (
+        'Elinor sat by the fire with Mr. Hale.\n\n"Open the door!" cried a voice from the lane.\n\n'
+        "Mr. Hale went to the door. Tom Reed stood on the step, wet through."
+    )
+    assert names(text, (*CAST, TOM)) == ["Tom Reed"]
+
+
 def test_the_one_heard_speaks_not_the_hearer() -> None:
     cast = (*CAST, TOM)
     text = 'Tom Reed came round the corner. Elinor stopped, and heard him say, "It is too late now."'
