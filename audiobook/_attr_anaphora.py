@@ -285,8 +285,8 @@ def _by_recency(
             votes = None
         if votes:
             top = _strong(votes)
-            if top is not None and top not in cands and top not in skip:
-                return top, "nominal"  # "The girl's life had been squandered…": the girl of the book, not of the scene
+            if top is not None and top not in cands and top not in skip and _brought_in(ctx, t, top, described):
+                return top, "nominal"  # the book's "old gentleman", away from this scene
             best = max(cands, key=lambda c: votes[c])
             if votes[best] > votes[cands[0]]:
                 return best, "nominal"
@@ -344,6 +344,13 @@ def _newcomer(
     if votes and _strong(votes) not in (None, fresh):
         return None  # "the gentleman" of the book is someone else, away from this scene
     return fresh
+
+
+def _brought_in(ctx: Context, t: int, who: str, described: _Descriptions) -> bool:
+    """Whether the book has named `who` by turn t, or names them in turn t's chapter or the next."""
+    chapter = ctx.segments[ctx.turns[t].dialogue[0]].chapter
+    return described.first_heard.get(who, len(ctx.text)) < ctx.start(ctx.turns[t]) or any(
+        (c, who) in described.chapter_heard for c in (chapter, chapter + 1))
 
 
 def _new_here(ctx: Context, t: int, who: str, described: _Descriptions) -> bool:

@@ -1032,6 +1032,22 @@ def test_a_description_the_book_gives_one_man_three_times_as_often_as_any_other_
     assert [s.speaker for s in segs if s.kind == "dialogue"][-1] == "Mr. Hale"
 
 
+def test_the_books_old_gentleman_is_not_one_it_has_yet_to_bring_in() -> None:
+    # The same book's old gentleman, Mr. Hale, first comes in two chapters after this one.
+    jem = Character("Jem Blake", ("Jem",), "male")
+    parts = [
+        "Tom Reed went out into the lane.\n\n" '"Is that you?" said the old gentleman.\n\n',
+        "Tom Reed walked home alone. It rained all night.\n\n",
+        "Mr. Hale and Tom Reed sat down.\n\n" + "".join(
+            f'"Question {n}?" said Tom.\n\n"Answer {n}," said the old gentleman.\n\n' for n in range(12)),
+        "Jem Blake and Tom Reed sat down.\n\n" + "".join(
+            f'"Query {n}?" said Tom.\n\n"Reply {n}," said the old gentleman.\n\n' for n in range(4)),
+    ]
+    text, chapters = chaptered(parts)
+    segs = attribute(text, segment(text, chapters), (*CAST, TOM, jem))
+    assert next(s.speaker for s in segs if s.kind == "dialogue") != "Mr. Hale"
+
+
 def test_a_long_paragraph_moves_on_from_the_man_it_names_first() -> None:
     cast = (*CAST, TOM, Character("Jem Blake", ("Jem",), "male"))
     filler = "The rain went on and on against the windows of the long room, and nobody spoke. " * 5
