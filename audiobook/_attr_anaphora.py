@@ -264,8 +264,17 @@ def _by_recency(
     if len(marked) == 1:
         return marked[0], "nominal"
     key = tag.value.lower()
+    # "the old gentleman" keeps one referent; a bare "the gentleman" only if it mostly means one character
+    # ("the girl" of a book is one girl), else it is whoever fits in the scene.
+    votes = described.votes.get(key) if described.votes else None
+    if votes and len(words) <= 2 and votes.most_common(1)[0][1] < _BARE_SHARE * sum(votes.values()):
+        votes = None
+    top = _strong(votes) if votes else None
+    # The book's "old gentleman", away from this scene (if the book has brought him in by now).
+    away = top if (top is not None and top not in cands and top not in skip
+                   and _brought_in(ctx, t, top, described)) else None
     if not cands:
-        ahead = _ahead(ctx, t, want, skip)
+        ahead = away or _ahead(ctx, t, want, skip)
         return (ahead, "nominal") if ahead is not None else None
     # "said that gentleman" points back to someone at hand, never to a newcomer.
     fresh = None if words[0] in ("that", "this") else _newcomer(
@@ -277,19 +286,12 @@ def _by_recency(
         likely = [c for c in cands if c not in near]
         if likely:
             described.uses.append((key, likely[0]))
-    else:
-        # "the old gentleman" keeps one referent; a bare "the gentleman" only if it mostly means one character
-        # ("the girl" in Oliver Twist is Nancy), else it is whoever fits in the scene.
-        votes = described.votes.get(key)
-        if votes and len(key.split()) <= 2 and votes.most_common(1)[0][1] < _BARE_SHARE * sum(votes.values()):
-            votes = None
-        if votes:
-            top = _strong(votes)
-            if top is not None and top not in cands and top not in skip and _brought_in(ctx, t, top, described):
-                return top, "nominal"  # the book's "old gentleman", away from this scene
-            best = max(cands, key=lambda c: votes[c])
-            if votes[best] > votes[cands[0]]:
-                return best, "nominal"
+    elif votes:
+        if away is not None:
+            return away, "nominal"
+        best = max(cands, key=lambda c: votes[c])
+        if votes[best] > votes[cands[0]]:
+            return best, "nominal"
     return cands[0], "nominal"
 
 
