@@ -1048,6 +1048,20 @@ def test_the_books_old_gentleman_is_not_one_it_has_yet_to_bring_in() -> None:
     assert next(s.speaker for s in segs if s.kind == "dialogue") != "Mr. Hale"
 
 
+def test_with_no_man_at_hand_the_books_old_gentleman_comes_before_one_named_later() -> None:
+    jem = Character("Jem Blake", ("Jem",), "male")
+    parts = [
+        "Mr. Hale and Tom Reed sat down.\n\n" + "".join(
+            f'"Question {n}?" said Tom.\n\n"Answer {n}," said the old gentleman.\n\n' for n in range(12)),
+        "Jem Blake and Tom Reed sat down.\n\n" + "".join(
+            f'"Query {n}?" said Tom.\n\n"Reply {n}," said the old gentleman.\n\n' for n in range(4)),
+        'Elinor went out into the lane.\n\n"Is that you?" said the old gentleman.\n\nLater Jem Blake came by.\n\n',
+    ]
+    text, chapters = chaptered(parts)
+    segs = attribute(text, segment(text, chapters), (*CAST, TOM, jem))
+    assert [s.speaker for s in segs if s.kind == "dialogue"][-1] == "Mr. Hale"
+
+
 def test_a_long_paragraph_moves_on_from_the_man_it_names_first() -> None:
     cast = (*CAST, TOM, Character("Jem Blake", ("Jem",), "male"))
     filler = "The rain went on and on against the windows of the long room, and nobody spoke. " * 5
