@@ -23,7 +23,8 @@ def told_gender(ctx: Context, t: int, tag: Tag) -> Gender | None:
         if not 0 <= j < len(ctx.segments) or ctx.segments[j].kind != "narration":
             continue
         seg = ctx.segments[j]
-        at = re.compile(re.escape(tag.value), re.IGNORECASE).search(ctx.text, seg.start, seg.end)
+        at = re.compile(r"\s+".join(map(re.escape, tag.value.split())), re.IGNORECASE).search(
+            ctx.text, seg.start, seg.end)
         if at is None:
             continue
         m = _GENDER_AFTER_RE.search(ctx.text, at.end(), min(seg.end, at.end() + 200))

@@ -119,8 +119,10 @@ def _mentions(
     # A cast entry named by what it is ("The Stout Man") is mentioned as "a stout man" / "the stout man".
     described = None
     if names.described:
-        phrases = "|".join(re.escape(p).replace("'", "['’]") for p in sorted(names.described, key=len, reverse=True))
-        described = re.compile(rf"\b(?:[Aa]n?|[Tt]he)\s+({phrases})\b", re.IGNORECASE)
+        # Gutenberg texts wrap lines anywhere: "the book-stall\nkeeper".
+        phrases = "|".join(r"\s+".join(re.escape(w).replace("'", "['’]") for w in p.split())
+                           for p in sorted(names.described, key=len, reverse=True))
+        described = re.compile(rf"\b(?:[Aa]n?|[Tt]he)\s+(?:[a-z]+\s+)?({phrases})\b", re.IGNORECASE)
     for seg in segs:
         found = out if seg.kind == "narration" else quoted
         for m in sp.CAPSEQ_RE.finditer(text, seg.start, seg.end):
@@ -131,7 +133,7 @@ def _mentions(
                 found.append((m.start(), who))
         if seg.kind == "narration" and described is not None:
             for m in described.finditer(text, seg.start, seg.end):
-                out.append((m.start(), names.described[m.group(1).replace("’", "'").casefold()]))
+                out.append((m.start(), names.described[" ".join(m.group(1).replace("’", "'").casefold().split())]))
     return sorted(out), quoted
 
 

@@ -760,6 +760,12 @@ def test_a_cast_entry_named_by_what_it_is_is_mentioned_by_that_description() -> 
         '"What is the matter now?" said the man.'
     )
     assert evidence(text, cast) == [("The Stout Man", "nominal")]
+    # An adjective before it, and a line break inside it (a wrapped Gutenberg line), change nothing.
+    text = (
+        "Tom Reed crossed the yard, where the worthy stout\nman with a bunch of keys stood waiting.\n\n"
+        '"What is the matter now?" said the man.'
+    )
+    assert evidence(text, cast) == [("The Stout Man", "nominal")]
 
 
 def test_a_descriptive_alias_stands_for_its_holder_until_named_then_only_at_hand() -> None:
