@@ -58,7 +58,7 @@ _OBLIQUE_BEFORE_RE = re.compile(
     r"past|over|under|beneath|like)\s+(?:the\s+)?$", re.IGNORECASE)
 _RELATIVE_BEFORE_RE = re.compile(r"\b(?:which|whom|where)\b[^,.;:!?]*$")
 _MAIN_CLAUSE_RE = re.compile(r"(?:;|,\s+but)\s+(?:but\s+|and\s+)?")
-_EXIT_RE = re.compile(r"\b(?:away|left|withdrew|retired|departed|vanished|disappeared|gave place)\b")
+_EXIT_RE = re.compile(r"\b(?:away|left|withdrew|retired|departed|vanished|disappeared|gave\s+place)\b")
 
 
 def oblique_subject(ctx: Context, t: int, latest: str, want: Gender) -> str | None:

@@ -97,7 +97,7 @@ def whole_names(text: str, names: list[str]) -> list[str]:
         return []
     seconds = "|".join(sorted({re.escape(w[1]) for w in pairs}, key=len, reverse=True))
     before: dict[str, set[str]] = {}
-    for m in re.finditer(rf"\b([A-Z][\w.]*)[ \t]+({seconds})\b", text):
+    for m in re.finditer(rf"\b([A-Z][\w.]*)(?:[ \t]+|[ \t]*\r?\n[ \t]*)({seconds})\b", text):
         before.setdefault(m.group(2), set()).add(m.group(1))
     return [f"{first} {second}" for first, second in pairs
             if all(w == first or w.rstrip(".") in sp.TITLES for w in before.get(second, ()))]

@@ -49,8 +49,8 @@ _OBJECT_PRONOUNS = {"him": "he", "her": "she"}
 # `…, while she continued.` / `Then she spoke again.`: a sentence closing on its subject's speech verb.
 _FINAL_VERB_RE = re.compile(
     rf"(?<![\w’'])({sp.PRONOUN}|{sp.NAME})\s+(?:(?:thus|then|[a-z]+ly)\s+)?"
-    r"(?:continued|went on|resumed|added|began|spoke again|replied|answered|said|asked|rejoined|exclaimed)"
-    r"(?:,?\s+(?:again|at last|at length|[a-z]+ly))?\.$"
+    r"(?:continued|went\s+on|resumed|added|began|spoke\s+again|replied|answered|said|asked|rejoined|exclaimed)"
+    r"(?:,?\s+(?:again|at\s+last|at\s+length|[a-z]+ly))?\.$"
 )
 _CORE_VERB_RE = re.compile(r"\b(?:said|says|asked|asks|cried|replied|answered|exclaimed|whispered|shouted|called)\b")
 
