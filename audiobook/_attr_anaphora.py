@@ -250,6 +250,8 @@ def _by_recency(
             skip.add(owner)  # "her mother" is not the "her"
     if (head in GROWN or "old" in words) and "young" not in words:
         skip |= described.children  # "the old gentleman" is not the boy of the book
+    if {"old", "elder", "elderly"} & set(words):
+        skip |= {c for c in recent if ctx.names.titles.get(c, set()) & {"Miss", "Master"}}  # "the old lady": no Miss
     cands = [c for c in recent if c not in skip and (want is None or gender.get(c) == want)]
     if head in YOUNG and any(c in described.children for c in cands):
         cands = [c for c in cands if c in described.children]  # "the boy" is the boy of the book, when at hand

@@ -1163,6 +1163,16 @@ def test_an_unseen_voice_is_the_one_the_narration_names_next_not_one_at_hand() -
     assert names(text, (*CAST, TOM)) == ["Tom Reed"]
 
 
+def test_the_old_lady_is_not_a_miss() -> None:
+    # Elinor, "Miss Ward", is the only woman at hand; the old lady is Mrs. Ward, named much later.
+    cast = (*CAST, Character("Mrs. Ward", (), "female"))
+    text = (
+        'Elinor sat by the fire.\n\n"Is it raining still?" asked the old lady.\n\n'
+        + "The rain went on and on. " * 150 + "\n\nMrs. Ward sighed and took up her knitting."
+    )
+    assert names(text, cast) == ["Mrs. Ward"]
+
+
 def test_the_one_heard_speaks_not_the_hearer() -> None:
     cast = (*CAST, TOM)
     text = 'Tom Reed came round the corner. Elinor stopped, and heard him say, "It is too late now."'
