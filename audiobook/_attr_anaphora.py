@@ -4,12 +4,21 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
 
 from audiobook import _speech as sp
 from audiobook._attr_binding import OPENER_RE, after_pronoun, bound, oblique_subject
 from audiobook._attr_describe import GROWN, YOUNG, children, narrated_gender, told_gender, unseen_voice
-from audiobook._attr_kin import KIN, POSSESSOR_GENDER, kin, possessed
+from audiobook._attr_kin import POSSESSOR_GENDER, kin, possessed
+from audiobook._attr_newcomer import (
+    Descriptions,
+    ahead,
+    brought_in,
+    chapter_heard,
+    first_heard,
+    first_named,
+    newcomer,
+    strong,
+)
 from audiobook._attr_rules import NARRATOR, Context, descriptive, possessor, touch
 from audiobook._attr_tags import Tag, Turn
 from audiobook.model import Gender
@@ -25,37 +34,22 @@ def rule_anaphora(ctx: Context) -> None:
     uses mean most often.
     """
     before = [(turn.speaker, turn.evidence, dict(turn.own)) for turn in ctx.turns]
-    named = _first_named(ctx)
-    heard = _first_heard(ctx, named)
+    named = first_named(ctx)
+    heard = first_heard(ctx, named)
     young = children(ctx)
-    here = _chapter_heard(ctx)
-    first = _Descriptions(named, heard, children=young, chapter_heard=here, narrated={})
+    here = chapter_heard(ctx)
+    first = Descriptions(named, heard, children=young, chapter_heard=here, narrated={})
     _anaphora_pass(ctx, first)
     votes: dict[str, Counter[str]] = {}
     for key, who in first.uses:
         votes.setdefault(key, Counter())[who] += 1
     for turn, (speaker, evidence, own) in zip(ctx.turns, before, strict=True):
         turn.speaker, turn.evidence, turn.own = speaker, evidence, own
-    _anaphora_pass(ctx, _Descriptions(named, heard, votes, children=young, chapter_heard=here,
+    _anaphora_pass(ctx, Descriptions(named, heard, votes, children=young, chapter_heard=here,
                                       narrated=first.narrated))
 
 
-@dataclass
-class _Descriptions:
-    """What a pass knows of the descriptions: where the book first names each character (a cast alias that is a
-    description is its holder's until then), and whom each description means (none yet: the first pass notes
-    each use)."""
-
-    first_named: dict[str, int]  # character -> where the narration first calls them by name
-    first_heard: dict[str, int]  # character -> where the text, quotes too, first calls them by name
-    votes: dict[str, Counter[str]] | None = None  # description -> how often each character is meant
-    uses: list[tuple[str, str]] = field(default_factory=list)  # first pass: (description, likeliest referent)
-    children: set[str] = field(default_factory=set)  # the characters the book calls "little Tom" or "Master Tom"
-    chapter_heard: dict[tuple[int, str], int] = field(default_factory=dict)  # (chapter, character) -> first named
-    narrated: dict[tuple[int, str], Gender | None] = field(default_factory=dict)  # (chapter, noun) -> its gender
-
-
-def _anaphora_pass(ctx: Context, described: _Descriptions) -> None:
+def _anaphora_pass(ctx: Context, described: Descriptions) -> None:
     recent: list[str] = []
     mi = 0
     chapter = -1
@@ -107,7 +101,7 @@ def _of_gender(ctx: Context, t: int, want: Gender, recent: list[str]) -> list[st
 
 
 def _anaphor(
-    ctx: Context, t: int, tag: Tag, recent: list[str], described: _Descriptions
+    ctx: Context, t: int, tag: Tag, recent: list[str], described: Descriptions
 ) -> tuple[str, str] | None:
     found = _by_recency(ctx, t, tag, recent, described)
     if found is None or found[0] == ctx.narrator:
@@ -184,7 +178,7 @@ def _topic(ctx: Context, t: int, gender: Gender | None) -> str | None:
 
 
 def _by_recency(
-    ctx: Context, t: int, tag: Tag, recent: list[str], described: _Descriptions
+    ctx: Context, t: int, tag: Tag, recent: list[str], described: Descriptions
 ) -> tuple[str, str] | None:
     gender = ctx.names.gender
     if tag.kind == "pron":
@@ -195,8 +189,8 @@ def _by_recency(
             return None
         cands = _of_gender(ctx, t, want, recent)
         if not cands:
-            ahead = _ahead(ctx, t, want, set(ctx.vocatives[t]))
-            return (ahead, "pronoun") if ahead is not None else None
+            later = ahead(ctx, t, want, set(ctx.vocatives[t]))
+            return (later, "pronoun") if later is not None else None
         if len(cands) > 1 and bound(ctx, t, cands[0], want):
             cands = cands[1:] + cands[:1]
         elif len(cands) > 1:
@@ -225,6 +219,13 @@ def _by_recency(
         return titled[0], "nominal"
     alias = ctx.names.resolve(tag.value)
     start = ctx.start(ctx.turns[t])
+    if alias is not None and alias.split()[0].lower() in sp.ARTICLES and sp.PERSON_NOUNS.get(head) is None:
+        # "the doctor" in a chapter that names Doctor Lane is he, not the cast's unnamed "The Doctor".
+        chapter = ctx.segments[ctx.turns[t].dialogue[0]].chapter
+        here = [c for c in ctx.names.words if head in ctx.names.words[c] and c != alias
+                and (chapter, c) in described.chapter_heard and c not in ctx.vocatives[t]]
+        if len(here) == 1:
+            return here[0], "nominal"
     if alias is not None and (alias in recent or described.first_named.get(alias, start) >= start):
         # The cast calls someone "the gentleman": that one, while the book has not yet named them, or when
         # they are at hand; once named and away, "the girl" is a girl of this scene.
@@ -271,15 +272,15 @@ def _by_recency(
     votes = described.votes.get(key) if described.votes else None
     if votes and len(words) <= 2 and votes.most_common(1)[0][1] < _BARE_SHARE * sum(votes.values()):
         votes = None
-    top = _strong(votes) if votes else None
+    top = strong(votes) if votes else None
     # The book's "old gentleman", away from this scene (if the book has brought him in by now).
     away = top if (top is not None and top not in cands and top not in skip
-                   and _brought_in(ctx, t, top, described)) else None
+                   and brought_in(ctx, t, top, described)) else None
     if not cands:
-        ahead = away or _ahead(ctx, t, want, skip)
-        return (ahead, "nominal") if ahead is not None else None
+        later = away or ahead(ctx, t, want, skip)
+        return (later, "nominal") if later is not None else None
     # "said that gentleman" points back to someone at hand, never to a newcomer.
-    fresh = None if words[0] in ("that", "this") else _newcomer(
+    fresh = None if words[0] in ("that", "this") else newcomer(
         ctx, t, head, want, skip, cands, described.votes.get(key) if described.votes else None, described)
     if fresh is not None:
         return fresh, "nominal"
@@ -297,109 +298,4 @@ def _by_recency(
     return cands[0], "nominal"
 
 
-def _strong(votes: Counter[str]) -> str | None:
-    """The character a description's uses mean at least ten times and three times as often as anyone else."""
-    (top, uses), *rest = votes.most_common(2)
-    return top if uses >= 10 and uses >= 3 * (rest[0][1] if rest else 0) else None
-
-
-_INTRO_RE = re.compile(r"\b(?:[Aa]n?|[Aa]nother)\s+(?:[\w-]+\s+){0,3}?(\w+)\b")
-
-
-def _introduced(ctx: Context, t: int, head: str) -> bool:
-    """Whether the narration just before turn t brings someone in as "a boy", "a gentleman" (the description's
-    head), not as "Tom, a boy of ten," nor "was a boy"."""
-    k = ctx.turns[t].dialogue[0]
-    start, chapter = ctx.segments[k].start, ctx.segments[k].chapter
-    while k > 0 and ctx.segments[k - 1].chapter == chapter and ctx.segments[k - 1].end > start - _INTRO_SPAN:
-        k -= 1
-        seg = ctx.segments[k]
-        if seg.kind == "narration":
-            for m in _INTRO_RE.finditer(ctx.text, seg.start, seg.end):
-                if m.group(1).lower() == head and not _BE_RE.search(ctx.text, max(seg.start, m.start() - 8), m.start()):
-                    return True
-    return False
-
-
-_INTRO_SPAN = 1000  # characters before a description within which the narration brought its person in
-_BE_RE = re.compile(r"(?:,|\b(?:was|is|were|be|been|like|as))\s*$")
-_UNKNOWN = frozenset(("stranger", "newcomer", "new-comer"))  # someone the book has yet to name
-_NEWCOMER_SPAN = 3000  # characters after a description within which the book names the newcomer it describes
-
-
-def _newcomer(
-    ctx: Context, t: int, head: str, want: Gender | None, skip: set[str], cands: list[str],
-    votes: Counter[str] | None, described: _Descriptions,
-) -> str | None:
-    """`"Lost your way?" said the young gentleman.` with Jack not yet named, not even in a quote: the
-    first character of the description's gender the book (or the chapter: Jack was in an earlier one) names soon
-    after, unheard of until then; unless the description has meant someone at hand more often ("the old
-    gentleman" of the chapters before), or the book's uses of it mean another."""
-    if want is None or head in KIN:
-        return None  # "the astonished father" is someone's, not a newcomer
-    # Someone just come in ("a boy of ten stumbled in") may be named only in the next chapter; "the stranger" is
-    # someone the book names later, however late.
-    chapters = 2 if _introduced(ctx, t, head) or head in _UNKNOWN else 1
-    span = len(ctx.text) if head in _UNKNOWN else _NEWCOMER_SPAN
-    fresh = next((c for c in ctx.named_after(t, span, chapters) if c not in skip and c != ctx.narrator
-                  and ctx.names.gender.get(c) == want and _new_here(ctx, t, c, described)), None)
-    if fresh is None or (votes and max(votes[c] for c in cands) > votes[fresh]):
-        return None
-    if votes and _strong(votes) not in (None, fresh):
-        return None  # "the gentleman" of the book is someone else, away from this scene
-    return fresh
-
-
-def _brought_in(ctx: Context, t: int, who: str, described: _Descriptions) -> bool:
-    """Whether the book has named `who` by turn t, or names them in turn t's chapter or the next."""
-    chapter = ctx.segments[ctx.turns[t].dialogue[0]].chapter
-    return described.first_heard.get(who, len(ctx.text)) < ctx.start(ctx.turns[t]) or any(
-        (c, who) in described.chapter_heard for c in (chapter, chapter + 1))
-
-
-def _new_here(ctx: Context, t: int, who: str, described: _Descriptions) -> bool:
-    """Whether the book, or at least turn t's chapter, has not yet named `who` (narration or quotes) by turn t."""
-    start = ctx.start(ctx.turns[t])
-    chapter = ctx.segments[ctx.turns[t].dialogue[0]].chapter
-    return described.first_heard.get(who, -1) > start or described.chapter_heard.get((chapter, who), -1) > start
-
-
-def _chapter_heard(ctx: Context) -> dict[tuple[int, str], int]:
-    """Where each chapter first names each character, narration or quotes."""
-    out: dict[tuple[int, str], int] = {}
-    for at, name in sorted(ctx.mentions + ctx.quoted):
-        out.setdefault((ctx.chapter_at(at), name), at)
-    return out
-
-
-def _first_named(ctx: Context) -> dict[str, int]:
-    """Where the narration first calls each character by name (not by a description, "a stout man")."""
-    out: dict[str, int] = {}
-    for at, name in ctx.mentions:
-        m = sp.CAPSEQ_RE.match(ctx.text, at)
-        if name not in out and m is not None and ctx.names.resolve(m.group()) == name:
-            out[name] = at
-    return out
-
-
-def _first_heard(ctx: Context, named: dict[str, int]) -> dict[str, int]:
-    """Where the text, narration or quotes, first calls each character by name."""
-    out = dict(named)
-    for at, name in reversed(ctx.quoted):
-        if at < out.get(name, at + 1):
-            out[name] = at
-    return out
-
-
 _BARE_SHARE = 0.6  # of a bare description's uses that must mean one character for it to keep that referent
-
-
-def _ahead(ctx: Context, t: int, want: Gender | None, skip: set[str]) -> str | None:
-    """No one at hand fits: the first fitting character the chapter names after the quote, however far on.
-
-    `"…," said the old gentleman. Mr. Hale took off his hat.`
-    """
-    for who in ctx.named_after(t, len(ctx.text)):
-        if who not in skip and who != ctx.narrator and (want is None or ctx.names.gender.get(who) == want):
-            return who
-    return None

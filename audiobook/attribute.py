@@ -27,7 +27,9 @@ where the earlier ones found none (see `RULES`):
                a cast alias that is a description ("The Girl") is its holder's until
                the book names the holder, then only while the holder is at hand;
                a description of someone not named yet is the first character of
-               its gender the book names soon after; "the miller's wife" is the
+               its gender the book names soon after (`_attr_newcomer`); "the
+               doctor" in a chapter naming Doctor Lane is he, not the cast's
+               unnamed "The Doctor"; "the miller's wife" is the
                miller's kin, never the miller; "said the stranger, lifting his
                hat": a description without a gender takes its sentence's, else the
                one the chapter's narration gives it (`_attr_describe`); "the

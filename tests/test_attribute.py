@@ -1173,6 +1173,14 @@ def test_the_old_lady_is_not_a_miss() -> None:
     assert names(text, cast) == ["Mrs. Ward"]
 
 
+def test_the_doctor_in_a_chapter_naming_doctor_lane_is_he_not_the_casts_unnamed_doctor() -> None:
+    cast = (*CAST, Character("Doctor Lane", ("Mr. Lane",), "male"), Character("The Doctor", (), "male"))
+    text = 'Elinor lay still.\n\n"She will mend," said the doctor.\n\nMr. Hale thanked Doctor Lane at the door.'
+    assert names(text, cast) == ["Doctor Lane"]
+    text = 'Elinor lay still.\n\n"She will mend," said the doctor.\n\nMr. Hale thanked him at the door.'
+    assert names(text, cast) == ["The Doctor"]
+
+
 def test_the_one_heard_speaks_not_the_hearer() -> None:
     cast = (*CAST, TOM)
     text = 'Tom Reed came round the corner. Elinor stopped, and heard him say, "It is too late now."'
