@@ -8,7 +8,7 @@ from collections import Counter
 from audiobook import _speech as sp
 from audiobook._attr_binding import OPENER_RE, after_pronoun, bound, oblique_subject
 from audiobook._attr_describe import GROWN, YOUNG, children, narrated_gender, told_gender, unseen_voice
-from audiobook._attr_kin import POSSESSOR_GENDER, kin, possessed
+from audiobook._attr_kin import KIN, POSSESSOR_GENDER, kin, possessed
 from audiobook._attr_newcomer import (
     Descriptions,
     ahead,
@@ -219,6 +219,11 @@ def _by_recency(
         return titled[0], "nominal"
     alias = ctx.names.resolve(tag.value)
     start = ctx.start(ctx.turns[t])
+    if len(words) == 2 and words[0] == "the" and head in KIN:
+        # "said the son" with a father at hand: his son, not the cast's unnamed "The Son".
+        found = {r for owner in ("his", "her") if (r := kin(ctx, t, [owner, head], recent)) is not None}
+        if len(found) == 1:
+            return found.pop(), "nominal"
     if alias is not None and alias.split()[0].lower() in sp.ARTICLES and sp.PERSON_NOUNS.get(head) is None:
         # "the doctor" in a chapter that names Doctor Lane is he, not the cast's unnamed "The Doctor".
         chapter = ctx.segments[ctx.turns[t].dialogue[0]].chapter

@@ -1181,6 +1181,12 @@ def test_the_doctor_in_a_chapter_naming_doctor_lane_is_he_not_the_casts_unnamed_
     assert names(text, cast) == ["The Doctor"]
 
 
+def test_the_son_with_his_father_at_hand_is_his_son_not_the_casts_unnamed_son() -> None:
+    cast = (*LANES, Character("The Son", (), "male"))
+    assert names('Mr. Lane came up the path.\n\n"We are late," said the son.', cast) == ["Harry Lane"]
+    assert names('Elinor came up the path.\n\n"We are late," said the son.', (*CAST, *cast)) == ["The Son"]
+
+
 def test_the_one_heard_speaks_not_the_hearer() -> None:
     cast = (*CAST, TOM)
     text = 'Tom Reed came round the corner. Elinor stopped, and heard him say, "It is too late now."'
