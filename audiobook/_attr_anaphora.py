@@ -231,7 +231,8 @@ def _by_recency(
                 and (chapter, c) in described.chapter_heard and c not in ctx.vocatives[t]]
         if len(here) == 1:
             return here[0], "nominal"
-    if alias is not None and (alias in recent or described.first_named.get(alias, start) >= start):
+    if alias is not None and (alias in recent or (described.first_named.get(alias, start) >= start and (
+            alias not in described.first_named or brought_in(ctx, t, alias, described)))):
         # The cast calls someone "the gentleman": that one, while the book has not yet named them, or when
         # they are at hand; once named and away, "the girl" is a girl of this scene.
         return alias, "explicit"

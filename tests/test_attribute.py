@@ -780,6 +780,18 @@ def test_a_descriptive_alias_stands_for_its_holder_until_named_then_only_at_hand
     assert [s.speaker for s in segs if s.kind == "dialogue"] == ["Elinor Ward"]
 
 
+def test_a_descriptive_alias_before_its_holder_is_named_is_hers_only_if_she_comes_in_soon() -> None:
+    cast = (*CAST, Character("Mina", ("The Girl",), "female"))
+    scene = 'Elinor sat alone by the fire.\n\n"Is it late?" said the girl.\n\n'
+    later = "Mina waved from the cart and was gone.\n\n"
+    text, chapters = chaptered([scene, later])
+    segs = attribute(text, segment(text, chapters), cast)
+    assert [s.speaker for s in segs if s.kind == "dialogue"] == ["Mina"]  # she comes in in the next chapter
+    text, chapters = chaptered([scene, "The night was long.\n\n", "Elinor slept.\n\n", later])
+    segs = attribute(text, segment(text, chapters), cast)
+    assert [s.speaker for s in segs if s.kind == "dialogue"] == ["Elinor Ward"]  # she is chapters away
+
+
 def test_a_family_title_calls_its_cast_holder_only_if_the_chapter_names_her() -> None:
     # "Miss Hale" is Jane's alias, but Jane is nowhere in this chapter: Tom is speaking to Lucy Hale.
     cast = (
