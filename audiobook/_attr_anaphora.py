@@ -233,8 +233,8 @@ def _by_recency(
             return here[0], "nominal"
     if alias is not None and (alias in recent or (described.first_named.get(alias, start) >= start and (
             alias not in described.first_named or brought_in(ctx, t, alias, described)))):
-        # The cast calls someone "the gentleman": that one, while the book has not yet named them, or when
-        # they are at hand; once named and away, "the girl" is a girl of this scene.
+        # The cast calls someone "the girl": she, while the book has not yet named her but does soon (this
+        # chapter or the next), or when she is at hand; else "the girl" is a girl of this scene.
         return alias, "explicit"
     if head not in sp.PERSON_NOUNS:
         return None
