@@ -35,20 +35,19 @@ def strong(votes: Counter[str]) -> str | None:
     return top if uses >= 10 and uses >= 3 * (rest[0][1] if rest else 0) else None
 
 
-_INTRO_RE = re.compile(r"\b(?:[Aa]n?|[Aa]nother)\s+(?:[\w-]+\s+){0,3}?(\w+)\b")
-
-
 def _introduced(ctx: Context, t: int, head: str) -> bool:
     """Whether the narration just before turn t brings someone in as "a boy", "a gentleman" (the description's
     head), not as "Tom, a boy of ten," nor "was a boy"."""
+    # "a boy", "a tall boy", "a grey-haired, stooping gentleman"
+    intro = re.compile(rf"\b(?:[Aa]n?|[Aa]nother)\s+(?:[\w-]+,?\s+){{0,3}}?{re.escape(head)}\b")
     k = ctx.turns[t].dialogue[0]
     start, chapter = ctx.segments[k].start, ctx.segments[k].chapter
     while k > 0 and ctx.segments[k - 1].chapter == chapter and ctx.segments[k - 1].end > start - _INTRO_SPAN:
         k -= 1
         seg = ctx.segments[k]
         if seg.kind == "narration":
-            for m in _INTRO_RE.finditer(ctx.text, seg.start, seg.end):
-                if m.group(1).lower() == head and not _BE_RE.search(ctx.text, max(seg.start, m.start() - 8), m.start()):
+            for m in intro.finditer(ctx.text, seg.start, seg.end):
+                if not _BE_RE.search(ctx.text, max(seg.start, m.start() - 8), m.start()):
                     return True
     return False
 

@@ -1257,6 +1257,10 @@ def test_a_newcomer_at_a_chapters_end_may_be_named_at_the_next_ones_start() -> N
     cast = (*CAST, TOM, Character("Dick Moss", ("Dick",), "male"))
     segs = attribute(text, segment(text, chapters), cast)
     assert [s.speaker for s in segs if s.kind == "dialogue"] == ["Tom Reed", "Dick Moss"]
+    # The same with words between the article and the noun: "a thin, ragged boy".
+    text, chapters = chaptered([parts[0].replace("A boy", "A thin, ragged boy"), parts[1]])
+    segs = attribute(text, segment(text, chapters), cast)
+    assert [s.speaker for s in segs if s.kind == "dialogue"] == ["Tom Reed", "Dick Moss"]
     # Without a cast, "The boy, whose name was Dick Moss" tells the discovered Dick's gender, so he is the boy.
     text = parts[0] + parts[1] + '"Hurry," said Dick Moss.\n\n'
     segs = attribute(text, segment(text, [Chapter(1, "C0", 0, 0, len(parts[0])),
