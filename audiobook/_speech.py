@@ -105,7 +105,8 @@ PRONOUN = r"[Hh]e|[Ss]he|I|[Tt]hey|[Ww]e"
 _NP_STOP = (
     "in|at|on|with|to|from|of|for|by|into|upon|over|under|as|and|or|but|nor|who|whom|which|that|whose|when|while|"
     "where|again|then|still|now|once|too|also|very|so|not|never|here|there|quite|rather|aloud|almost|after|before|"
-    "about|across|through|towards?|behind|without|within|up|down|out|off|away|back|round|forward|aside|is|was|had|has"
+    "about|across|through|towards?|behind|without|within|up|down|out|off|away|back|round|forward|aside|is|was|had|has|"
+    "his|her|its|their|my|your|our|him|them|me|us"  # "cried the boy shaking his fist": the boy
 )
 # A noun phrase runs to its head noun: "the red-faced gentleman" (not "the red-faced"), never past a
 # preposition, conjunction or adverb ("said the surgeon at last", "said the man quietly").

@@ -1199,6 +1199,13 @@ def test_the_son_with_his_father_at_hand_is_his_son_not_the_casts_unnamed_son() 
     assert names('Elinor came up the path.\n\n"We are late," said the son.', (*CAST, *cast)) == ["The Son"]
 
 
+def test_a_description_in_a_tag_stops_before_a_possessive() -> None:
+    # No comma: "cried the boy shaking his fist" is the boy's line, not "the boy shaking his"'s.
+    assert evidence('Tom Reed ran in.\n\n"Witness this," cried the boy shaking his fist.', (*CAST, TOM)) == [
+        ("Tom Reed", "nominal")
+    ]
+
+
 def test_the_one_heard_speaks_not_the_hearer() -> None:
     cast = (*CAST, TOM)
     text = 'Tom Reed came round the corner. Elinor stopped, and heard him say, "It is too late now."'
