@@ -203,12 +203,12 @@ def _by_recency(
     owner = possessor(tag)
     if owner is not None:
         return possessed(ctx, t, owner, tag.value.split()[-1].lower())
-    if tag.value.lower().split()[-1] == "voice" and "same" not in tag.value.lower().split():
+    words = tag.value.lower().split()
+    head = words[-1]
+    if head == "voice" and "same" not in words:
         return unseen_voice(ctx, t, tag, recent)
     if not descriptive(tag):
         return None
-    words = tag.value.lower().split()
-    head = words[-1]
     # "a man said": someone new, not a character named before.
     if words[0] in ("a", "an"):
         return None
