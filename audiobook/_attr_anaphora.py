@@ -226,7 +226,7 @@ def _by_recency(
             return found.pop(), "nominal"
     if alias is not None and alias.split()[0].lower() in sp.ARTICLES and sp.PERSON_NOUNS.get(head) is None:
         # "the doctor" in a chapter that names Doctor Lane is he, not the cast's unnamed "The Doctor".
-        chapter = ctx.segments[ctx.turns[t].dialogue[0]].chapter
+        chapter = ctx.chapter_of(t)
         here = [c for c in ctx.names.words if head in ctx.names.words[c] and c != alias
                 and (chapter, c) in described.chapter_heard and c not in ctx.vocatives[t]]
         if len(here) == 1:
@@ -245,7 +245,7 @@ def _by_recency(
     if want is None:
         want = told_gender(ctx, t, tag)
     if want is None:
-        chapter = ctx.segments[ctx.turns[t].dialogue[0]].chapter
+        chapter = ctx.chapter_of(t)
         if (chapter, head) not in described.narrated:  # both passes ask: read the chapter once
             described.narrated[chapter, head] = narrated_gender(ctx, t, head)
         want = described.narrated[chapter, head]

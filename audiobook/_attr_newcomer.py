@@ -28,7 +28,6 @@ class Descriptions:
     narrated: dict[tuple[int, str], Gender | None] = field(default_factory=dict)  # (chapter, noun) -> its gender
 
 
-
 def strong(votes: Counter[str]) -> str | None:
     """The character a description's uses mean at least ten times and three times as often as anyone else."""
     (top, uses), *rest = votes.most_common(2)
@@ -83,7 +82,7 @@ def newcomer(
 
 def brought_in(ctx: Context, t: int, who: str, described: Descriptions) -> bool:
     """Whether the book has named `who` by turn t, or names them in turn t's chapter or the next."""
-    chapter = ctx.segments[ctx.turns[t].dialogue[0]].chapter
+    chapter = ctx.chapter_of(t)
     return described.first_heard.get(who, len(ctx.text)) < ctx.start(ctx.turns[t]) or any(
         (c, who) in described.chapter_heard for c in (chapter, chapter + 1))
 
@@ -91,7 +90,7 @@ def brought_in(ctx: Context, t: int, who: str, described: Descriptions) -> bool:
 def _new_here(ctx: Context, t: int, who: str, described: Descriptions) -> bool:
     """Whether the book, or at least turn t's chapter, has not yet named `who` (narration or quotes) by turn t."""
     start = ctx.start(ctx.turns[t])
-    chapter = ctx.segments[ctx.turns[t].dialogue[0]].chapter
+    chapter = ctx.chapter_of(t)
     return described.first_heard.get(who, -1) > start or described.chapter_heard.get((chapter, who), -1) > start
 
 

@@ -44,6 +44,10 @@ class Context:
         """Where the turn's first quote begins."""
         return self.segments[turn.dialogue[0]].start
 
+    def chapter_of(self, t: int) -> int:
+        """The chapter of turn t."""
+        return self.segments[self.turns[t].dialogue[0]].chapter
+
     def mentions_between(self, start: int, end: int) -> list[tuple[int, str]]:
         """The narration mentions in text[start:end], in order."""
         lo = bisect_left(self.mentions, (start, ""))
