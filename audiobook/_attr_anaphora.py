@@ -14,6 +14,7 @@ from audiobook._attr_newcomer import (
     ahead,
     brought_in,
     chapter_heard,
+    epithet_holder,
     first_heard,
     first_named,
     newcomer,
@@ -46,7 +47,7 @@ def rule_anaphora(ctx: Context) -> None:
     for turn, (speaker, evidence, own) in zip(ctx.turns, before, strict=True):
         turn.speaker, turn.evidence, turn.own = speaker, evidence, own
     _anaphora_pass(ctx, Descriptions(named, heard, votes, children=young, chapter_heard=here,
-                                      narrated=first.narrated))
+                                      narrated=first.narrated, epithets=first.epithets))
 
 
 def _anaphora_pass(ctx: Context, described: Descriptions) -> None:
@@ -74,6 +75,8 @@ def _anaphora_pass(ctx: Context, described: Descriptions) -> None:
                     break
         elif turn.evidence == "explicit" and len(turn.paragraphs) == 1:
             _other_voice(ctx, t, recent)
+        if turn.speaker is not None and _is_role(turn.speaker):
+            _epithet(ctx, t, recent, described)
         if turn.speaker is not None and turn.speaker != NARRATOR:
             touch(recent, turn.speaker)
         for who in sorted(ctx.vocatives[t]):  # sorted: a set's order varies from run to run
@@ -127,6 +130,52 @@ def _anaphor(
                 and gender.get(two) == gender.get(found[0])):
             return two, found[1]
     return found
+
+
+def _gender_of(ctx: Context, t: int, tag: Tag, own: Gender | None, described: Descriptions) -> Gender | None:
+    """The gender of the one a description means: its own ("the lady"), else the one the tag's sentence or the
+    chapter's narration gives it ("said the stranger, with a sneer on his lips")."""
+    if own is not None:
+        return own
+    want = told_gender(ctx, t, tag)
+    if want is None:
+        head = tag.value.split()[-1].lower()
+        chapter = ctx.chapter_of(t)
+        if (chapter, head) not in described.narrated:  # both passes ask: read the chapter once
+            described.narrated[chapter, head] = narrated_gender(ctx, t, head)
+        want = described.narrated[chapter, head]
+    return want
+
+
+def _epithet(ctx: Context, t: int, recent: list[str], described: Descriptions) -> None:
+    """`"…," said the clergyman.` with a cast entry "The Clergyman" beside Mr. Hale: Mr. Hale, when the tags
+    naming the entry, over several chapters, mostly come where he is the one fitting character at hand who is
+    not talking with the speaker (the book's epithet for him, not an unnamed clergyman of one scene)."""
+    turn = ctx.turns[t]
+    role = turn.speaker or ""
+    tag = next((v for v in turn.tags.values() if v.kind == "np" and ctx.names.resolve(v.value) == role), None)
+    if tag is None:
+        return
+    head = tag.value.split()[-1].lower()
+    want = _gender_of(ctx, t, tag, ctx.names.gender.get(role) or sp.PERSON_NOUNS.get(head), described)
+    if want is None:
+        return
+    cands = [c for c in recent if not _is_role(c) and c != ctx.narrator and c not in ctx.vocatives[t]
+             and ctx.names.gender.get(c) == want and (head in YOUNG or c not in described.children)]
+    if described.votes is None:
+        near = _adjacent(ctx, t)
+        likely = next((c for c in cands if c not in near), None)
+        if likely is not None:
+            described.epithets.setdefault(role, {}).setdefault(likely, []).append(ctx.chapter_of(t))
+        return
+    holder = epithet_holder(described.epithets.get(role, {}))
+    if holder is not None and holder in cands:
+        turn.speaker, turn.evidence = holder, "nominal"
+
+
+def _is_role(who: str) -> bool:
+    """Whether a cast entry is named by what it is ("The Clergyman"), not by a name."""
+    return who.split()[0].lower() in sp.ARTICLES
 
 
 def _adjacent(ctx: Context, t: int) -> set[str]:
@@ -241,14 +290,7 @@ def _by_recency(
     relative = kin(ctx, t, words, recent)
     if relative is not None:
         return relative, "nominal"
-    want = sp.PERSON_NOUNS[head]
-    if want is None:
-        want = told_gender(ctx, t, tag)
-    if want is None:
-        chapter = ctx.chapter_of(t)
-        if (chapter, head) not in described.narrated:  # both passes ask: read the chapter once
-            described.narrated[chapter, head] = narrated_gender(ctx, t, head)
-        want = described.narrated[chapter, head]
+    want = _gender_of(ctx, t, tag, sp.PERSON_NOUNS[head], described)
     skip = set(ctx.vocatives[t]) | {ctx.narrator}  # "said the young man" is not the "I" of the book
     owner_gender = POSSESSOR_GENDER.get(words[0])
     if owner_gender is not None:

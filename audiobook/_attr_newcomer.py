@@ -26,12 +26,30 @@ class Descriptions:
     children: set[str] = field(default_factory=set)  # the characters the book calls "little Tom" or "Master Tom"
     chapter_heard: dict[tuple[int, str], int] = field(default_factory=dict)  # (chapter, character) -> first named
     narrated: dict[tuple[int, str], Gender | None] = field(default_factory=dict)  # (chapter, noun) -> its gender
+    # cast role ("The Clergyman") -> named character at hand where a tag names the role -> the chapter of each use
+    epithets: dict[str, dict[str, list[int]]] = field(default_factory=dict)
 
 
 def strong(votes: Counter[str]) -> str | None:
     """The character a description's uses mean at least ten times and three times as often as anyone else."""
     (top, uses), *rest = votes.most_common(2)
     return top if uses >= 10 and uses >= 3 * (rest[0][1] if rest else 0) else None
+
+
+def epithet_holder(uses: dict[str, list[int]]) -> str | None:
+    """The named character a cast role's tags mostly find at hand (three uses in five at least, three or more, in
+    two chapters or more): the book's "clergyman" is its Mr. Hale, one scene's unnamed surgeon is not the patient."""
+    if not uses:
+        return None
+    top = max(uses, key=lambda who: len(uses[who]))
+    n = len(uses[top])
+    if n >= _EPITHET_USES and n >= _EPITHET_SHARE * sum(map(len, uses.values())) and len(set(uses[top])) >= 2:
+        return top
+    return None
+
+
+_EPITHET_USES = 3
+_EPITHET_SHARE = 0.6
 
 
 def _introduced(ctx: Context, t: int, head: str) -> bool:

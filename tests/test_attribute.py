@@ -1273,3 +1273,17 @@ def test_a_newcomer_at_a_chapters_end_may_be_named_at_the_next_ones_start() -> N
     segs = attribute(text, segment(text, [Chapter(1, "C0", 0, 0, len(parts[0])),
                                           Chapter(2, "C1", len(parts[0]), len(parts[0]), len(text))]))
     assert [s.speaker for s in segs if s.kind == "dialogue"] == ["Tom Reed", "Dick Moss", "Dick Moss"]
+
+
+def test_a_cast_role_the_tags_find_with_one_named_character_over_chapters_is_his_epithet() -> None:
+    # The cast lists "The Vicar" beside Mr. Hale, but every "said the vicar", in two chapters, comes where Mr. Hale
+    # is the man at hand who is not talking with the speaker: the book's name for him.
+    cast = (*CAST, TOM, Character("The Vicar", (), None))
+    scene = 'Mr. Hale and Tom walked to the gate.\n\n"Rain again," said Tom.\n\n"It will pass," said the vicar.\n\n'
+    text, chapters = chaptered([scene + scene, scene])
+    segs = attribute(text, segment(text, chapters), cast)
+    assert [s.speaker for s in segs if s.kind == "dialogue"] == ["Tom Reed", "Mr. Hale"] * 3
+    # All in one scene: the role is someone the chapter does not name, Mr. Hale only looks on.
+    text, chapters = chaptered([scene * 3, "Elinor slept.\n\n"])
+    segs = attribute(text, segment(text, chapters), cast)
+    assert [s.speaker for s in segs if s.kind == "dialogue"] == ["Tom Reed", "The Vicar"] * 3
