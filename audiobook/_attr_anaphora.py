@@ -7,7 +7,7 @@ from collections import Counter
 
 from audiobook import _speech as sp
 from audiobook._attr_binding import OPENER_RE, after_pronoun, bound, oblique_subject
-from audiobook._attr_describe import GROWN, YOUNG, children, narrated_gender, told_gender, unseen_voice
+from audiobook._attr_describe import YOUNG, children, narrated_gender, told_gender, unseen_voice
 from audiobook._attr_kin import KIN, POSSESSOR_GENDER, kin, possessed
 from audiobook._attr_newcomer import (
     Descriptions,
@@ -297,8 +297,8 @@ def _by_recency(
         owner = next((c for c in recent if gender.get(c) == owner_gender), None)
         if owner is not None:
             skip.add(owner)  # "her mother" is not the "her"
-    if (head in GROWN or "old" in words) and "young" not in words:
-        skip |= described.children  # "the old gentleman" is not the boy of the book
+    if head not in YOUNG and not {"young", "little"} & set(words):
+        skip |= described.children  # "the old gentleman", "the stranger" is not the boy of the book
     if {"old", "elder", "elderly"} & set(words):
         skip |= {c for c in recent if ctx.names.titles.get(c, set()) & {"Miss", "Master"}}  # "the old lady": no Miss
     cands = [c for c in recent if c not in skip and (want is None or gender.get(c) == want)]

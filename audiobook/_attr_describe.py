@@ -72,9 +72,10 @@ def unseen_voice(ctx: Context, t: int, tag: Tag, recent: list[str]) -> tuple[str
     return (who, "nominal") if who is not None else None
 
 
-GROWN = frozenset(("man", "gentleman", "woman", "lady", "fellow"))
 YOUNG = frozenset(("boy", "lad", "child", "youth"))
 _LITTLE_RE = re.compile(rf"\b[Ll]ittle\s+({sp.NAME})")
+# "No little Gradgrind", "the little Lane boys": a family's children, no one child
+_DETERMINER_RE = re.compile(r"\b(?:[Nn]o|[Tt]he|[Aa]n?|[Aa]ny|[Ee]very|[Ss]ome|[Oo]ne|[Tt]wo|[Tt]hree|[Ff]our)\s+$")
 
 
 def children(ctx: Context) -> set[str]:
@@ -82,7 +83,7 @@ def children(ctx: Context) -> set[str]:
     little: Counter[str] = Counter()
     for m in _LITTLE_RE.finditer(ctx.text):
         who = ctx.names.resolve(m.group(1))
-        if who is not None:
+        if who is not None and not _DETERMINER_RE.search(ctx.text, max(0, m.start() - 8), m.start()):
             little[who] += 1
     out = {c for c, n in little.items() if n >= 3}
     return out | {c for c, titles in ctx.names.titles.items() if "Master" in titles}

@@ -1125,6 +1125,23 @@ def test_the_stranger_takes_the_narrations_gender_and_is_the_man_named_later_how
     assert names(text, (*CAST, TOM)) == ["Tom Reed", "Mr. Hale"]
 
 
+def test_the_stranger_is_not_the_boy_of_the_book_whom_the_narration_names_after() -> None:
+    little = "Little Tom ran ahead; little Tom was always first, and little Tom knocked.\n\n"
+    scene = (
+        "Mr. Hale sat alone at the inn. The stranger shook the rain from his coat. The stranger looked about him.\n\n"
+        '"A wild night," said the stranger.\n\n"It is," said Mr. Hale, and spoke of poor Tom.\n\n'
+        "Much later Nat Cole came back.\n\n"
+    )
+    text, chapters = chaptered([little, scene])
+    segs = attribute(text, segment(text, chapters), (*CAST, TOM, Character("Nat Cole", ("Nat",), "male")))
+    assert [s.speaker for s in segs if s.kind == "dialogue"] == ["Nat Cole", "Mr. Hale"]
+    # "No little Reed had ever…" is about a family's children: Tom is no boy here, and may be the stranger.
+    text, chapters = chaptered([little.replace("Little Tom", "No little Reed").replace("little Tom", "no little Reed"),
+                                scene])
+    segs = attribute(text, segment(text, chapters), (*CAST, TOM, Character("Nat Cole", ("Nat",), "male")))
+    assert [s.speaker for s in segs if s.kind == "dialogue"] == ["Tom Reed", "Mr. Hale"]
+
+
 def test_a_narration_paragraph_closing_on_its_subjects_speech_verb_introduces_the_quote() -> None:
     cast = (*CAST, TOM)
     text = (
