@@ -14,6 +14,15 @@ from audiobook.model import Gender
 _VOCATIVE_RE = re.compile(rf"(?:^[\"“'‘]|[,!?]\s+|\b[Dd]ear\s+|^[\"“'‘](?:Oh|O|Ah),?\s+)({sp.NAME})(?=\s*[,.!?;])")
 
 
+# A quote within the quote ("Mrs. Long said, 'Ah! Mrs. Bennet, we shall…'"): whom it calls, the one quoted called.
+_NESTED_RE = re.compile(r"(?<=[\s—–-])['‘](?=[A-Z])(?:[^'‘’\"“”]|(?<=\w)['’](?=\w))*?[.!?,;:—–-]['’](?!\w)")
+
+
+def _nested(ctx: Context, start: int, end: int) -> list[tuple[int, int]]:
+    """Where the quote in text[start:end] quotes someone else: what is said there is theirs, not the speaker's."""
+    return [m.span() for m in _NESTED_RE.finditer(ctx.text, start, end)]
+
+
 _TO_RE = re.compile(
     rf"\b(?:(?:said|says|replied|answered|cried|called|whispered|turned|turning|bent|bending|nodded|looked|looking|"
     rf"spoke|speaking)\s+(?:\w+ly\s+)?(?:to|towards|at)|addressing)\s+({sp.NAME})"
@@ -32,8 +41,10 @@ def _talked_of(ctx: Context, turn: Turn) -> set[str]:
         seg = ctx.segments[k]
         if len(ctx.text[seg.start : seg.end].split()) > _ECHO_WORDS:
             lo, hi = bisect_left(ctx.quoted, (seg.start, "")), bisect_left(ctx.quoted, (seg.end, ""))
+            nested = _nested(ctx, seg.start, seg.end)
             # "I am only a Ferryman of no learning": a name after an article is a noun, not someone talked about.
-            out.update(who for pos, who in ctx.quoted[lo:hi] if not _DETERMINER_RE.match(ctx.text, pos))
+            out.update(who for pos, who in ctx.quoted[lo:hi]
+                       if not _DETERMINER_RE.match(ctx.text, pos) and not any(a <= pos < b for a, b in nested))
     return out
 
 
@@ -97,7 +108,10 @@ def find_vocatives(ctx: Context) -> None:
         later: set[str] = set()
         for k in turn.dialogue:
             seg = ctx.segments[k]
+            nested = _nested(ctx, seg.start, seg.end)
             for m in _VOCATIVE_RE.finditer(ctx.text[seg.start : seg.end]):
+                if any(a <= seg.start + m.start(1) < b for a, b in nested):
+                    continue
                 word = sp.clean_name(m.group(1))
                 called = ctx.names.resolve(word)
                 if called is not None:

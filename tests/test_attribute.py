@@ -1304,3 +1304,19 @@ def test_a_cast_role_the_tags_find_with_one_named_character_over_chapters_is_his
     text, chapters = chaptered([scene * 3, "Elinor slept.\n\n"])
     segs = attribute(text, segment(text, chapters), cast)
     assert [s.speaker for s in segs if s.kind == "dialogue"] == ["Tom Reed", "The Vicar"] * 3
+
+
+def test_a_name_called_in_a_quote_within_the_quote_is_not_whom_the_speaker_calls() -> None:
+    # Mrs. Long called Nora so, in Nora's own story: Nora is neither addressed nor talked about; "she" is Nora.
+    cast = (*CAST, Character("Nora Kemp", ("Nora", "Mrs. Kemp"), "female"))
+    text = (
+        "Elinor sat by the window. Mrs. Kemp came in from the town, and she could hardly wait to sit down.\n\n"
+        "\"Well,\" said she, \"Mrs. Long met me at the gate, and cried, 'Ah! Mrs. Kemp, we shall see you at the "
+        "ball.' She did indeed.\""
+    )
+    assert names(text, cast) == ["Nora Kemp", "Nora Kemp"]
+    for curly in (text.replace("'", "‘", 1).replace(".'", ".’"),):
+        assert names(curly, cast) == ["Nora Kemp", "Nora Kemp"]
+    # A call outside the inner quote is still a call: "Mrs. Kemp, Mrs. Long met me…" is said to Nora.
+    text = text.replace('"Well,"', '"Mrs. Kemp,"')
+    assert names(text, cast)[0] != "Nora Kemp"
