@@ -173,6 +173,15 @@ def _epithet(ctx: Context, t: int, recent: list[str], described: Descriptions) -
         turn.speaker, turn.evidence = holder, "nominal"
 
 
+def _answers_to(who: str, head: str) -> bool:
+    """Whether a character may be the one a description's head noun means: not the cast's "The Old Woman" for
+    "the lady" (a role named by another noun with a gender: the book calls its ladies and its women apart)."""
+    noun = who.split()[-1].lower()
+    if not _is_role(who) or noun == head or noun in KIN or head in KIN:
+        return True
+    return sp.PERSON_NOUNS.get(noun) is None or sp.PERSON_NOUNS.get(head) is None
+
+
 def _is_role(who: str) -> bool:
     """Whether a cast entry is named by what it is ("The Clergyman"), not by a name."""
     return who.split()[0].lower() in sp.ARTICLES
@@ -302,6 +311,7 @@ def _by_recency(
     if {"old", "elder", "elderly"} & set(words):
         skip |= {c for c in recent if ctx.names.titles.get(c, set()) & {"Miss", "Master"}}  # "the old lady": no Miss
     cands = [c for c in recent if c not in skip and (want is None or gender.get(c) == want)]
+    cands = [c for c in cands if _answers_to(c, head)]
     if head in YOUNG and any(c in described.children for c in cands):
         cands = [c for c in cands if c in described.children]  # "the boy" is the boy of the book, when at hand
     b, n = ctx.place[t]

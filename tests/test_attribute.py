@@ -1320,3 +1320,11 @@ def test_a_name_called_in_a_quote_within_the_quote_is_not_whom_the_speaker_calls
     # A call outside the inner quote is still a call: "Mrs. Kemp, Mrs. Long met me…" is said to Nora.
     text = text.replace('"Well,"', '"Mrs. Kemp,"')
     assert names(text, cast)[0] != "Nora Kemp"
+
+
+def test_a_cast_role_named_by_another_noun_with_a_gender_is_not_the_description() -> None:
+    # "the lady" is Mrs. Kemp, though the cast's "The Old Woman" was named last; "the woman" is the old woman.
+    cast = (*CAST, Character("Nora Kemp", ("Nora", "Mrs. Kemp"), "female"), Character("The Old Woman", (), "female"))
+    text = 'Mrs. Kemp came out to the gate, where an old woman sat.\n\n"You are early," said the lady.'
+    assert names(text, cast) == ["Nora Kemp"]
+    assert names(text.replace("the lady", "the woman"), cast) == ["The Old Woman"]
