@@ -95,6 +95,28 @@ def _family_form(ctx: Context, name: str) -> bool:
     return ctx.names.bearers[rest[0]] > 1
 
 
+def _family_member(ctx: Context, turn: Turn, word: str) -> str | None:
+    """Which of a family's bearers of a title "Miss Kemp" calls: the one of them the chapter named last before the
+    speech (not the cast's holder of the alias, the eldest, when she is not the one at hand)."""
+    _k, title, parts = sp.split_name(word)
+    if title is None:
+        return None
+    t = title.rstrip(".")
+    want = sp.title_gender(title)
+    fam = {c for c, f in ctx.names.family.items() if parts[-1] in f and ctx.names.gender.get(c) == want
+           and t in ctx.names.titles.get(c, ())}
+    if len(fam) < 2:
+        return None
+    start = ctx.start(turn)
+    chapter = ctx.chapter_at(start)
+    for pos, who in reversed(ctx.mentions_between(max(0, start - 3000), start)):
+        if ctx.chapter_at(pos) != chapter:
+            break
+        if who in fam:
+            return who
+    return None
+
+
 def find_vocatives(ctx: Context) -> None:
     """Fill ctx.vocatives (the characters each turn's quotes call by name, "Lizzy, come here") and ctx.hand_over."""
     present: dict[int, set[str]] = {}  # chapter -> the characters its narration names
@@ -122,6 +144,8 @@ def find_vocatives(ctx: Context) -> None:
                 if title is None and len(parts) > 1 and not _called_so(ctx, word):
                     continue  # "for example, Freddy Honeychurch.": one is called "Freddy", not by a full name
                 who = called
+                if who is not None and _family_form(ctx, word):
+                    who = _family_member(ctx, turn, word) or who
                 # "Miss Bennet" said to Elizabeth, with Jane miles away: a family's title and name may call any of
                 # them, so it names the cast's "Miss Bennet" only if the chapter's narration names her too.
                 if who is not None and (who in present.get(seg.chapter, ()) or not _family_form(ctx, word)):

@@ -1328,3 +1328,22 @@ def test_a_cast_role_named_by_another_noun_with_a_gender_is_not_the_description(
     text = 'Mrs. Kemp came out to the gate, where an old woman sat.\n\n"You are early," said the lady.'
     assert names(text, cast) == ["Nora Kemp"]
     assert names(text.replace("the lady", "the woman"), cast) == ["The Old Woman"]
+
+
+def test_a_family_title_calls_the_sister_at_hand_not_the_alias_holder() -> None:
+    # "Miss Kemp" is Nora's alias, but Mr. Hale walks with Ann: the call, and the answer, are Ann's.
+    cast = (
+        *CAST, Character("Nora Kemp", ("Nora", "Miss Kemp"), "female"),
+        Character("Ann Kemp", ("Ann", "Miss Ann Kemp"), "female"),
+    )
+    text = (
+        "Nora was in the garden. Mr. Hale walked with Ann by the river, and stopped.\n\n"
+        '"Will you sit down, Miss Kemp?" said Mr. Hale.\n\n"Thank you, I will."'
+    )
+    assert names(text, cast) == ["Mr. Hale", "Ann Kemp"]
+    # Whom the narration says he speaks to is called too, though her sister was named last.
+    text = (
+        "Mr. Hale turned to Ann, while Nora came up behind them, and said, "
+        '"Will you sit down, Miss Kemp?"\n\n"Thank you, I will."'
+    )
+    assert names(text, cast)[-1] == "Ann Kemp"
