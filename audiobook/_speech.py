@@ -89,6 +89,8 @@ NOT_NAMES = _words(
     Monday Tuesday Wednesday Thursday Friday Saturday Sunday Chapter CHAPTER Book Part Volume
     Presently Suddenly Meanwhile Instantly Accordingly Besides However Thus Hence Soon Later Just
     Only Even Such Both Either Neither Do Don't Did Does Is Was Are Were Be Let Said Replied
+    Therefore Among Amongst Against Across Along Around Behind Beside Beyond During Through Towards Until Unless
+    Though Although Because Since Whilst Whereupon Afterwards Nevertheless Moreover Furthermore Also Once Never
     """
 )
 

@@ -1347,3 +1347,15 @@ def test_a_family_title_calls_the_sister_at_hand_not_the_alias_holder() -> None:
         '"Will you sit down, Miss Kemp?"\n\n"Thank you, I will."'
     )
     assert names(text, cast)[-1] == "Ann Kemp"
+
+
+def test_a_sentence_opening_adverb_or_preposition_is_no_speaker() -> None:
+    # "Therefore he rang, and … ordered" is his tag, read as "he", not a character called "Therefore".
+    text = (
+        '"Dinner at six," said Mr. Grey.\n\n"Yes," said Anna.\n\n'
+        'Therefore he rang the bell, and tossing himself on a sofa, ordered "Some wine with it," of the maid.'
+    )
+    assert evidence(text)[-1] == ("Mr. Grey", "pronoun")
+    assert evidence(text, (Character("Mr. Grey", (), "male"), Character("Anna", (), "female")))[-1] == (
+        "Mr. Grey", "pronoun"
+    )
