@@ -46,7 +46,12 @@ SPEECH_VERBS = _words(
 PHRASAL_VERBS = ("went on", "goes on", "broke in", "put in", "cut in", "chimed in", "called out",
                  "cried out", "spoke up", "broke out", "burst out", "struck in", "added in", "fired up", "burst in")
 # "he was saying", "Freddy was asking": a speech verb in the progressive.
-_PROGRESSIVE = "saying|asking|crying|exclaiming|replying|answering|calling|whispering|shouting|murmuring|muttering"
+_PROGRESSIVE = (
+    "saying|asking|crying|exclaiming|replying|answering|calling|whispering|shouting|murmuring|muttering|repeating|"
+    "remarking|observing|adding|continuing|interrupting|declaring|inquiring|enquiring|speaking|protesting|pleading|"
+    "begging|screaming|shrieking|groaning|sobbing|stammering|retorting|rejoining|resuming|addressing|"
+    "call\\s+out|cry\\s+out|ask|reply|answer|exclaim|remark|observe|inquire|enquire|repeat|whisper|shout|murmur|mutter"
+)
 
 # Head nouns of phrases that name a person in a tag ("said her mother", "the old man replied").
 _PERSON_MALE = _words(

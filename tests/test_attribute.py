@@ -1359,3 +1359,11 @@ def test_a_sentence_opening_adverb_or_preposition_is_no_speaker() -> None:
     assert evidence(text, (Character("Mr. Grey", (), "male"), Character("Anna", (), "female")))[-1] == (
         "Mr. Grey", "pronoun"
     )
+
+
+def test_an_introduction_with_a_speech_verb_in_another_form_gives_its_subject() -> None:
+    # "to call out", "was she repeating": the verb is not in the tag's usual form, but the sentence introduces the
+    # quote, and its subject speaks, not Mr. Hale whom the paragraph names.
+    for intro in ("Mr. Hale looked up, and she did not scruple to call out,", "Mr. Hale sat on; she was repeating,"):
+        text = f'"We are late," said Tom.\n\nElinor came in.\n\n{intro} "What are you saying?"'
+        assert evidence(text, (*CAST, TOM)) == [("Tom Reed", "explicit"), ("Elinor Ward", "pronoun")]
