@@ -11,7 +11,9 @@ from audiobook._attr_rules import Context, possessor
 from audiobook._attr_tags import Turn
 from audiobook.model import Gender
 
-_VOCATIVE_RE = re.compile(rf"(?:^[\"“'‘]|[,!?]\s+|\b[Dd]ear\s+|^[\"“'‘](?:Oh|O|Ah),?\s+)({sp.NAME})(?=\s*[,.!?;])")
+_VOCATIVE_RE = re.compile(
+    rf"(?:^[\"“'‘]|[,!?]\s+|\b[Dd]ear\s+|^[\"“'‘](?:Oh|O|Ah),?\s+)({sp.NAME})(?=(?:\s+(?:dear|darling|love))?\s*[,.!?;])"
+)
 
 
 # A quote within the quote ("Mrs. Long said, 'Ah! Mrs. Bennet, we shall…'"): whom it calls, the one quoted called.

@@ -217,6 +217,10 @@ def test_vocative_names_who_answers() -> None:
         '"At the market."'
     )
     assert evidence(text, TRIO) == [("Mr. Hale", "explicit"), ("Mrs. Hale", "vocative")]
+    # "Martha dear," calls her as "Martha," does.
+    assert evidence(text.replace("Martha?", "Martha dear?"), TRIO) == [
+        ("Mr. Hale", "explicit"), ("Mrs. Hale", "vocative")
+    ]
 
 
 def test_paragraph_narration_naming_one_character() -> None:
