@@ -12,7 +12,7 @@ from audiobook._attr_tags import Turn
 from audiobook.model import Gender
 
 _VOCATIVE_RE = re.compile(
-    rf"(?:^[\"“'‘]|[,!?]\s+|\b[Dd]ear\s+|^[\"“'‘](?:Oh|O|Ah),?\s+)({sp.NAME})(?=(?:\s+(?:dear|darling|love))?\s*[,.!?;])"
+    rf"(?:^[\"“'‘]|[,!?]\s+|(?:—|–|--)\s*|\b[Dd]ear\s+|^[\"“'‘](?:Oh|O|Ah),?\s+)({sp.NAME})(?=(?:\s+(?:dear|darling|love))?\s*(?:[,.!?;]|—|–|--))"
 )
 
 

@@ -217,10 +217,9 @@ def test_vocative_names_who_answers() -> None:
         '"At the market."'
     )
     assert evidence(text, TRIO) == [("Mr. Hale", "explicit"), ("Mrs. Hale", "vocative")]
-    # "Martha dear," calls her as "Martha," does.
-    assert evidence(text.replace("Martha?", "Martha dear?"), TRIO) == [
-        ("Mr. Hale", "explicit"), ("Mrs. Hale", "vocative")
-    ]
+    # "Martha dear," and "—Martha—" call her as "Martha," does.
+    for call in (", Martha dear?", "—Martha—all night?", "--Martha?"):
+        assert evidence(text.replace(", Martha?", call), TRIO) == [("Mr. Hale", "explicit"), ("Mrs. Hale", "vocative")]
 
 
 def test_paragraph_narration_naming_one_character() -> None:
