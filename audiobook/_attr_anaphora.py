@@ -182,6 +182,21 @@ def _answers_to(who: str, head: str) -> bool:
     return sp.PERSON_NOUNS.get(noun) is None or sp.PERSON_NOUNS.get(head) is None
 
 
+def _voice_before(ctx: Context, t: int) -> str | None:
+    """The speaker of the latest turn, a few back in the chapter, whose tag was a voice ("cried a voice")."""
+    chapter = ctx.chapter_of(t)
+    for u in range(t - 1, max(-1, t - _VOICE_TURNS), -1):
+        if ctx.chapter_of(u) != chapter:
+            break
+        turn = ctx.turns[u]
+        if any(tag.kind == "np" and tag.value.lower().split()[-1] == "voice" for tag in turn.tags.values()):
+            return turn.speaker if turn.speaker != NARRATOR else None
+    return None
+
+
+_VOICE_TURNS = 6
+
+
 def _is_role(who: str) -> bool:
     """Whether a cast entry is named by what it is ("The Clergyman"), not by a name."""
     return who.split()[0].lower() in sp.ARTICLES
@@ -263,6 +278,11 @@ def _by_recency(
         return possessed(ctx, t, owner, tag.value.split()[-1].lower())
     words = tag.value.lower().split()
     head = words[-1]
+    if head == "voice" and words[0] in ("the", "that", "this"):
+        # "cried the voice", "said the same voice": the voice heard just before, whoever it was.
+        heard = _voice_before(ctx, t)
+        if heard is not None:
+            return heard, "nominal"
     if head == "voice" and "same" not in words:
         return unseen_voice(ctx, t, tag, recent)
     if not descriptive(tag):

@@ -1370,3 +1370,16 @@ def test_an_introduction_with_a_speech_verb_in_another_form_gives_its_subject() 
     for intro in ("Mr. Hale looked up, and she did not scruple to call out,", "Mr. Hale sat on; she was repeating,"):
         text = f'"We are late," said Tom.\n\nElinor came in.\n\n{intro} "What are you saying?"'
         assert evidence(text, (*CAST, TOM)) == [("Tom Reed", "explicit"), ("Elinor Ward", "pronoun")]
+
+
+def test_the_voice_is_the_voice_heard_just_before() -> None:
+    # "cried a voice" is Mr. Hale, named after; "the same voice", "the voice" a few turns on are he again.
+    text = (
+        '"Who is there?" said Tom.\n\n"Open the door!" cried a voice from the street. Tom did not move.\n\n'
+        '"Quick, I say!" cried the same voice.\n\n"Patience," said Tom.\n\n"Now!" cried the voice.\n\n'
+        "Tom opened the door, and Mr. Hale came in."
+    )
+    assert evidence(text, (*CAST, TOM)) == [
+        ("Tom Reed", "explicit"), ("Mr. Hale", "nominal"), ("Mr. Hale", "nominal"), ("Tom Reed", "explicit"),
+        ("Mr. Hale", "nominal"),
+    ]
