@@ -7,7 +7,16 @@ from collections import Counter
 
 from audiobook import _speech as sp
 from audiobook._attr_binding import OPENER_RE, after_pronoun, bound, oblique_subject
-from audiobook._attr_describe import YOUNG, children, narrated_gender, told_gender, unseen_voice
+from audiobook._attr_describe import (
+    PARTNERS,
+    YOUNG,
+    children,
+    narrated_gender,
+    partner,
+    told_gender,
+    unseen_voice,
+    voice_before,
+)
 from audiobook._attr_kin import KIN, POSSESSOR_GENDER, kin, possessed
 from audiobook._attr_newcomer import (
     Descriptions,
@@ -182,21 +191,6 @@ def _answers_to(who: str, head: str) -> bool:
     return sp.PERSON_NOUNS.get(noun) is None or sp.PERSON_NOUNS.get(head) is None
 
 
-def _voice_before(ctx: Context, t: int) -> str | None:
-    """The speaker of the latest turn, a few back in the chapter, whose tag was a voice ("cried a voice")."""
-    chapter = ctx.chapter_of(t)
-    for u in range(t - 1, max(-1, t - _VOICE_TURNS), -1):
-        if ctx.chapter_of(u) != chapter:
-            break
-        turn = ctx.turns[u]
-        if any(tag.kind == "np" and tag.value.lower().split()[-1] == "voice" for tag in turn.tags.values()):
-            return turn.speaker if turn.speaker != NARRATOR else None
-    return None
-
-
-_VOICE_TURNS = 6
-
-
 def _is_role(who: str) -> bool:
     """Whether a cast entry is named by what it is ("The Clergyman"), not by a name."""
     return who.split()[0].lower() in sp.ARTICLES
@@ -280,7 +274,7 @@ def _by_recency(
     head = words[-1]
     if head == "voice" and words[0] in ("the", "that", "this"):
         # "cried the voice", "said the same voice": the voice heard just before, whoever it was.
-        heard = _voice_before(ctx, t)
+        heard = voice_before(ctx, t)
         if heard is not None:
             return heard, "nominal"
     if head == "voice" and "same" not in words:
@@ -326,6 +320,9 @@ def _by_recency(
         owner = next((c for c in recent if gender.get(c) == owner_gender), None)
         if owner is not None:
             skip.add(owner)  # "her mother" is not the "her"
+        with_her = partner(ctx, t, skip, want) if owner is not None and head in PARTNERS else None
+        if with_her is not None:
+            return with_her, "nominal"  # "said her companion": the one she has been talking with
     if head not in YOUNG and not {"young", "little"} & set(words):
         skip |= described.children  # "the old gentleman", "the stranger" is not the boy of the book
     if {"old", "elder", "elderly"} & set(words):

@@ -1,5 +1,6 @@
 """What a description tells of whom it means: the gender its sentence or the chapter's narration gives it, which
-characters are children ("the old gentleman" is not one of them), and whose "a voice" is."""
+characters are children ("the old gentleman" is not one of them), whose "a voice" and "the voice" are, and who "her
+companion" is."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import re
 from collections import Counter
 
 from audiobook import _speech as sp
-from audiobook._attr_rules import Context
+from audiobook._attr_rules import NARRATOR, Context
 from audiobook._attr_tags import Tag
 from audiobook.model import Gender
 
@@ -87,3 +88,34 @@ def children(ctx: Context) -> set[str]:
             little[who] += 1
     out = {c for c, n in little.items() if n >= 3}
     return out | {c for c, titles in ctx.names.titles.items() if "Master" in titles}
+
+
+# "said her companion": someone the owner is with, not a relation
+PARTNERS = frozenset(("companion", "friend", "partner", "visitor", "guest", "host", "hostess", "neighbour", "neighbor"))
+
+
+def partner(ctx: Context, t: int, skip: set[str], want: Gender | None) -> str | None:
+    """The latest of the three speakers before turn t in its conversation who is not to be skipped."""
+    b, n = ctx.place[t]
+    block = ctx.blocks[b]
+    for m in range(n - 1, max(-1, n - 4), -1):
+        who = ctx.turns[block[m]].speaker
+        fits = want is None or ctx.names.gender.get(who or "") == want
+        if who is not None and who not in skip and who != NARRATOR and fits:
+            return who
+    return None
+
+
+def voice_before(ctx: Context, t: int) -> str | None:
+    """The speaker of the latest turn, a few back in the chapter, whose tag was a voice ("cried a voice")."""
+    chapter = ctx.chapter_of(t)
+    for u in range(t - 1, max(-1, t - _VOICE_TURNS), -1):
+        if ctx.chapter_of(u) != chapter:
+            break
+        turn = ctx.turns[u]
+        if any(tag.kind == "np" and tag.value.lower().split()[-1] == "voice" for tag in turn.tags.values()):
+            return turn.speaker if turn.speaker != NARRATOR else None
+    return None
+
+
+_VOICE_TURNS = 6  # turns back within which "the voice" is still the one heard

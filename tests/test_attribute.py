@@ -1383,3 +1383,11 @@ def test_the_voice_is_the_voice_heard_just_before() -> None:
         ("Tom Reed", "explicit"), ("Mr. Hale", "nominal"), ("Mr. Hale", "nominal"), ("Tom Reed", "explicit"),
         ("Mr. Hale", "nominal"),
     ]
+
+
+def test_her_companion_is_the_one_she_has_been_talking_with() -> None:
+    text = (
+        '"Shall we walk?" said Mr. Hale.\n\n"Gladly," said Elinor. Tom Reed passed them on the road.\n\n'
+        '"It is a fine day," said her companion.'
+    )
+    assert names(text, (*CAST, TOM)) == ["Mr. Hale", "Elinor Ward", "Mr. Hale"]
