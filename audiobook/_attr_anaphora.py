@@ -20,6 +20,7 @@ from audiobook._attr_describe import (
 from audiobook._attr_kin import KIN, POSSESSOR_GENDER, kin, possessed
 from audiobook._attr_newcomer import (
     Descriptions,
+    aged_referent,
     ahead,
     brought_in,
     chapter_heard,
@@ -359,6 +360,9 @@ def _by_recency(
         ctx, t, head, want, skip, cands, described.votes.get(key) if described.votes else None, described)
     if fresh is not None:
         return fresh, "nominal"
+    aged = aged_referent(ctx, t, head, skip, described) if words[0] == "the" else None
+    if aged is not None and (want is None or gender.get(aged) == want) and not any(_is_role(c) for c in cands):
+        return aged, "nominal"
     if described.votes is None:
         near = _adjacent(ctx, t)
         likely = [c for c in cands if c not in near]

@@ -98,6 +98,40 @@ def newcomer(
     return fresh
 
 
+def aged_referent(ctx: Context, t: int, head: str, skip: set[str], described: Descriptions) -> str | None:
+    """`A young lady, with a grey-haired gentleman, came up the steps.` and the chapter never names him: "said the
+    gentleman" is the book's "old gentleman" (the one its uses of "the old gentleman" strongly mean), unless the
+    chapter has named him since, or the cast lists someone of that description at hand."""
+    since = _aged_intro(ctx, t, head)
+    votes = described.votes.get(f"the old {head}") if described.votes else None
+    who = strong(votes) if since and votes else None
+    if who is None or who in skip or not brought_in(ctx, t, who, described):
+        return None
+    if any(name == who for _pos, name in ctx.mentions_between(since, ctx.start(ctx.turns[t]))):
+        return None  # named since he came in: the tags call him by name, a description is someone else
+    return who
+
+
+_AGED_RE = re.compile(r"\b(?:old|grey|gray|grey-haired|gray-haired|white-haired|silver-haired|elderly|aged)\b", re.I)
+
+
+def _aged_intro(ctx: Context, t: int, head: str) -> int:
+    """Where the chapter's narration before turn t, bringing someone in as "a …gentleman" last, brought in an old one
+    ("a grey-haired gentleman"); 0 if its latest such introduction is of no old one, or there is none."""
+    intro = re.compile(rf"\b(?:[Aa]n?|[Aa]nother)\s+(?:[\w-]+,?\s+){{0,3}}?{re.escape(head)}\b")
+    k = ctx.turns[t].dialogue[0]
+    chapter = ctx.segments[k].chapter
+    j = k
+    while j > 0 and ctx.segments[j - 1].chapter == chapter:
+        j -= 1
+    since = 0
+    for seg in ctx.segments[j:k]:
+        if seg.kind == "narration":
+            for m in intro.finditer(ctx.text, seg.start, seg.end):
+                since = m.end() if _AGED_RE.search(m.group()) else 0
+    return since
+
+
 def brought_in(ctx: Context, t: int, who: str, described: Descriptions) -> bool:
     """Whether the book has named `who` by turn t, or names them in turn t's chapter or the next."""
     chapter = ctx.chapter_of(t)

@@ -1391,3 +1391,18 @@ def test_her_companion_is_the_one_she_has_been_talking_with() -> None:
         '"It is a fine day," said her companion.'
     )
     assert names(text, (*CAST, TOM)) == ["Mr. Hale", "Elinor Ward", "Mr. Hale"]
+
+
+def test_a_grey_haired_gentleman_the_chapter_never_names_is_the_books_old_gentleman() -> None:
+    book = 'Mr. Hale sat by the fire.\n\n"It is cold," said the old gentleman.\n\n' * 10
+    bridge = (
+        "Tom Reed waited on the bridge. A young lady, with a grey-haired gentleman, came up the steps.\n\n"
+        '"You are late," said the gentleman.\n\n"I was kept," said Tom.\n\n'
+    )
+    text, chapters = chaptered([book, bridge])
+    segs = attribute(text, segment(text, chapters), (*CAST, TOM))
+    assert [s.speaker for s in segs if s.kind == "dialogue"][-2:] == ["Mr. Hale", "Tom Reed"]
+    # A young gentleman is someone else: the man at hand.
+    text, chapters = chaptered([book, bridge.replace("grey-haired", "young")])
+    segs = attribute(text, segment(text, chapters), (*CAST, TOM))
+    assert [s.speaker for s in segs if s.kind == "dialogue"][-2:] == ["Tom Reed", "Tom Reed"]
