@@ -167,6 +167,10 @@ def _epithet(ctx: Context, t: int, recent: list[str], described: Descriptions) -
     if tag is None:
         return
     head = tag.value.split()[-1].lower()
+    named = _named_role(ctx, t, head, role, described) if described.votes is not None else None
+    if named is not None:
+        turn.speaker, turn.evidence = named, "nominal"  # "said the guard": Ben, whom the cast calls "The Mail Guard"
+        return
     want = _gender_of(ctx, t, tag, ctx.names.gender.get(role) or sp.PERSON_NOUNS.get(head), described)
     if want is None:
         return
@@ -190,6 +194,15 @@ def _answers_to(who: str, head: str) -> bool:
     if not _is_role(who) or noun == head or noun in KIN or head in KIN:
         return True
     return sp.PERSON_NOUNS.get(noun) is None or sp.PERSON_NOUNS.get(head) is None
+
+
+def _named_role(ctx: Context, t: int, head: str, role: str, described: Descriptions) -> str | None:
+    """"the doctor" in a chapter that names Doctor Lane, "the guard" in one that calls Ben (the cast's "The Mail
+    Guard"): the one character the chapter names whose names carry the word, not the cast's unnamed role."""
+    chapter = ctx.chapter_of(t)
+    here = [c for c in ctx.names.words if head in ctx.names.words[c] and c != role and not _is_role(c)
+            and (chapter, c) in described.chapter_heard and c not in ctx.vocatives[t]]
+    return here[0] if len(here) == 1 else None
 
 
 def _is_role(who: str) -> bool:
@@ -297,13 +310,10 @@ def _by_recency(
         found = {r for owner in ("his", "her") if (r := kin(ctx, t, [owner, head], recent)) is not None}
         if len(found) == 1:
             return found.pop(), "nominal"
-    if alias is not None and alias.split()[0].lower() in sp.ARTICLES and sp.PERSON_NOUNS.get(head) is None:
-        # "the doctor" in a chapter that names Doctor Lane is he, not the cast's unnamed "The Doctor".
-        chapter = ctx.chapter_of(t)
-        here = [c for c in ctx.names.words if head in ctx.names.words[c] and c != alias
-                and (chapter, c) in described.chapter_heard and c not in ctx.vocatives[t]]
-        if len(here) == 1:
-            return here[0], "nominal"
+    if alias is not None and _is_role(alias) and sp.PERSON_NOUNS.get(head) is None:
+        named = _named_role(ctx, t, head, alias, described)
+        if named is not None:
+            return named, "nominal"
     if alias is not None and (alias in recent or (described.first_named.get(alias, start) >= start and (
             alias not in described.first_named or brought_in(ctx, t, alias, described)))):
         # The cast calls someone "the girl": she, while the book has not yet named her but does soon (this

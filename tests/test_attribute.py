@@ -1406,3 +1406,11 @@ def test_a_grey_haired_gentleman_the_chapter_never_names_is_the_books_old_gentle
     text, chapters = chaptered([book, bridge.replace("grey-haired", "young")])
     segs = attribute(text, segment(text, chapters), (*CAST, TOM))
     assert [s.speaker for s in segs if s.kind == "dialogue"][-2:] == ["Tom Reed", "Tom Reed"]
+
+
+def test_the_guard_in_a_chapter_that_calls_ben_is_ben_whom_the_cast_calls_the_mail_guard() -> None:
+    cast = (*CAST, TOM, Character("Ben", ("The Mail Guard",), "male"), Character("The Guard", (), None))
+    text = '"Now, Ben, the bags," said Tom.\n\n"All aboard," said the guard.'
+    assert names(text, cast) == ["Tom Reed", "Ben"]
+    # Nobody here is called Ben: the guard is the cast's unnamed one.
+    assert names('"Now, the bags," said Tom.\n\n"All aboard," said the guard.', cast) == ["Tom Reed", "The Guard"]
