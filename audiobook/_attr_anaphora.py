@@ -11,9 +11,8 @@ from audiobook._attr_describe import (
     PARTNERS,
     YOUNG,
     children,
-    narrated_gender,
+    gender_of,
     partner,
-    told_gender,
     unseen_voice,
     voice_before,
 )
@@ -24,12 +23,12 @@ from audiobook._attr_newcomer import (
     ahead,
     brought_in,
     chapter_heard,
-    epithet_holder,
     first_heard,
     first_named,
     newcomer,
     strong,
 )
+from audiobook._attr_roles import answers_to, epithet, girl_at_hand, is_role, named_role
 from audiobook._attr_rules import NARRATOR, Context, descriptive, possessor, touch
 from audiobook._attr_tags import Tag, Turn
 from audiobook.model import Gender
@@ -85,8 +84,8 @@ def _anaphora_pass(ctx: Context, described: Descriptions) -> None:
                     break
         elif turn.evidence == "explicit" and len(turn.paragraphs) == 1:
             _other_voice(ctx, t, recent)
-        if turn.speaker is not None and _is_role(turn.speaker):
-            _epithet(ctx, t, recent, described)
+        if turn.speaker is not None and is_role(turn.speaker):
+            epithet(ctx, t, recent, described)
         if turn.speaker is not None and turn.speaker != NARRATOR:
             touch(recent, turn.speaker)
         for who in sorted(ctx.vocatives[t]):  # sorted: a set's order varies from run to run
@@ -140,85 +139,6 @@ def _anaphor(
                 and gender.get(two) == gender.get(found[0])):
             return two, found[1]
     return found
-
-
-def _gender_of(ctx: Context, t: int, tag: Tag, own: Gender | None, described: Descriptions) -> Gender | None:
-    """The gender of the one a description means: its own ("the lady"), else the one the tag's sentence or the
-    chapter's narration gives it ("said the stranger, with a sneer on his lips")."""
-    if own is not None:
-        return own
-    want = told_gender(ctx, t, tag)
-    if want is None:
-        head = tag.value.split()[-1].lower()
-        chapter = ctx.chapter_of(t)
-        if (chapter, head) not in described.narrated:  # both passes ask: read the chapter once
-            described.narrated[chapter, head] = narrated_gender(ctx, t, head)
-        want = described.narrated[chapter, head]
-    return want
-
-
-def _epithet(ctx: Context, t: int, recent: list[str], described: Descriptions) -> None:
-    """`"…," said the clergyman.` with a cast entry "The Clergyman" beside Mr. Hale: Mr. Hale, when the tags
-    naming the entry, over several chapters, mostly come where he is the one fitting character at hand who is
-    not talking with the speaker (the book's epithet for him, not an unnamed clergyman of one scene)."""
-    turn = ctx.turns[t]
-    role = turn.speaker or ""
-    tag = next((v for v in turn.tags.values() if v.kind == "np" and ctx.names.resolve(v.value) == role), None)
-    if tag is None:
-        return
-    head = tag.value.split()[-1].lower()
-    named = _named_role(ctx, t, head, role, described) if described.votes is not None else None
-    if named is not None:
-        turn.speaker, turn.evidence = named, "nominal"  # "said the guard": Ben, whom the cast calls "The Mail Guard"
-        return
-    want = _gender_of(ctx, t, tag, ctx.names.gender.get(role) or sp.PERSON_NOUNS.get(head), described)
-    if want is None:
-        return
-    cands = [c for c in recent if not _is_role(c) and c != ctx.narrator and c not in ctx.vocatives[t]
-             and ctx.names.gender.get(c) == want and (head in YOUNG or c not in described.children)]
-    if described.votes is None:
-        near = _adjacent(ctx, t)
-        likely = next((c for c in cands if c not in near), None)
-        if likely is not None:
-            described.epithets.setdefault(role, {}).setdefault(likely, []).append(ctx.chapter_of(t))
-        return
-    holder = epithet_holder(described.epithets.get(role, {}))
-    if holder is not None and holder in cands:
-        turn.speaker, turn.evidence = holder, "nominal"
-
-
-def _answers_to(who: str, head: str) -> bool:
-    """Whether a character may be the one a description's head noun means: not the cast's "The Old Woman" for
-    "the lady" (a role named by another noun with a gender: the book calls its ladies and its women apart)."""
-    noun = who.split()[-1].lower()
-    if not _is_role(who) or noun == head or noun in KIN or head in KIN:
-        return True
-    return sp.PERSON_NOUNS.get(noun) is None or sp.PERSON_NOUNS.get(head) is None
-
-
-def _named_role(ctx: Context, t: int, head: str, role: str, described: Descriptions) -> str | None:
-    """"the doctor" in a chapter that names Doctor Lane, "the guard" in one that calls Ben (the cast's "The Mail
-    Guard"): the one character the chapter names whose names carry the word, not the cast's unnamed role."""
-    chapter = ctx.chapter_of(t)
-    here = [c for c in ctx.names.words if head in ctx.names.words[c] and c != role and not _is_role(c)
-            and (chapter, c) in described.chapter_heard and c not in ctx.vocatives[t]]
-    return here[0] if len(here) == 1 else None
-
-
-def _is_role(who: str) -> bool:
-    """Whether a cast entry is named by what it is ("The Clergyman"), not by a name."""
-    return who.split()[0].lower() in sp.ARTICLES
-
-
-def _adjacent(ctx: Context, t: int) -> set[str]:
-    """The speakers named by a tag in the turns just before and after turn t in its conversation."""
-    b, n = ctx.place[t]
-    block = ctx.blocks[b]
-    return {
-        s for m in (n - 1, n + 1)
-        if 0 <= m < len(block) and (s := ctx.turns[block[m]].speaker) is not None
-        and ctx.turns[block[m]].evidence == "explicit"
-    }
 
 
 def _came_in(ctx: Context, prev: Turn, t: int, who: str) -> bool:
@@ -310,10 +230,12 @@ def _by_recency(
         found = {r for owner in ("his", "her") if (r := kin(ctx, t, [owner, head], recent)) is not None}
         if len(found) == 1:
             return found.pop(), "nominal"
-    if alias is not None and _is_role(alias) and sp.PERSON_NOUNS.get(head) is None:
-        named = _named_role(ctx, t, head, alias, described)
+    if alias is not None and is_role(alias) and sp.PERSON_NOUNS.get(head) is None:
+        named = named_role(ctx, t, head, alias, described)
         if named is not None:
             return named, "nominal"
+    if alias is not None and girl_at_hand(ctx, t, alias, head, recent, described):
+        alias = None  # "the girl" is the girl at hand, not the cast's "The Girl", whom the book names chapters on
     if alias is not None and (alias in recent or (described.first_named.get(alias, start) >= start and (
             alias not in described.first_named or brought_in(ctx, t, alias, described)))):
         # The cast calls someone "the girl": she, while the book has not yet named her but does soon (this
@@ -324,7 +246,7 @@ def _by_recency(
     relative = kin(ctx, t, words, recent)
     if relative is not None:
         return relative, "nominal"
-    want = _gender_of(ctx, t, tag, sp.PERSON_NOUNS[head], described)
+    want = gender_of(ctx, t, tag, sp.PERSON_NOUNS[head], described)
     skip = set(ctx.vocatives[t]) | {ctx.narrator}  # "said the young man" is not the "I" of the book
     owner_gender = POSSESSOR_GENDER.get(words[0])
     if owner_gender is not None:
@@ -339,7 +261,7 @@ def _by_recency(
     if {"old", "elder", "elderly"} & set(words):
         skip |= {c for c in recent if ctx.names.titles.get(c, set()) & {"Miss", "Master"}}  # "the old lady": no Miss
     cands = [c for c in recent if c not in skip and (want is None or gender.get(c) == want)]
-    cands = [c for c in cands if _answers_to(c, head)]
+    cands = [c for c in cands if answers_to(c, head)]
     if head in YOUNG and any(c in described.children for c in cands):
         cands = [c for c in cands if c in described.children]  # "the boy" is the boy of the book, when at hand
     b, n = ctx.place[t]
@@ -371,10 +293,10 @@ def _by_recency(
     if fresh is not None:
         return fresh, "nominal"
     aged = aged_referent(ctx, t, head, skip, described) if words[0] == "the" else None
-    if aged is not None and (want is None or gender.get(aged) == want) and not any(_is_role(c) for c in cands):
+    if aged is not None and (want is None or gender.get(aged) == want) and not any(is_role(c) for c in cands):
         return aged, "nominal"
     if described.votes is None:
-        near = _adjacent(ctx, t)
+        near = ctx.tagged_around(t)
         likely = [c for c in cands if c not in near]
         if likely:
             described.uses.append((key, likely[0]))

@@ -8,6 +8,7 @@ import re
 from collections import Counter
 
 from audiobook import _speech as sp
+from audiobook._attr_newcomer import Descriptions
 from audiobook._attr_rules import NARRATOR, Context
 from audiobook._attr_tags import Tag
 from audiobook.model import Gender
@@ -119,3 +120,18 @@ def voice_before(ctx: Context, t: int) -> str | None:
 
 
 _VOICE_TURNS = 6  # turns back within which "the voice" is still the one heard
+
+
+def gender_of(ctx: Context, t: int, tag: Tag, own: Gender | None, described: Descriptions) -> Gender | None:
+    """The gender of the one a description means: its own ("the lady"), else the one the tag's sentence or the
+    chapter's narration gives it ("said the stranger, with a sneer on his lips")."""
+    if own is not None:
+        return own
+    want = told_gender(ctx, t, tag)
+    if want is None:
+        head = tag.value.split()[-1].lower()
+        chapter = ctx.chapter_of(t)
+        if (chapter, head) not in described.narrated:  # both passes ask: read the chapter once
+            described.narrated[chapter, head] = narrated_gender(ctx, t, head)
+        want = described.narrated[chapter, head]
+    return want

@@ -76,6 +76,16 @@ class Context:
         return (who not in self.vocatives[t] and who not in self.talked_of[t]
                 and (beat is None or self.names.gender.get(who) in (None, beat)))
 
+    def tagged_around(self, t: int) -> set[str]:
+        """The speakers named by a tag in the turns just before and after turn t in its conversation."""
+        b, n = self.place[t]
+        block = self.blocks[b]
+        return {
+            s for m in (n - 1, n + 1)
+            if 0 <= m < len(block) and (s := self.turns[block[m]].speaker) is not None
+            and self.turns[block[m]].evidence == "explicit"
+        }
+
     def previous(self, t: int) -> str | None:
         """The speaker of the turn just before turn t in its conversation."""
         b, n = self.place[t]

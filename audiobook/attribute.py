@@ -56,6 +56,8 @@ where the earlier ones found none (see `RULES`):
 
 The mentions the rules read are the names in the narration, a cast's roles ("a stout man", "the ferryman")
 and, with a cast, kin the narration names ("Her father was waiting": the latest woman's father, `_attr_kin`).
+A cast entry named by what it is ("The Guard", "The Girl" for Mina) is weighed against the named characters the
+book calls so in `_attr_roles`.
 
 Before the rules run, each turn is read for whom it calls by name, speaks to or
 talks about ("Tom has told me…" is not Tom's), and for the action beat before it

@@ -773,8 +773,10 @@ def test_a_cast_entry_named_by_what_it_is_is_mentioned_by_that_description() -> 
 
 def test_a_descriptive_alias_stands_for_its_holder_until_named_then_only_at_hand() -> None:
     cast = (*CAST, Character("Persephone", ("The Girl",), "female"))
+    # The cast says so, the book has not named her yet, and no other girl is at hand.
+    assert names('Mr. Hale sat alone by the fire.\n\n"Is it late?" said the girl.', cast) == ["Persephone"]
     scene = 'Elinor sat alone by the fire.\n\n"Is it late?" said the girl.'
-    assert names(scene, cast) == ["Persephone"]  # the cast says so, and the book has not named her yet
+    assert names(scene, cast) == ["Elinor Ward"]  # the girl at hand
     one = "Persephone waved from the cart and was gone.\n\n"
     text = one + scene
     chapters = [Chapter(1, "One", 0, 0, len(one)), Chapter(2, "Two", len(one), len(one), len(text))]
@@ -785,14 +787,21 @@ def test_a_descriptive_alias_stands_for_its_holder_until_named_then_only_at_hand
 
 def test_a_descriptive_alias_before_its_holder_is_named_is_hers_only_if_she_comes_in_soon() -> None:
     cast = (*CAST, Character("Mina", ("The Girl",), "female"))
-    scene = 'Elinor sat alone by the fire.\n\n"Is it late?" said the girl.\n\n'
+    scene = 'Mr. Hale sat alone by the fire.\n\n"Is it late?" said the girl.\n\n'
     later = "Mina waved from the cart and was gone.\n\n"
     text, chapters = chaptered([scene, later])
     segs = attribute(text, segment(text, chapters), cast)
     assert [s.speaker for s in segs if s.kind == "dialogue"] == ["Mina"]  # she comes in in the next chapter
     text, chapters = chaptered([scene, "The night was long.\n\n", "Elinor slept.\n\n", later])
     segs = attribute(text, segment(text, chapters), cast)
-    assert [s.speaker for s in segs if s.kind == "dialogue"] == ["Elinor Ward"]  # she is chapters away
+    assert [s.speaker for s in segs if s.kind == "dialogue"] == [None]  # she is chapters away: someone unknown
+    # Elinor is at hand: the girl is she, unless this chapter names Mina after.
+    text, chapters = chaptered(["Elinor sat by the fire.\n\n" + scene.split("\n\n", 1)[1], later])
+    segs = attribute(text, segment(text, chapters), cast)
+    assert [s.speaker for s in segs if s.kind == "dialogue"] == ["Elinor Ward"]
+    text, chapters = chaptered(["Elinor sat by the fire.\n\n" + scene.split("\n\n", 1)[1] + later])
+    segs = attribute(text, segment(text, chapters), cast)
+    assert [s.speaker for s in segs if s.kind == "dialogue"] == ["Mina"]
 
 
 def test_a_family_title_calls_its_cast_holder_only_if_the_chapter_names_her() -> None:
