@@ -13,31 +13,32 @@ from audiobook._attr_rules import Context
 def epithet(ctx: Context, t: int, recent: list[str], described: Descriptions) -> None:
     """`"…," said the clergyman.` with a cast entry "The Clergyman" beside Mr. Hale: Mr. Hale, when the tags
     naming the entry, over several chapters, mostly come where he is the one fitting character at hand who is
-    not talking with the speaker (the book's epithet for him, not an unnamed clergyman of one scene)."""
+    not talking with the speaker (the book's epithet for him, not an unnamed clergyman of one scene); then every
+    such tag is his, but one calling him or next to his own line."""
     turn = ctx.turns[t]
     role = turn.speaker or ""
     tag = next((v for v in turn.tags.values() if v.kind == "np" and ctx.names.resolve(v.value) == role), None)
     if tag is None:
         return
     head = tag.value.split()[-1].lower()
-    named = named_role(ctx, t, head, role, described) if described.votes is not None else None
-    if named is not None:
-        turn.speaker, turn.evidence = named, "nominal"  # "said the guard": Ben, whom the cast calls "The Mail Guard"
+    if described.votes is not None:
+        named = named_role(ctx, t, head, role, described)
+        if named is not None:
+            turn.speaker, turn.evidence = named, "nominal"  # "said the guard": Ben, the cast's "The Mail Guard"
+            return
+        holder = epithet_holder(described.epithets.get(role, {}))
+        if holder is not None and holder not in ctx.vocatives[t] and holder not in ctx.tagged_around(t):
+            turn.speaker, turn.evidence = holder, "nominal"
         return
     want = gender_of(ctx, t, tag, ctx.names.gender.get(role) or sp.PERSON_NOUNS.get(head), described)
     if want is None:
         return
     cands = [c for c in recent if not is_role(c) and c != ctx.narrator and c not in ctx.vocatives[t]
              and ctx.names.gender.get(c) == want and (head in YOUNG or c not in described.children)]
-    if described.votes is None:
-        near = ctx.tagged_around(t)
-        likely = next((c for c in cands if c not in near), None)
-        if likely is not None:
-            described.epithets.setdefault(role, {}).setdefault(likely, []).append(ctx.chapter_of(t))
-        return
-    holder = epithet_holder(described.epithets.get(role, {}))
-    if holder is not None and holder in cands:
-        turn.speaker, turn.evidence = holder, "nominal"
+    near = ctx.tagged_around(t)
+    likely = next((c for c in cands if c not in near), None)
+    if likely is not None:
+        described.epithets.setdefault(role, {}).setdefault(likely, []).append(ctx.chapter_of(t))
 
 
 def answers_to(who: str, head: str) -> bool:

@@ -1312,6 +1312,11 @@ def test_a_cast_role_the_tags_find_with_one_named_character_over_chapters_is_his
     text, chapters = chaptered([scene + scene, scene])
     segs = attribute(text, segment(text, chapters), cast)
     assert [s.speaker for s in segs if s.kind == "dialogue"] == ["Tom Reed", "Mr. Hale"] * 3
+    # Then "the vicar" is he wherever the book says so, even where the narration has not named him.
+    alone = '"Rain again," said Tom.\n\nElinor came out.\n\n"It will pass," said the vicar.\n\n'
+    text, chapters = chaptered([scene + scene, scene, alone])
+    segs = attribute(text, segment(text, chapters), cast)
+    assert [s.speaker for s in segs if s.kind == "dialogue"][-1] == "Mr. Hale"
     # All in one scene: the role is someone the chapter does not name, Mr. Hale only looks on.
     text, chapters = chaptered([scene * 3, "Elinor slept.\n\n"])
     segs = attribute(text, segment(text, chapters), cast)
