@@ -16,7 +16,7 @@ from audiobook._attr_describe import (
     unseen_voice,
     voice_before,
 )
-from audiobook._attr_kin import KIN, POSSESSOR_GENDER, kin, possessed
+from audiobook._attr_kin import KIN, POSSESSOR_GENDER, kin, parent_at_hand, possessed
 from audiobook._attr_newcomer import (
     Descriptions,
     aged_referent,
@@ -243,7 +243,7 @@ def _by_recency(
         return alias, "explicit"
     if head not in sp.PERSON_NOUNS:
         return None
-    relative = kin(ctx, t, words, recent)
+    relative = kin(ctx, t, words, recent) or parent_at_hand(ctx, t, words, recent)
     if relative is not None:
         return relative, "nominal"
     want = gender_of(ctx, t, tag, sp.PERSON_NOUNS[head], described)

@@ -41,6 +41,19 @@ def kin(ctx: Context, t: int, words: list[str], recent: list[str]) -> str | None
     return _pick(found, recent)
 
 
+def parent_at_hand(ctx: Context, t: int, words: list[str], recent: list[str]) -> str | None:
+    """"said her mother" when no "her" at hand has a mother in the cast (the "her" went unnamed: "his second
+    daughter"): the latest character at hand who is anyone's mother."""
+    if len(words) != 2 or words[0] not in POSSESSOR_GENDER or words[1] not in _PARENTS:
+        return None
+    others = list(ctx.names.gender)
+    return next((c for c in recent if c not in ctx.vocatives[t]
+                 and any(c in _kin_of(ctx, o, words[1]) for o in others if o != c)), None)
+
+
+_PARENTS = frozenset(("mother", "mamma", "mama", "father", "papa"))
+
+
 def _pick(found: list[list[str]], recent: list[str]) -> str | None:
     """Of the kin of each likely owner, the latest named, else the only one of the likeliest owner who has any."""
     late = next((c for c in recent if any(c in kin for kin in found)), None)

@@ -49,7 +49,7 @@ PHRASAL_VERBS = ("went on", "goes on", "broke in", "put in", "cut in", "chimed i
 _PROGRESSIVE = (
     "saying|asking|crying|exclaiming|replying|answering|calling|whispering|shouting|murmuring|muttering|repeating|"
     "remarking|observing|adding|continuing|interrupting|declaring|inquiring|enquiring|speaking|protesting|pleading|"
-    "begging|screaming|shrieking|groaning|sobbing|stammering|retorting|rejoining|resuming|addressing|"
+    "begging|screaming|shrieking|groaning|sobbing|stammering|retorting|rejoining|resuming|addressing|addressed|"
     "call\\s+out|cry\\s+out|ask|reply|answer|exclaim|remark|observe|inquire|enquire|repeat|whisper|shout|murmur|mutter"
 )
 

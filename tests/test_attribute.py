@@ -1428,3 +1428,20 @@ def test_the_guard_in_a_chapter_that_calls_ben_is_ben_whom_the_cast_calls_the_ma
     assert names(text, cast) == ["Tom Reed", "Ben"]
     # Nobody here is called Ben: the guard is the cast's unnamed one.
     assert names('"Now, the bags," said Tom.\n\n"All aboard," said the guard.', cast) == ["Tom Reed", "The Guard"]
+
+
+def test_her_mother_whose_daughter_goes_unnamed_is_the_mother_at_hand() -> None:
+    # The "her" is "his second daughter", never named: the mother at hand is Mrs. Lane, the mother of the Lanes.
+    text = (
+        "Elinor sat by the window, Mrs. Lane by the fire. Observing his second daughter trimming a hat, Mr. Lane "
+        'said to her, "It suits you, my dear."\n\n"We are not going anywhere," said her mother.'
+    )
+    assert evidence(text, (*CAST, *LANES)) == [("Mr. Lane", "explicit"), ("Mrs. Lane", "nominal")]
+
+
+def test_addressed_her_with_introduces_the_quote() -> None:
+    text = (
+        '"Where were you?" said Elinor.\n\nMr. Hale came in. He looked round, and suddenly addressed her '
+        'with, "I hope it is done."'
+    )
+    assert evidence(text, (*CAST, TOM))[-1] == ("Mr. Hale", "pronoun")
