@@ -141,6 +141,18 @@ def _anaphor(
     return found
 
 
+def _focal(ctx: Context, t: int, cands: list[str]) -> str | None:
+    """The one of `cands` the chapter's narration has named, by turn t, at least twice as often as the latest of
+    them: the one a paragraph's "she" goes on with when it cannot be the name just read (binding)."""
+    k = ctx.turns[t].dialogue[0]
+    j = k
+    while j > 0 and ctx.segments[j - 1].chapter == ctx.segments[k].chapter:
+        j -= 1
+    named = Counter(who for _pos, who in ctx.mentions_between(ctx.segments[j].start, ctx.start(ctx.turns[t])))
+    best = max(cands, key=lambda c: named[c])
+    return best if best != cands[0] and named[best] >= 2 * max(1, named[cands[0]]) else None
+
+
 def _came_in(ctx: Context, prev: Turn, t: int, who: str) -> bool:
     """`"…, Tom?" said Elinor, and Mr. Hale came in.`: whether the narration between the turn `prev` and turn t
     names `who`, not only doing something meanwhile (`cried Elinor, while Mr. Hale whistled`)."""
@@ -194,6 +206,10 @@ def _by_recency(
             return (later, "pronoun") if later is not None else None
         if len(cands) > 1 and bound(ctx, t, cands[0], want):
             cands = cands[1:] + cands[:1]
+            focus = _focal(ctx, t, cands[:-1])
+            if focus is not None:
+                cands.remove(focus)
+                cands.insert(0, focus)
         elif len(cands) > 1:
             subj = oblique_subject(ctx, t, cands[0], want)
             if subj is not None and subj in cands:

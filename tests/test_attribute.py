@@ -1445,3 +1445,14 @@ def test_addressed_her_with_introduces_the_quote() -> None:
         'with, "I hope it is done."'
     )
     assert evidence(text, (*CAST, TOM))[-1] == ("Mr. Hale", "pronoun")
+
+
+def test_a_bound_she_goes_on_with_the_woman_the_chapter_is_about() -> None:
+    # "She thought of the letter from Nora": the "she" is not Nora, and not Ann, who only passed by; it is Elinor,
+    # whom the chapter's narration names again and again.
+    cast = (*CAST, Character("Nora Kemp", ("Nora",), "female"), Character("Ann Price", ("Ann",), "female"))
+    text = (
+        "Elinor walked in the park, and Elinor sat down by the lake. Elinor was tired. Ann passed by. "
+        'She thought of the letter from Nora.\n\n"It cannot be true," said she.'
+    )
+    assert evidence(text, cast) == [("Elinor Ward", "pronoun")]
