@@ -160,6 +160,7 @@ def _came_in(ctx: Context, prev: Turn, t: int, who: str) -> bool:
                for pos, name in ctx.mentions_between(ctx.segments[prev.dialogue[-1]].end, ctx.start(ctx.turns[t])))
 
 
+_AS_FOR_RE = re.compile(r"[\W_]*(?:As\s+(?:to|for)|With\s+regard\s+to)\s+")  # "As to Mrs. Hale, if she…"
 _MEANWHILE_RE = re.compile(r"\b(?:while|whilst|as|when)\s+$")
 _TOPIC_SPAN = 400  # characters before a quote, in its paragraph, where its pronoun's subject is named
 
@@ -182,7 +183,8 @@ def _topic(ctx: Context, t: int, gender: Gender | None) -> str | None:
         last = m.end()
     # The subject of the sentence holding the tag: `Lydia gaped…, and…, she interrupted him with,`.
     for pos, who in ctx.mentions_between(last, end)[:1]:
-        if ctx.names.gender.get(who) == gender and OPENER_RE.fullmatch(ctx.text, last, pos):
+        if ctx.names.gender.get(who) == gender and (OPENER_RE.fullmatch(ctx.text, last, pos)
+                                                     or _AS_FOR_RE.fullmatch(ctx.text, last, pos)):
             return who
     for pos, who in ctx.mentions_between(max(start, end - _TOPIC_SPAN), end):
         if ctx.names.gender.get(who) == gender and (gender is None or not after_pronoun(ctx, pos, gender)):

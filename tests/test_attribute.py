@@ -1456,3 +1456,9 @@ def test_a_bound_she_goes_on_with_the_woman_the_chapter_is_about() -> None:
         'She thought of the letter from Nora.\n\n"It cannot be true," said she.'
     )
     assert evidence(text, cast) == [("Elinor Ward", "pronoun")]
+
+
+def test_as_to_a_woman_she_is_the_subject_of_its_sentence() -> None:
+    cast = (*CAST, Character("Nora Kemp", ("Nora",), "female"))
+    text = 'Elinor read by the window. As to Nora, if she spoke at all, she would only say: "It is cold."'
+    assert evidence(text, cast) == [("Nora Kemp", "pronoun")]
