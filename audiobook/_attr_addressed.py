@@ -11,8 +11,10 @@ from audiobook._attr_rules import Context, possessor
 from audiobook._attr_tags import Turn
 from audiobook.model import Gender
 
+# "Lizzy, …", "…, Lizzy?", "my dear Lizzy", "—Lizzy—", "Lizzy dear,": a name called, not talked about.
 _VOCATIVE_RE = re.compile(
-    rf"(?:^[\"“'‘]|[,!?]\s+|(?:—|–|--)\s*|\b[Dd]ear\s+|^[\"“'‘](?:Oh|O|Ah),?\s+)({sp.NAME})(?=(?:\s+(?:dear|darling|love))?\s*(?:[,.!?;]|—|–|--))"
+    rf"(?:^[\"“'‘]|[,!?]\s+|(?:—|–|--)\s*|\b[Dd]ear\s+|^[\"“'‘](?:Oh|O|Ah),?\s+)({sp.NAME})"
+    r"(?=(?:\s+(?:dear|darling|love))?\s*(?:[,.!?;]|—|–|--))"
 )
 
 
