@@ -69,9 +69,8 @@ def _anaphora_pass(ctx: Context, described: Descriptions) -> None:
         if ctx.segments[k].chapter != chapter:
             chapter = ctx.segments[k].chapter
             recent.clear()  # a new chapter opens a new scene
-            while k > 0 and ctx.segments[k - 1].chapter == chapter:
-                k -= 1
-            while mi < len(ctx.mentions) and ctx.mentions[mi][0] < ctx.segments[k].start:
+            opening = ctx.segments[ctx.chapter_segments(t).start].start
+            while mi < len(ctx.mentions) and ctx.mentions[mi][0] < opening:
                 mi += 1
         while mi < len(ctx.mentions) and ctx.mentions[mi][0] < pos:
             touch(recent, ctx.mentions[mi][1])
@@ -144,11 +143,8 @@ def _anaphor(
 def _focal(ctx: Context, t: int, cands: list[str]) -> str | None:
     """The one of `cands` the chapter's narration has named, by turn t, at least twice as often as the latest of
     them: the one a paragraph's "she" goes on with when it cannot be the name just read (binding)."""
-    k = ctx.turns[t].dialogue[0]
-    j = k
-    while j > 0 and ctx.segments[j - 1].chapter == ctx.segments[k].chapter:
-        j -= 1
-    named = Counter(who for _pos, who in ctx.mentions_between(ctx.segments[j].start, ctx.start(ctx.turns[t])))
+    opening = ctx.segments[ctx.chapter_segments(t).start].start
+    named = Counter(who for _pos, who in ctx.mentions_between(opening, ctx.start(ctx.turns[t])))
     best = max(cands, key=lambda c: named[c])
     return best if best != cands[0] and named[best] >= 2 * max(1, named[cands[0]]) else None
 

@@ -39,16 +39,10 @@ def told_gender(ctx: Context, t: int, tag: Tag) -> Gender | None:
 def narrated_gender(ctx: Context, t: int, head: str) -> Gender | None:
     """`The stranger had not gone far, so he …`: the gender the chapter's narration gives "the stranger" most, when it
     gives one twice and thrice as often as the other."""
-    k = ctx.turns[t].dialogue[0]
-    chapter = ctx.segments[k].chapter
-    lo = hi = k
-    while lo > 0 and ctx.segments[lo - 1].chapter == chapter:
-        lo -= 1
-    while hi + 1 < len(ctx.segments) and ctx.segments[hi + 1].chapter == chapter:
-        hi += 1
+    chapter = ctx.chapter_segments(t)
     use = re.compile(rf"\b[Tt]he\s+(?:[\w-]+\s+){{0,2}}?{re.escape(head)}\b")
     votes: Counter[Gender] = Counter()
-    for seg in ctx.segments[lo : hi + 1]:
+    for seg in ctx.segments[chapter.start : chapter.stop]:
         if seg.kind != "narration":
             continue
         for m in use.finditer(ctx.text, seg.start, seg.end):

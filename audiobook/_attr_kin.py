@@ -46,9 +46,8 @@ def parent_at_hand(ctx: Context, t: int, words: list[str], recent: list[str]) ->
     daughter"): the latest character at hand who is anyone's mother."""
     if len(words) != 2 or words[0] not in POSSESSOR_GENDER or words[1] not in _PARENTS:
         return None
-    others = list(ctx.names.gender)
-    return next((c for c in recent if c not in ctx.vocatives[t]
-                 and any(c in _kin_of(ctx, o, words[1]) for o in others if o != c)), None)
+    parents = {p for child in ctx.names.gender for p in _kin_of(ctx, child, words[1])}
+    return next((c for c in recent if c in parents and c not in ctx.vocatives[t]), None)
 
 
 _PARENTS = frozenset(("mother", "mamma", "mama", "father", "papa"))

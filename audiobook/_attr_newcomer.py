@@ -52,11 +52,15 @@ _EPITHET_USES = 3
 _EPITHET_SHARE = 0.6
 
 
+def _intro_re(head: str) -> re.Pattern[str]:
+    """Someone brought in by the noun: "a boy", "a tall boy", "a grey-haired, stooping gentleman"."""
+    return re.compile(rf"\b(?:[Aa]n?|[Aa]nother)\s+(?:[\w-]+,?\s+){{0,3}}?{re.escape(head)}\b")
+
+
 def _introduced(ctx: Context, t: int, head: str) -> bool:
     """Whether the narration just before turn t brings someone in as "a boy", "a gentleman" (the description's
     head), not as "Tom, a boy of ten," nor "was a boy"."""
-    # "a boy", "a tall boy", "a grey-haired, stooping gentleman"
-    intro = re.compile(rf"\b(?:[Aa]n?|[Aa]nother)\s+(?:[\w-]+,?\s+){{0,3}}?{re.escape(head)}\b")
+    intro = _intro_re(head)
     k = ctx.turns[t].dialogue[0]
     start, chapter = ctx.segments[k].start, ctx.segments[k].chapter
     while k > 0 and ctx.segments[k - 1].chapter == chapter and ctx.segments[k - 1].end > start - _INTRO_SPAN:
@@ -118,16 +122,10 @@ _AGED_RE = re.compile(r"\b(?:old|grey|gray|grey-haired|gray-haired|white-haired|
 def _aged_intro(ctx: Context, t: int, head: str) -> int:
     """Where the chapter's narration before turn t, bringing someone in as "a …gentleman" last, brought in an old one
     ("a grey-haired gentleman"); 0 if its latest such introduction is of no old one, or there is none."""
-    intro = re.compile(rf"\b(?:[Aa]n?|[Aa]nother)\s+(?:[\w-]+,?\s+){{0,3}}?{re.escape(head)}\b")
-    k = ctx.turns[t].dialogue[0]
-    chapter = ctx.segments[k].chapter
-    j = k
-    while j > 0 and ctx.segments[j - 1].chapter == chapter:
-        j -= 1
     since = 0
-    for seg in ctx.segments[j:k]:
+    for seg in ctx.segments[ctx.chapter_segments(t).start : ctx.turns[t].dialogue[0]]:
         if seg.kind == "narration":
-            for m in intro.finditer(ctx.text, seg.start, seg.end):
+            for m in _intro_re(head).finditer(ctx.text, seg.start, seg.end):
                 since = m.end() if _AGED_RE.search(m.group()) else 0
     return since
 

@@ -76,6 +76,17 @@ class Context:
         return (who not in self.vocatives[t] and who not in self.talked_of[t]
                 and (beat is None or self.names.gender.get(who) in (None, beat)))
 
+    def chapter_segments(self, t: int) -> range:
+        """The indices of the segments of turn t's chapter."""
+        k = self.turns[t].dialogue[0]
+        chapter = self.segments[k].chapter
+        lo = hi = k
+        while lo > 0 and self.segments[lo - 1].chapter == chapter:
+            lo -= 1
+        while hi + 1 < len(self.segments) and self.segments[hi + 1].chapter == chapter:
+            hi += 1
+        return range(lo, hi + 1)
+
     def tagged_around(self, t: int) -> set[str]:
         """The speakers named by a tag in the turns just before and after turn t in its conversation."""
         b, n = self.place[t]
