@@ -18,7 +18,7 @@ _VOCATIVE_RE = re.compile(
 )
 
 
-# A quote within the quote ("Mrs. Long said, 'Ah! Mrs. Bennet, we shall…'"): whom it calls, the one quoted called.
+# A quote within the quote ("Mrs. Long cried, 'Good day, Mrs. Kemp, …'"): whom it calls, the one quoted called.
 _NESTED_RE = re.compile(r"(?<=[\s—–-])['‘](?=[A-Z])(?:[^'‘’\"“”]|(?<=\w)['’](?=\w))*?[.!?,;:—–-]['’](?!\w)")
 
 

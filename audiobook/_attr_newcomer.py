@@ -103,9 +103,9 @@ def newcomer(
 
 
 def aged_referent(ctx: Context, t: int, head: str, skip: set[str], described: Descriptions) -> str | None:
-    """`A young lady, with a grey-haired gentleman, came up the steps.` and the chapter never names him: "said the
-    gentleman" is the book's "old gentleman" (the one its uses of "the old gentleman" strongly mean), unless the
-    chapter has named him since, or the cast lists someone of that description at hand."""
+    """`A young lady came up the steps on the arm of a grey-haired gentleman.` and the chapter never names him:
+    "said the gentleman" is the book's "old gentleman" (the one its uses of "the old gentleman" strongly mean),
+    unless the chapter has named him since, or the cast lists someone of that description at hand."""
     since = _aged_intro(ctx, t, head)
     votes = described.votes.get(f"the old {head}") if described.votes else None
     who = strong(votes) if since and votes else None

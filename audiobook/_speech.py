@@ -45,7 +45,7 @@ SPEECH_VERBS = _words(
 )
 PHRASAL_VERBS = ("went on", "goes on", "broke in", "put in", "cut in", "chimed in", "called out",
                  "cried out", "spoke up", "broke out", "burst out", "struck in", "added in", "fired up", "burst in")
-# "he was saying", "Freddy was asking", "she did not scruple to call out,": a speech verb in the progressive, or
+# "he was saying", "Freddy was asking", "she did not wait to call out,": a speech verb in the progressive, or
 # bare after "to" or "did"; the sentence holding one may introduce a quote.
 _PROGRESSIVE = (
     "saying|asking|crying|exclaiming|replying|answering|calling|whispering|shouting|murmuring|muttering|repeating|"
