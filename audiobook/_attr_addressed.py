@@ -37,18 +37,17 @@ _ECHO_WORDS = 4
 _DETERMINER_RE = re.compile(r"(?:[Aa]n?|[Tt]his|[Tt]hat)\s")
 
 
-def _talked_of(ctx: Context, turn: Turn) -> set[str]:
-    """The characters a turn's quotes name: "Jane has told me…" is seldom said by Jane (though "Tom Reed himself"
-    may be Tom answering: a quote of a few words names no one here)."""
+def _talked_of(ctx: Context, turn: Turn, nested: dict[int, list[tuple[int, int]]]) -> set[str]:
+    """The characters a turn's quotes name, outside the quotes within them (`nested`, by segment): "Jane has told
+    me…" is seldom said by Jane (though "Tom Reed himself" may be Tom answering: a few words name no one here)."""
     out: set[str] = set()
     for k in turn.dialogue:
         seg = ctx.segments[k]
         if len(ctx.text[seg.start : seg.end].split()) > _ECHO_WORDS:
             lo, hi = bisect_left(ctx.quoted, (seg.start, "")), bisect_left(ctx.quoted, (seg.end, ""))
-            nested = _nested(ctx, seg.start, seg.end)
             # "I am only a Ferryman of no learning": a name after an article is a noun, not someone talked about.
             out.update(who for pos, who in ctx.quoted[lo:hi]
-                       if not _DETERMINER_RE.match(ctx.text, pos) and not any(a <= pos < b for a, b in nested))
+                       if not _DETERMINER_RE.match(ctx.text, pos) and not any(a <= pos < b for a, b in nested[k]))
     return out
 
 
@@ -132,11 +131,11 @@ def find_vocatives(ctx: Context) -> None:
         # that only opens it ("Lizzy, …") calls to attention, and is answered about half the time.
         opening: set[str] = set()
         later: set[str] = set()
+        nested = {k: _nested(ctx, ctx.segments[k].start, ctx.segments[k].end) for k in turn.dialogue}
         for k in turn.dialogue:
             seg = ctx.segments[k]
-            nested = _nested(ctx, seg.start, seg.end)
             for m in _VOCATIVE_RE.finditer(ctx.text[seg.start : seg.end]):
-                if any(a <= seg.start + m.start(1) < b for a, b in nested):
+                if any(a <= seg.start + m.start(1) < b for a, b in nested[k]):
                     continue
                 word = sp.clean_name(m.group(1))
                 called = ctx.names.resolve(word)
@@ -158,7 +157,7 @@ def find_vocatives(ctx: Context) -> None:
         ctx.vocatives.append(addressed)
         ctx.hand_over.append(addressed - (opening - later))
         ctx.beats.append(None if turn.tags else _beat(ctx, turn))
-        ctx.talked_of.append(_talked_of(ctx, turn))
+        ctx.talked_of.append(_talked_of(ctx, turn, nested))
     for b, block in enumerate(ctx.blocks):
         for n, t in enumerate(block):
             ctx.place[t] = (b, n)
