@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import replace
 
 from audiobook import _speech as sp
 from audiobook._attr_binding import OPENER_RE, after_pronoun, bound, oblique_subject
@@ -55,8 +56,7 @@ def rule_anaphora(ctx: Context) -> None:
         votes.setdefault(key, Counter())[who] += 1
     for turn, (speaker, evidence, own) in zip(ctx.turns, before, strict=True):
         turn.speaker, turn.evidence, turn.own = speaker, evidence, own
-    _anaphora_pass(ctx, Descriptions(named, heard, votes, children=young, chapter_heard=here,
-                                      narrated=first.narrated, epithets=first.epithets))
+    _anaphora_pass(ctx, replace(first, votes=votes, uses=[]))  # what the first pass read of the text, kept
 
 
 def _anaphora_pass(ctx: Context, described: Descriptions) -> None:
@@ -278,13 +278,11 @@ def _by_recency(
     cands = [c for c in cands if answers_to(c, head)]
     if head in YOUNG and any(c in described.children for c in cands):
         cands = [c for c in cands if c in described.children]  # "the boy" is the boy of the book, when at hand
-    b, n = ctx.place[t]
-    just_spoke = ctx.turns[ctx.blocks[b][n - 1]].speaker if n > 0 else None
-    if len(cands) > 1 and cands[0] == just_spoke:
+    if len(cands) > 1 and cands[0] == ctx.previous(t):
         cands.pop(0)  # a description names someone other than the one who just spoke
     # "the old man" for the cast's "Old Mr. Barlow": a word of the description in one name at hand.
     # (An entry named by what it is, "The Old Woman", is not one old woman of all.)
-    marked = [c for c in cands if c.split()[0].lower() not in sp.ARTICLES
+    marked = [c for c in cands if not is_role(c)
               and any(w in ctx.names.words.get(c, ()) for w in words[1:-1])]
     if len(marked) == 1:
         return marked[0], "nominal"

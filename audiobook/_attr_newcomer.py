@@ -106,10 +106,12 @@ def aged_referent(ctx: Context, t: int, head: str, skip: set[str], described: De
     """`A young lady came up the steps on the arm of a grey-haired gentleman.` and the chapter never names him:
     "said the gentleman" is the book's "old gentleman" (the one its uses of "the old gentleman" strongly mean),
     unless the chapter has named him since, or the cast lists someone of that description at hand."""
-    since = _aged_intro(ctx, t, head)
     votes = described.votes.get(f"the old {head}") if described.votes else None
-    who = strong(votes) if since and votes else None
+    who = strong(votes) if votes else None
     if who is None or who in skip or not brought_in(ctx, t, who, described):
+        return None  # cheap checks first: the chapter's narration is read only for a book with such a referent
+    since = _aged_intro(ctx, t, head)
+    if not since:
         return None
     if any(name == who for _pos, name in ctx.mentions_between(since, ctx.start(ctx.turns[t]))):
         return None  # named since he came in: the tags call him by name, a description is someone else
@@ -122,10 +124,11 @@ _AGED_RE = re.compile(r"\b(?:old|grey|gray|grey-haired|gray-haired|white-haired|
 def _aged_intro(ctx: Context, t: int, head: str) -> int:
     """Where the chapter's narration before turn t, bringing someone in as "a …gentleman" last, brought in an old one
     ("a grey-haired gentleman"); 0 if its latest such introduction is of no old one, or there is none."""
+    intro = _intro_re(head)
     since = 0
     for seg in ctx.segments[ctx.chapter_segments(t).start : ctx.turns[t].dialogue[0]]:
         if seg.kind == "narration":
-            for m in _intro_re(head).finditer(ctx.text, seg.start, seg.end):
+            for m in intro.finditer(ctx.text, seg.start, seg.end):
                 since = m.end() if _AGED_RE.search(m.group()) else 0
     return since
 
