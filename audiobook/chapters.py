@@ -7,6 +7,17 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 from .model import Chapter
+from .toc import (
+    ContentsList,
+    Entry,
+    Match,
+    find_contents,
+    fold,
+    match_entries,
+    number_value,
+    parse_heading,
+    strip_decoration,
+)
 
 _UNITS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
           "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
@@ -22,7 +33,7 @@ _NUMBER = rf"(?:\d{{1,4}}|{_ROMAN}|(?:{_WORD})(?:[- ](?:{_WORD}))?)"
 
 # A heading line: "CHAPTER XII. The Title", "Chapter 1", "Chapter One.", "CHAPTER" then "1" below, "LETTER IV".
 _HEADING = re.compile(
-    rf"^[ \t\ufeff]*(?P<word>chapter|chap\.|letter)[ \t]*(?:\r?\n[ \t]*)?(?P<num>{_NUMBER})\b"
+    rf"^[ \t\ufeff]*(?P<word>chapter|chap\.|letter|stave|canto)[ \t]*(?:\r?\n[ \t]*)?(?P<num>{_NUMBER})\b"
     rf"(?P<rest>[^\n]*)$",
     re.IGNORECASE | re.MULTILINE,
 )
@@ -33,14 +44,16 @@ _PART = re.compile(
 )
 # A heading without a number: "PROLOGUE", "Epilogue: After the War".
 _SPECIAL = re.compile(
-    r"^[ \t\ufeff]*(?P<word>prologue|epilogue|preface|introduction|foreword|afterword|interlude|postscript)\b"
+    r"^[ \t\ufeff]*(?:the[ \t]+)?(?P<word>prologue|epilogue|preface|introduction|foreword|afterword|interlude|"
+    r"postscript|prelude|finale)\b"
     r"(?P<num>)(?P<rest>[^\n]*)$",
     re.IGNORECASE | re.MULTILINE,
 )
-# A numeral alone on a line ("I", "II.") or with a title in capitals ("IV. THE TITLE"): a heading only as
-# part of a run I, II, III, ...
+# A numeral alone on a line ("I", "II.", "— I —", "[ 1 ]") or with a title ("IV. THE TITLE", "4.  The Road"):
+# a heading only as part of a run I, II, III, ...
 _LONE_NUMERAL = re.compile(
-    rf"^[ \t]*(?P<num>{_ROMAN}|\d{{1,3}})(?:\.?|\.[ \t]+(?P<title>[^\n]*?[A-Z][^\n]*?))[ \t]*\r?$", re.MULTILINE
+    rf"^[ \t]*(?:[\[(]|[\u2014\u2013]|-{{1,2}})?[ \t]*(?P<num>{_ROMAN}|\d{{1,3}})"
+    rf"(?:\.?[ \t]*(?:[\])]|[\u2014\u2013]|-{{1,2}})?|\.[ \t]+(?P<title>[^\n]*?[A-Z][^\n]*?))[ \t]*\r?$", re.MULTILINE
 )
 # A line of a table of contents: a heading word or a numbered entry, or a page number at its end.
 _HEADINGS = (_HEADING, _PART, _SPECIAL)
@@ -68,11 +81,29 @@ def find_chapters(text: str, book_title: str, start: int = 0, end: int | None = 
                   front: bool = True) -> Contents:
     """Chapters and parts of text[start:end]; with `front`, text before the first heading is a chapter too.
 
-    A part heading (`PART ONE`, `BOOK THE FIRST`) starts the chapter that follows it, whose heading then
-    spans both; it is a chapter of its own only when prose stands between it and that chapter. A table of
-    contents (headings with no prose between them) is not read as chapters, nor as the front chapter.
+    A table of contents in the text is never read: its entries name the body's headings, and when most of
+    them are found those headings are the chapters (a story's title alone on a line, `STAVE I`, `1.  Title`
+    included). Otherwise headings are found by their form. A part heading (`PART ONE`, `BOOK THE FIRST`)
+    starts the chapter that follows it, whose heading then spans both; it is a chapter of its own only when
+    prose stands between it and that chapter.
     """
     end = len(text) if end is None else end
+    lists = find_contents(text, start, end)
+    if not lists:
+        return _by_form(text, book_title, start, end, front)
+    listed = _listed_heads(text, lists, end)
+    if listed is None:
+        found = _by_form(text, book_title, lists[-1].end, end, False)
+        heads, parts, stops = _heads_of(found), _parts_of(found), list[int]()
+    else:
+        heads, parts, stops = listed
+    heads = sorted(_front_heads(text, start, lists[0].start) + heads)
+    found = assemble_chapters(text, book_title, heads, parts, start, end, False)
+    return Contents(_end_at_lists(found.chapters, [listing.start for listing in lists] + stops), found.parts)
+
+
+def _by_form(text: str, book_title: str, start: int, end: int, front: bool) -> Contents:
+    """Chapters found by the form of their headings alone (no table of contents to go by)."""
     heads = _chapter_heads(text, start, end)
     parts = [h for h in _part_heads(text, start, end) if h[0] not in {c[0] for c in heads}]
     if not heads:
@@ -80,6 +111,125 @@ def find_chapters(text: str, book_title: str, start: int = 0, end: int | None = 
     heads, contents_end = _drop_contents(text, heads, end)
     parts = [p for p in parts if p[0] > contents_end]
     return assemble_chapters(text, book_title, heads, parts, start, end, front and contents_end < 0)
+
+
+def _heads_of(found: Contents) -> list[tuple[int, int, str]]:
+    part_starts = {c.index for _t, c in [(t, found.chapters[i - 1]) for t, i in found.parts]}
+    return [(c.start, c.body_start, c.title) for c in found.chapters if c.index not in part_starts]
+
+
+def _parts_of(found: Contents) -> list[tuple[int, int, str]]:
+    return [(found.chapters[i - 1].start, found.chapters[i - 1].start, t) for t, i in found.parts]
+
+
+def _front_heads(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
+    """A preface or an introduction set before the table of contents, with prose below it."""
+    found = [h for h in _labelled(text, start, end, _SPECIAL) if _stands_alone(text, h[0])]
+    return [h for n, h in enumerate(found) if _prose(text, h[1], found[n + 1][0] if n + 1 < len(found) else end)]
+
+
+# A contents list is trusted when at least this share of its entries are found as headings in the body.
+CONTENTS_FOUND_SHARE = 0.5
+
+
+# Contents entries that are no part of the story: the text from there on is not read.
+_BACK_MATTER = re.compile(r"(?i)^(?:foot ?notes|end ?notes|notes|index|glossary|transcriber'?s? notes?|"
+                          r"original transcriber'?s? notes?)$")
+
+
+def _listed_heads(text: str, lists: list[ContentsList], end: int
+                  ) -> tuple[list[tuple[int, int, str]], list[tuple[int, int, str]], list[int]] | None:
+    """Chapter and part headings the table of contents names, and where back matter it names begins;
+    None when too few of its entries are found in the body."""
+    body = lists[-1].end
+    entries = tuple(e for listing in lists if listing.is_contents for e in listing.entries)
+    matches = match_entries(text, entries, body, end) if entries else []
+    if len(matches) < 2 or len(matches) < CONTENTS_FOUND_SHARE * len(entries):
+        return None
+    heads: list[tuple[int, int, str]] = []
+    parts: list[tuple[int, int, str]] = []
+    stops: list[int] = []
+    for match in matches:
+        if match.heading.number is None and _BACK_MATTER.match(fold(match.heading.title).replace(" s ", "s ")):
+            stops.append(match.start)
+            continue
+        is_part = "part" in (match.entry.kind, match.heading.kind)
+        body_start, title = _listed_title(text, match, is_part)
+        (parts if is_part else heads).append((match.start, body_start, title))
+    heads += _unlisted_heads(text, entries, heads + parts, body, end)
+    heads, grouping = _groupers(text, sorted(heads), parts, end)
+    return heads, sorted(parts + grouping), stops
+
+
+def _groupers(text: str, heads: list[tuple[int, int, str]], parts: list[tuple[int, int, str]], end: int
+              ) -> tuple[list[tuple[int, int, str]], list[tuple[int, int, str]]]:
+    """Unnumbered headings with no prose before the next heading (an `EPILOGUE` over its chapters) are parts."""
+    marks = sorted(h[0] for h in heads + parts)
+    kept, grouping = [], []
+    for h in heads:
+        after = [m for m in marks if m > h[0]]
+        head = parse_heading(h[2])
+        if after and head is not None and head.number is None and not _prose(text, h[1], after[0]):
+            grouping.append(h)
+        else:
+            kept.append(h)
+    return kept, grouping
+
+
+def _listed_title(text: str, match: Match, is_part: bool) -> tuple[int, str]:
+    """Where a listed chapter's words begin, and its title: `Chapter 1: The Cyclone`, `A Scandal in Bohemia`."""
+    line, entry = match.heading, match.entry
+    body_start, words = match.line_end, line.title if line.number is not None else ""
+    if line.number is not None and not words:
+        sub = _subtitle(text, match.line_end)
+        if sub:
+            words, body_start = sub
+    if line.number is None:
+        return body_start, _tidy(strip_decoration(text[match.start:match.line_end]).rstrip(" ."))
+    word = line.special or entry.special or ("part" if is_part else "chapter")
+    label = f"{word.title()} {line.numeral}"
+    words = words or (entry.title if entry.number == line.number else "")
+    return body_start, f"{label}: {_tidy(words)}" if words else label
+
+
+def _unlisted_heads(text: str, entries: tuple[Entry, ...], listed: list[tuple[int, int, str]], start: int,
+                    end: int) -> list[tuple[int, int, str]]:
+    """Headings the contents do not name, found by their form.
+
+    Every chapter heading when the contents list only parts; else a chapter heading that goes on with the
+    numbering of the listed chapter before it (a list cut short, an entry spelt otherwise), never one that
+    restarts it (sections within a chapter); and a prelude or finale before the first or after the last entry.
+    """
+    taken = {h[0] for h in listed}
+    by_form = [h for h in _chapter_heads(text, start, end) if h[0] not in taken]
+    numbered = [e.heading for e in entries if e.heading.number is not None]
+    if numbered and all(h.kind == "part" for h in numbered):
+        return by_form
+    first, last = min(taken), max(taken)
+    out = [h for h in _labelled(text, start, end, _SPECIAL) if h[0] not in taken and (h[0] < first or h[0] > last)
+           and _stands_alone(text, h[0]) and _prose(text, h[1], min([x for x in taken if x > h[0]] + [end]))]
+    marks = sorted([(h[0], parse_heading(h[2]), False) for h in listed] + [(h[0], parse_heading(h[2]), True)
+                                                                          for h in by_form], key=lambda m: m[0])
+    number: int | None = None
+    for pos, head, extra in marks:
+        value = head.number if head is not None and head.kind != "part" else None
+        if extra and (value is None or number is None or value != number + 1):
+            continue
+        if head is not None and head.kind == "part":
+            continue
+        number = value
+        if extra:
+            out += [h for h in by_form if h[0] == pos]
+    return out
+
+
+def _end_at_lists(chapters: Sequence[Chapter], stops: Sequence[int]) -> list[Chapter]:
+    """End a chapter where a contents list or the back matter (notes, an index) within it begins."""
+    out = []
+    for c in chapters:
+        cut = min([s for s in stops if c.body_start <= s < c.end] + [c.end])
+        out.append(Chapter(c.index, c.title, c.start, c.body_start, cut) if cut != c.end else c)
+    return out
 
 
 def assemble_chapters(text: str, book_title: str, heads: Sequence[tuple[int, int, str]],
@@ -148,43 +298,6 @@ def _drop_contents(text: str, heads: list[tuple[int, int, str]], end: int) -> tu
     return heads, -1
 
 
-def number_value(numeral: str) -> int | None:
-    """Return the value of `12`, `XII` or `Twelve`/`Twenty-One`/`Third`, or None if it is not one."""
-    s = numeral.strip().lower()
-    if s.isdigit():
-        return int(s)
-    if re.fullmatch(r"[ivxlcdm]+", s):
-        return _roman_value(s)
-    parts = re.split(r"[- ]", s)
-    total = 0
-    for part in parts:
-        value = _WORD_NUMBERS.get(part, _ORDINALS.get(part))
-        if value is None:
-            return None
-        total += value
-    return total
-
-
-def _roman_value(s: str) -> int | None:
-    values = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100, "d": 500, "m": 1000}
-    total = 0
-    for a, b in zip(s, s[1:] + " ", strict=True):
-        v = values[a]
-        total += -v if b != " " and values[b] > v else v
-    # Reject non-canonical strings such as "IIII" or "VX", which are words or initials, not numbers.
-    return total if total and _to_roman(total) == s.upper() else None
-
-
-def _to_roman(n: int) -> str:
-    out = []
-    for value, sym in ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
-                       (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
-        while n >= value:
-            out.append(sym)
-            n -= value
-    return "".join(out)
-
-
 def _headings(text: str, start: int, end: int) -> Iterator[tuple[int, int, str]]:
     """Yield (start, body_start, title) for each CHAPTER, LETTER and PROLOGUE-like heading, in order."""
     found = [*_labelled(text, start, end, _HEADING), *_labelled(text, start, end, _SPECIAL)]
@@ -205,9 +318,10 @@ def _labelled(text: str, start: int, end: int, pattern: re.Pattern[str]) -> Iter
             continue  # "prologue" in lower case is a word in a sentence
         raw = m.group("rest")
         # A contents line ends in its page number: "CHAPTER I. The Night ..... 1".
+        raw = JUNK.sub("", raw)
         rest = re.sub(r"(?:[ \t]{2,}|[ \t]*\.{2,}[ \t]*)\d+[ \t\r]*$", "", raw).strip(" \t\r.:-\u2014\u2013")
         # "Chapter 3 was the best" is prose, not a heading: a title after the number needs a separator.
-        if rest and (not re.match(r"^[ \t]*[.:\-\u2014\u2013]", raw) or len(rest) > 80):
+        if rest and (not re.match(r"^[ \t]*[.:\-\u2014\u2013]|^[ \t]{2,}", raw) or len(rest) > 80):
             continue
         head_start = m.start() + len(m.group(0)) - len(m.group(0).lstrip(" \t\ufeff"))
         if pattern is not _HEADING and not _stands_alone(text, head_start):
@@ -227,22 +341,36 @@ def _labelled(text: str, start: int, end: int, pattern: re.Pattern[str]) -> Iter
         yield head_start, body_start, f"{label}: {_tidy(rest)}" if rest else label
 
 
+# What a printed page shows but a title must not say: illustration markers, image file names.
+JUNK = re.compile(r"\[(?:Illustration|Ill\.|Image|Picture|Frontispiece)[^\]]*\]|\(?\b[\w./-]+\.(?:jpe?g|png|gif|svg)\b"
+                  r"(?:\s*\(\d+\s*K\))?\)?|\((?:full size|enlarge)\)", re.I)
+
+
 def _subtitle(text: str, pos: int) -> tuple[str, int] | None:
-    """Return the title lines right below a heading and where they end, if they look like a title."""
-    m = re.match(r"[ \t]*\r?\n(?:[ \t]*\r?\n){0,2}", text[pos:])
-    if not m:
+    """Return the title lines right below a heading and where they end, if they look like a title.
+
+    An illustration marker between the heading and its title is passed over; it is never the title.
+    """
+    for _attempt in range(3):
+        m = re.match(r"[ \t]*\r?\n(?:[ \t]*\r?\n){0,2}", text[pos:])
+        if not m:
+            return None
+        start = pos + m.end()
+        block_end = _BLANK_AFTER.search(text, start)
+        end = block_end.start() if block_end else len(text)
+        block = text[start:end]
+        if not block.strip() or JUNK.sub("", block).strip():
+            break
+        pos = end  # only a marker: the title, if any, stands below it
+    else:
         return None
-    start = pos + m.end()
-    block_end = _BLANK_AFTER.search(text, start)
-    end = block_end.start() if block_end else len(text)
-    block = text[start:end]
     lines = [ln.strip() for ln in block.splitlines()]
     if not block.strip() or len(lines) > 4 or len(block) > 300 or any(p.match(block) for p in _HEADINGS):
         return None
     # A title is set apart: all capitals, or short lines without a sentence's closing punctuation.
     # ("Tom climbed the hill. It went like this:" opens the chapter; it does not name it.)
-    closing = (".", "?", "!", '"', "\u201d", ":", ",", ";")
-    if block.upper() != block and (len(lines) > 1 or block.rstrip().endswith(closing)
+    closing = (".", "?", "!", '"', "\u201d", ":", ",", ";", "\u2014", "\u2013", "-", "\u2026")
+    if block.upper() != block and (len(lines) > 1 or block.rstrip().endswith(closing) or len(block.split()) > 12
                                    or re.search(r"[.!?]\s+[A-Z]", block)):
         return None
     return " ".join(lines), end
@@ -264,13 +392,26 @@ def _numeral_run(text: str, start: int = 0, end: int | None = None) -> list[tupl
         line_end = m.end() - 1 if text.endswith("\r", 0, m.end()) else m.end()
         if value != expected or not _stands_alone(text, m.start()) or not _BLANK_AFTER.match(text, line_end):
             continue
-        if title and (title.upper() != title or len(title) > 80):
-            continue  # "I. went home" is a sentence; a title beside a numeral is set in capitals
+        if title and (len(title) > 80 or (title.upper() != title and not _title_case(title))):
+            continue  # "1. Take the flour." is a step of a recipe; a title is set in capitals or title case
         head_start = m.start() + len(m.group(0)) - len(m.group(0).lstrip(" \t"))
         label = f"Chapter {m.group('num').strip().upper()}"
-        found.append((head_start, m.end(), f"{label}: {_tidy(title)}" if title else label))
+        body_start = m.end()
+        if not title:
+            sub = _subtitle(text, m.end())  # "I" with "PLAYING PILGRIMS" on the line below
+            if sub:
+                title, body_start = sub
+        found.append((head_start, body_start, f"{label}: {_tidy(title)}" if title else label))
         expected += 1
     return found if len(found) >= 3 else []
+
+
+def _title_case(title: str) -> bool:
+    """`The Council with the Munchkins`: every word but the small ones capitalised, no sentence inside."""
+    words = re.findall(r"[^\W\d_][\w'\u2019-]*", title)
+    if not words or re.search(r"[.!?;]\s", title) or title.rstrip().endswith((".", ",", ";", ":")):
+        return False
+    return all(w[0].isupper() for w in words[1:] if w.lower() not in _SMALL_WORDS) and words[0][0].isupper()
 
 
 _SMALL_WORDS = {"a", "an", "and", "as", "at", "but", "by", "for", "from", "in", "into", "of", "on", "or",
@@ -279,7 +420,7 @@ _SMALL_WORDS = {"a", "an", "and", "as", "at", "but", "by", "for", "from", "in", 
 
 def _tidy(title: str) -> str:
     """Title-case a title set in capitals and fold its spaces; leave mixed case alone."""
-    title = re.sub(r"\s+", " ", title).strip(" _*")
+    title = re.sub(r"\s+", " ", JUNK.sub("", title)).strip(" _*")
     if not title.isupper():
         return title
     words = title.lower().split(" ")

@@ -169,3 +169,42 @@ def test_scene_breaks() -> None:
     text = "One.\n\n* * *\n\nTwo.\n\n***\n\nThree.\n\n   #\n\n\u2014\n\nFour * * * here.\n\n*   *   *   *   *\n"
     marks = [text[i:i + 3] for i in scene_breaks(text)]
     assert marks == ["* *", "***", "#\n\n", "\u2014\n\n", "*  "]
+
+
+PROSE_LINE = "It was dark and the wind blew hard over the hills and far away from the house.\n\n"
+
+
+@pytest.mark.parametrize(("text", "titles"), [
+    ("STAVE I:  THE FIRST GHOST\n\n" + PROSE_LINE + "STAVE II:  THE SECOND GHOST\n\n" + PROSE_LINE,
+     ["Stave I: The First Ghost", "Stave II: The Second Ghost"]),
+    ("".join(f"\u2014 {r} \u2014\n\n" + PROSE_LINE for r in ("I", "II", "III")), ["Chapter I", "Chapter II", "Chapter III"]),
+    ("".join(f"[ {n} ]\n\n" + PROSE_LINE for n in (1, 2, 3)), ["Chapter 1", "Chapter 2", "Chapter 3"]),
+    ("I\n\nTHE FIRST SNOW\n\n" + PROSE_LINE + "II\n\nA WINTER GUEST\n\n" + PROSE_LINE + "III\n\nTHE THAW\n\n"
+     + PROSE_LINE, ["Chapter I: The First Snow", "Chapter II: A Winter Guest", "Chapter III: The Thaw"]),
+    ("1.  The Storm\n\n" + PROSE_LINE + "2.  The Council of the Birds\n\n" + PROSE_LINE + "3.  How the Mill Burned\n\n"
+     + PROSE_LINE, ["Chapter 1: The Storm", "Chapter 2: The Council of the Birds", "Chapter 3: How the Mill Burned"]),
+    ("Chapter I  Who Is at the Door?\n\n" + PROSE_LINE + "Chapter II  The Lantern\n\n" + PROSE_LINE,
+     ["Chapter I: Who Is at the Door?", "Chapter II: The Lantern"]),
+])
+def test_heading_forms_of_real_books(text: str, titles: list[str]) -> None:
+    assert [c.title for c in split_chapters(text, "Book")] == titles
+
+
+def test_numbered_steps_of_a_recipe_are_not_chapters() -> None:
+    text = "".join(f"{n}. {step}\n\n" + PROSE_LINE for n, step in enumerate(("Take the flour.", "Add the eggs.",
+                                                                            "Bake it well."), 1))
+    assert [c.title for c in split_chapters(text, "Book")] == ["Book"]
+
+
+def test_illustration_markers_and_image_names_never_become_titles() -> None:
+    text = ("CHAPTER I\n\n[Illustration]\n\nTHE NIGHT\n\n" + PROSE_LINE + "CHAPTER II\n\n[Illustration: The sea]\n\n"
+            + PROSE_LINE + "VOLUME II. p003.jpg (307K)\n\nCHAPTER III\n\n" + PROSE_LINE)
+    found = find_chapters(text, "Book")
+    assert [c.title for c in found.chapters] == ["Chapter I: The Night", "Chapter II", "Chapter III"]
+    assert found.parts == [("Volume II", 3)]
+
+
+def test_a_first_sentence_is_not_a_title() -> None:
+    text = ("CHAPTER 7\n\nOn my return, I found the following letter from my father:\u2014\n\n" + PROSE_LINE +
+            "CHAPTER 8\n\n" + PROSE_LINE)
+    assert [c.title for c in split_chapters(text, "Book")] == ["Chapter 7", "Chapter 8"]

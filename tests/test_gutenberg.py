@@ -80,3 +80,68 @@ def test_title_argument_wins(tmp_path: Path) -> None:
     path = tmp_path / "pg.txt"
     path.write_text(PG, encoding="utf-8")
     assert load_book(path, title="Mine").title == "Mine"
+
+
+def test_indented_end_marker_ends_the_book() -> None:
+    text = ("Title: The Storm\n\n*** START OF THE PROJECT GUTENBERG EBOOK THE STORM ***\n\nCHAPTER I\n\n"
+            "The storm came in the night and left before the morning.\n\n"
+            "    *** END OF THE PROJECT GUTENBERG EBOOK THE STORM ***\n\nSection 1. General Terms of Use\n")
+    pg = find_gutenberg(text)
+    assert pg is not None
+    assert text[pg.body_end:].lstrip().startswith("*** END OF")
+    assert "General Terms" not in text[pg.body_start:pg.body_end]
+
+
+OLD_STYLE = """**The Project Gutenberg Etext of The Storm, by Ann Writer**
+#2 in our series by Ann Writer
+
+Copyright laws are changing all over the world, be sure to check
+the copyright laws for your country before posting these files!!
+
+**Welcome To The World of Free Plain Vanilla Electronic Texts**
+
+***START**THE SMALL PRINT!**FOR PUBLIC DOMAIN ETEXTS**START***
+Why is this "Small Print!" statement here?  You know: lawyers.
+*END*THE SMALL PRINT! FOR PUBLIC DOMAIN ETEXTS*Ver.04.29.93*END*
+
+
+THE STORM
+
+CHAPTER I
+
+It was a dark and stormy night, and the rain fell in torrents upon the roof.
+
+CHAPTER II
+
+The morning came at last, and with it a calm sea and a quiet, empty shore.
+
+End of the Project Gutenberg Etext of The Storm
+"""
+
+
+def test_licence_at_the_top_of_a_1990s_file(tmp_path: Path) -> None:
+    path = tmp_path / "pg.txt"
+    path.write_text(OLD_STYLE, encoding="utf-8")
+    book = load_book(path)
+    assert (book.kind, book.title, book.author) == ("gutenberg", "The Storm", "Ann Writer")
+    assert [c.title for c in book.chapters] == ["Chapter I", "Chapter II"]
+    spoken = book.text[book.chapters[0].start:book.chapters[-1].end]
+    assert "Small Print" not in spoken and "Gutenberg" not in spoken
+
+
+def test_header_without_a_start_line(tmp_path: Path) -> None:
+    text = ("The Project Gutenberg EBook of The Storm, by Ann Writer\n\n"
+            "This eBook is for the use of anyone anywhere at no cost. You may copy it under the terms of the\n"
+            "Project Gutenberg License included with this eBook or online at www.gutenberg.org\n\n"
+            "Title: The Storm\n\nAuthor: Ann Writer\n\nRelease Date: May 1, 2001 [EBook #1234]\n\n\n"
+            "CHAPTER I\n\nIt was a dark and stormy night, and the rain fell in torrents upon the roof.\n\n"
+            "End of the Project Gutenberg EBook of The Storm, by Ann Writer\n")
+    pg = find_gutenberg(text)
+    assert pg is not None
+    assert text[pg.body_start:].startswith("CHAPTER I")
+    assert text[pg.body_end:].startswith("End of the Project Gutenberg")
+    assert (pg.title, pg.author) == ("The Storm", "Ann Writer")
+
+
+def test_a_text_that_only_mentions_project_gutenberg_is_not_one() -> None:
+    assert find_gutenberg("I read it on Project Gutenberg once.\n\nCHAPTER I\n\nA story.\n") is None
