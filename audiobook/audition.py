@@ -50,7 +50,10 @@ def plan_summary(script: Script) -> dict[str, Any]:
     characters = [{"name": name, "lines": n, "voice": _describe(roles[name].voice if roles[name].voice else None),
                    "gender": roles[name].character.gender, "estimated_seconds": round(spoken.get(name, (0, 0))[1], 1)}
                   for name, n in speaker_lines(script.segments) if name in roles]
-    return {"book": script.title, "chapters": chapters, "narrator": _describe(script.casting.narrator),
+    book = script.book
+    return {"book": script.title, "title": script.title, "author": book.author, "language": book.language,
+            "kind": book.kind, "parts": [{"title": t, "first_chapter": first} for t, first in book.parts],
+            "chapters": chapters, "narrator": _describe(script.casting.narrator),
             "characters": characters, "warnings": list(script.warnings),
             "estimated_seconds": round(sum(float(str(c["estimated_seconds"])) for c in chapters), 1)}
 

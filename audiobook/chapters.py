@@ -75,31 +75,50 @@ class Contents:
 
     chapters: list[Chapter]
     parts: list[tuple[str, int]] = field(default_factory=list)
+    listed: int = 0  # entries of the table of contents found in the text (0: none found)
+    from_list: bool = False  # the chapters are the ones its table of contents names
 
 
-def find_chapters(text: str, book_title: str, start: int = 0, end: int | None = None,
-                  front: bool = True) -> Contents:
+# Where chapters come from: "toc", the text's table of contents; "headings", the form of their headings.
+CHAPTER_SOURCES = ("toc", "headings")
+# Headings of what an editor, translator or transcriber wrote: front matter a listener may leave out.
+_EDITORIAL = re.compile(r"(?i)\b(?:editor|translator|transcriber)(?:'?s|s')?\b|\beditorial\b")
+
+
+def find_chapters(text: str, book_title: str, start: int = 0, end: int | None = None, front: bool = True,
+                  use: str | None = None, front_matter: bool = False) -> Contents:
     """Chapters and parts of text[start:end]; with `front`, text before the first heading is a chapter too.
 
     A table of contents in the text is never read: its entries name the body's headings, and when most of
-    them are found those headings are the chapters (a story's title alone on a line, `STAVE I`, `1.  Title`
-    included). Otherwise headings are found by their form. A part heading (`PART ONE`, `BOOK THE FIRST`)
-    starts the chapter that follows it, whose heading then spans both; it is a chapter of its own only when
-    prose stands between it and that chapter.
+    them are found (or `use` is "toc") those headings are the chapters (a story's title alone on a line,
+    `STAVE I`, `1.  Title` included). Otherwise (or `use` is "headings") headings are found by their form.
+    A part heading (`PART ONE`, `BOOK THE FIRST`) starts the chapter that follows it, whose heading then spans
+    both; it is a chapter of its own only when prose stands between it and that chapter. Lists of
+    illustrations and an editor's or translator's preface are read only with `front_matter`.
     """
     end = len(text) if end is None else end
     lists = find_contents(text, start, end)
     if not lists:
         return _by_form(text, book_title, start, end, front)
-    listed = _listed_heads(text, lists, end)
+    share = 0.0 if use == "toc" else CONTENTS_FOUND_SHARE
+    listed = None if use == "headings" else _listed_heads(text, lists, end, share)
     if listed is None:
         found = _by_form(text, book_title, lists[-1].end, end, False)
         heads, parts, stops = _heads_of(found), _parts_of(found), list[int]()
     else:
         heads, parts, stops = listed
     heads = sorted(_front_heads(text, start, lists[0].start) + heads)
-    found = assemble_chapters(text, book_title, heads, parts, start, end, False)
-    return Contents(_end_at_lists(found.chapters, [listing.start for listing in lists] + stops), found.parts)
+    if front_matter:  # a list of illustrations is read as a chapter of its own
+        heads = sorted(heads + [(x.start, x.title_end, _tidy(text[x.start:x.title_end].strip(" \t\r\n.")))
+                                for x in lists if not x.is_contents])
+    else:
+        stops += [h[0] for h in heads if _EDITORIAL.search(h[2])]
+        heads = [h for h in heads if not _EDITORIAL.search(h[2])]
+    # The title page above a table of contents is read only as front matter.
+    found = assemble_chapters(text, book_title, heads, parts, start, end, front and front_matter)
+    cuts = [listing.start for listing in lists if listing.is_contents or not front_matter] + stops
+    entries = sum(len(listing.entries) for listing in lists if listing.is_contents)
+    return Contents(_end_at_lists(found.chapters, cuts), found.parts, entries, listed is not None)
 
 
 def _by_form(text: str, book_title: str, start: int, end: int, front: bool) -> Contents:
@@ -137,14 +156,14 @@ _BACK_MATTER = re.compile(r"(?i)^(?:foot ?notes|end ?notes|notes|index|glossary|
                           r"original transcriber'?s? notes?)$")
 
 
-def _listed_heads(text: str, lists: list[ContentsList], end: int
+def _listed_heads(text: str, lists: list[ContentsList], end: int, share: float
                   ) -> tuple[list[tuple[int, int, str]], list[tuple[int, int, str]], list[int]] | None:
     """Chapter and part headings the table of contents names, and where back matter it names begins;
     None when too few of its entries are found in the body."""
     body = lists[-1].end
     entries = tuple(e for listing in lists if listing.is_contents for e in listing.entries)
     matches = match_entries(text, entries, body, end) if entries else []
-    if len(matches) < 2 or len(matches) < CONTENTS_FOUND_SHARE * len(entries):
+    if not matches or (share and len(matches) < max(2, share * len(entries))):
         return None
     heads: list[tuple[int, int, str]] = []
     parts: list[tuple[int, int, str]] = []

@@ -32,6 +32,19 @@ CacheOption = Annotated[
                  show_default=False),
 ]
 TitleOption = Annotated[str | None, typer.Option(help="Book title (default: the file name made readable).")]
+ChaptersFromOption = Annotated[str | None, typer.Option(
+    "--chapters-from", help="Where chapters come from: toc (the book's table of contents), headings (headings "
+    "found by their form) or spine (EPUB: a chapter per document); default: the best the book offers.",
+    show_default=False)]
+FrontMatterOption = Annotated[bool, typer.Option(
+    "--include-front-matter", help="Also read the front matter: title page, lists of illustrations, an editor's "
+    "or translator's preface.")]
+
+
+def _reading(chapters_from: str | None, include_front_matter: bool) -> Any:
+    from .source import ReadOptions
+
+    return ReadOptions(chapters_from, include_front_matter)
 
 
 @contextmanager
@@ -82,6 +95,8 @@ def render(
     = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON summary instead of text.")] = False,
     cache_dir: CacheOption = None,
+    chapters_from: ChaptersFromOption = None,
+    include_front_matter: FrontMatterOption = False,
 ) -> None:
     """Render FILE into tagged chapter MP3s under OUT/<title>/; unchanged chapters and clips are reused."""
     from .loudness import PRESETS
@@ -94,7 +109,7 @@ def render(
             raise _usage(f"--format {fmt!r} is not allowed; use mp3 or m4b")
         if subtitles not in (None, "srt", "vtt"):
             raise _usage(f"--subtitles {subtitles!r} is not allowed; use srt or vtt")
-        script = plan_book(file, voices, title)
+        script = plan_book(file, voices, title, _reading(chapters_from, include_front_matter))
         _warn(script.warnings)
         selected = _chapter_spec(chapters, len(script.chapters)) if chapters else None
         options = RenderOptions(out_dir=out, author=author, preset=preset, year=year, description=description,
@@ -214,6 +229,8 @@ def segment_cmd(
     fmt: Annotated[str, typer.Option("--format", "-f", help="jsonl (one object per segment) or text (a script).")]
     = "jsonl",
     title: TitleOption = None,
+    chapters_from: ChaptersFromOption = None,
+    include_front_matter: FrontMatterOption = False,
 ) -> None:
     """Print who says what: each segment's kind, offsets, speaker and chapter."""
     from .listing import segments_jsonl, segments_text
@@ -222,7 +239,7 @@ def segment_cmd(
     with _errors():
         if fmt not in ("jsonl", "text"):
             raise _usage(f"--format {fmt!r} is not allowed; use jsonl or text")
-        script = plan_book(file, voices, title)
+        script = plan_book(file, voices, title, _reading(chapters_from, include_front_matter))
         _warn(script.warnings)
     lines = segments_jsonl(script) if fmt == "jsonl" else segments_text(script)
     out = sys.stdout
@@ -264,6 +281,8 @@ def report_cmd(
         "--fail-under", min=0.0, max=1.0, help="Exit 1 if fewer than this share of quotes (0-1) have a speaker.",
         show_default=False)] = None,
     title: TitleOption = None,
+    chapters_from: ChaptersFromOption = None,
+    include_front_matter: FrontMatterOption = False,
 ) -> None:
     """How the quotes were attributed: per chapter explicit / inferred / unattributed, and lines per character."""
     from .render import plan_book
@@ -272,7 +291,7 @@ def report_cmd(
     with _errors():
         if fmt not in ("text", "json"):
             raise _usage(f"--format {fmt!r} is not allowed; use text or json")
-        script = plan_book(file, voices, title)
+        script = plan_book(file, voices, title, _reading(chapters_from, include_front_matter))
         _warn(script.warnings)
         report = attribution_report(script)
         if fmt == "json":
@@ -336,13 +355,15 @@ def review_cmd(
         "--book", help="The rendered book folder whose audio the pages play (default: where `render` writes it, "
         "output/<title>).", show_default=False)] = None,
     title: TitleOption = None,
+    chapters_from: ChaptersFromOption = None,
+    include_front_matter: FrontMatterOption = False,
 ) -> None:
     """Write a static site to review the book as a script: colours per character, play any line, make fixes."""
     from .render import plan_book
     from .review import write_review
 
     with _errors():
-        script = plan_book(file, voices, title)
+        script = plan_book(file, voices, title, _reading(chapters_from, include_front_matter))
         _warn(script.warnings)
         result = write_review(script, out, book)
         _warn(result.warnings)

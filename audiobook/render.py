@@ -31,7 +31,7 @@ from .model import Casting, Chapter, Segment
 from .output import is_current, locked_folder, read_manifest, remove_stale, write_manifest
 from .package import Part, one_file, write_lists, write_subtitles
 from .segment import segment
-from .source import Book, load_book
+from .source import Book, ReadOptions, load_book
 from .stitch import Pauses, encoding_settings
 from .tagging import BookTags, ChapterTags, Cover, read_cover
 from .workers import run_parallel
@@ -53,7 +53,7 @@ class Script:
     segments: tuple[Segment, ...]
     casting: Casting
     book: Book
-    warnings: tuple[str, ...] = ()  # fixes that no longer match the text
+    warnings: tuple[str, ...] = ()  # doubts about the book's chapters, fixes that no longer match the text
 
 
 @dataclass(frozen=True)
@@ -85,9 +85,10 @@ class RenderResult:
         return sum(f.pieces_encoded for f in self.files)
 
 
-def plan_book(source: Path, voices: Path | None = None, title: str | None = None) -> Script:
+def plan_book(source: Path, voices: Path | None = None, title: str | None = None,
+              reading: ReadOptions | None = None) -> Script:
     """Read a book and decide who says what in which voice, without synthesizing anything."""
-    book = load_book(source, title)                                   # file -> text, Chapters, metadata
+    book = load_book(source, title, reading)                          # file -> text, Chapters, metadata
     text, chapters = book.text, book.chapters
     casting = load_casting(voices)                                    # voices.yaml -> Casting
     segments = segment(text, chapters)                                # Chapters -> Segments
@@ -96,7 +97,8 @@ def plan_book(source: Path, voices: Path | None = None, title: str | None = None
     speakers = speaker_lines(segments)
     genders = guess_genders(text, [name for name, _ in speakers])     # speakers -> genders
     casting = cast_voices(casting, speakers, genders)                 # speakers -> Voices
-    return Script(source, book.title, text, tuple(chapters), tuple(segments), casting, book, tuple(stale))
+    return Script(source, book.title, text, tuple(chapters), tuple(segments), casting, book,
+                  (*book.warnings, *stale))
 
 
 @dataclass(frozen=True)
@@ -250,9 +252,10 @@ def chapter_lines(script: Script, chapter: Chapter) -> list[SpokenLine]:
     book_words = dict(casting.lexicon)
     words = {name: merge_lexicons(book_words, dict(role.lexicon)) for name, role in casting.roles.items()}
     title = spoken_title(chapter.title)
-    part = next((name for name, first in script.book.parts if first == chapter.index), None)
-    if part and part.casefold() not in title.casefold():
-        title = f"{part}. {title}"  # the part's heading is read before its first chapter's
+    # The headings of the parts it opens are read before its own, outermost first (Part I. Book I. Chapter 1).
+    parts = [spoken_title(name) for name, first in script.book.parts if first == chapter.index]
+    heads = [part for part in parts if part.casefold() not in title.casefold()]
+    title = ". ".join([*heads, title])
     lines = [SpokenLine(spoken_form(title, book_words), casting.narrator, "narrator", -1, title=True)]
     last_end = chapter.body_start
     for seg in script.segments:

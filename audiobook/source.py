@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .chapters import find_chapters
+from .chapters import Contents, find_chapters
 from .encoding import decode_bytes, repair_mojibake
 from .epub import read_epub
 from .errors import InputError
@@ -69,6 +69,7 @@ class Book:
     encoding: str = "utf-8"
     offsets: tuple[OffsetMap, ...] = ()  # applied in order: text -> ... -> the file as decoded
     decoded: str | None = field(default=None, repr=False)  # the file as decoded, when it differs from text
+    warnings: tuple[str, ...] = ()  # doubts about its structure, one line each
 
     def source_offset(self, i: int) -> int:
         """The offset in the user's file (as decoded) of offset `i` in `text`; 0 <= i <= len(text)."""
@@ -80,21 +81,37 @@ class Book:
 
 
 _MARKDOWN = {".md", ".markdown", ".mdown", ".mkd"}
+# Where chapters come from: a table of contents (a text's own, an EPUB's navigation), headings by their form,
+# or (EPUB) a chapter per document of the spine. None: the best the book offers.
+CHAPTER_SOURCES = ("toc", "headings", "spine")
 
 
-def load_book(path: Path, title: str | None = None) -> Book:
+@dataclass(frozen=True)
+class ReadOptions:
+    """How a book is read: where its chapters come from, and whether front matter is read aloud."""
+
+    chapters_from: str | None = None  # one of CHAPTER_SOURCES, or None
+    include_front_matter: bool = False  # title page text, lists of illustrations, an editor's preface
+
+
+def load_book(path: Path, title: str | None = None, options: ReadOptions | None = None) -> Book:
     """Read a text, Gutenberg, Markdown or EPUB file into a Book; raise InputError saying why it cannot."""
+    opts = options or ReadOptions()
     name = str(path)
+    if opts.chapters_from not in (None, *CHAPTER_SOURCES):
+        raise InputError(f"--chapters-from {opts.chapters_from!r} is not allowed; use {', '.join(CHAPTER_SOURCES)}")
     data = _read_bytes(path)
     if path.suffix.lower() == ".epub" or (data.startswith(b"PK\x03\x04") and b"application/epub+zip" in data[:100]):
         book = read_epub(path, title or readable_title(path))
-        return Book(path, book.text, tuple(book.contents.chapters), title or book.title or readable_title(path),
-                    book.author, book.language, book.cover, book.cover_mime, tuple(book.contents.parts), "epub")
+        loaded = Book(path, book.text, tuple(book.contents.chapters), title or book.title or readable_title(path),
+                      book.author, book.language, book.cover, book.cover_mime, tuple(book.contents.parts), "epub")
+        return replace(loaded, warnings=structure_warnings(loaded, book.contents))
     decoded, encoding = decode_bytes(data, name)
     _check_words(name, decoded)
     text, repaired = repair_mojibake(decoded)
     maps = (repaired,) if text != decoded else ()
     if path.suffix.lower() in _MARKDOWN:
+        _no_spine(name, opts)
         md = read_markdown(text, title or readable_title(path))
         _check_words(name, md.text)
         book_title = title or md.title or readable_title(path)
@@ -102,15 +119,67 @@ def load_book(path: Path, title: str | None = None) -> Book:
         return Book(path, md.text, tuple(_retitle(md.contents.chapters, front, book_title)), book_title, md.author,
                     md.language, parts=tuple(md.contents.parts), kind="markdown", encoding=encoding,
                     offsets=(md.offsets, *maps), decoded=decoded)
+    return _plain_text(path, text, title, opts, encoding, maps, decoded)
+
+
+def _plain_text(path: Path, text: str, title: str | None, opts: ReadOptions, encoding: str,
+                maps: tuple[OffsetMap, ...], decoded: str) -> Book:
+    """A plain text or a Project Gutenberg file, its chapters found between the licence's lines."""
+    _no_spine(str(path), opts)
     pg = find_gutenberg(text)
-    book_title = title or (pg.title if pg else None) or readable_title(path)
+    book_title = title or (pg.title if pg else None) or (_title_page(text, pg.body_start) if pg else None) \
+        or readable_title(path)
+    use = opts.chapters_from
     if pg:
-        found = find_chapters(text, book_title, pg.body_start, pg.body_end, front=False)
+        found = find_chapters(text, book_title, pg.body_start, pg.body_end, front=opts.include_front_matter, use=use,
+                              front_matter=opts.include_front_matter)
     else:
-        found = find_chapters(text, book_title)
-    return Book(path, text, tuple(found.chapters), book_title, pg.author if pg else None, pg.language if pg else None,
-                parts=tuple(found.parts), kind="gutenberg" if pg else "text", encoding=encoding, offsets=maps,
-                decoded=decoded if maps else None)
+        found = find_chapters(text, book_title, use=use, front_matter=opts.include_front_matter)
+    if use == "toc" and not found.from_list:
+        raise InputError(f"{path}: --chapters-from toc: no table of contents whose entries stand in the text as "
+                         "headings; use --chapters-from headings")
+    book = Book(path, text, tuple(found.chapters), book_title, pg.author if pg else None,
+                pg.language if pg else None, parts=tuple(found.parts), kind="gutenberg" if pg else "text",
+                encoding=encoding, offsets=maps, decoded=decoded if maps else None)
+    return replace(book, warnings=structure_warnings(book, found, use))
+
+
+def _no_spine(name: str, opts: ReadOptions) -> None:
+    if opts.chapters_from == "spine":
+        raise InputError(f"{name}: --chapters-from spine is for EPUB files; use toc or headings")
+
+
+def _title_page(text: str, start: int) -> str | None:
+    """A Gutenberg file's title as its title page sets it: the first short line of the body."""
+    for line in text[start:start + 2000].splitlines():
+        words = line.strip().strip("*_ ").rstrip(".")
+        if words and len(words) <= 80 and re.search(r"[^\W\d_]{2}", words):
+            return words.title() if words.isupper() else words
+    return None
+
+
+# A chapter holding more than this share of a long book's words suggests its chapters were not found.
+DOUBTFUL_CHAPTER_SHARE = 0.6
+DOUBTFUL_BOOK_WORDS = 20_000
+
+
+def structure_warnings(book: Book, found: Contents, chosen: str | None = None) -> tuple[str, ...]:
+    """One line for each doubt about the chapters: one chapter holding most of a long book, or a table of
+    contents that was found but whose chapters were not."""
+    hint = "check the plan (render --dry-run), or choose with --chapters-from toc|headings" + (
+        "|spine" if book.kind == "epub" else "")
+    out = []
+    if found.listed >= 3 and not found.from_list and chosen is None:
+        out.append(f"{book.path}: has a table of contents ({found.listed} entries) whose chapters were not found "
+                   f"in the text, so chapters come from their headings; {hint}")
+    words = [len(book.text[c.body_start:c.end].split()) for c in book.chapters]
+    total = sum(words)
+    if total >= DOUBTFUL_BOOK_WORDS and max(words, default=0) > DOUBTFUL_CHAPTER_SHARE * total:
+        n = words.index(max(words))
+        chapter = book.chapters[n]
+        out.append(f"{book.path}: chapter {chapter.index} ({chapter.title!r}) holds {100 * words[n] // total}% of "
+                   f"the book's {total:,} words; its chapters may not have been found; {hint}")
+    return tuple(out)
 
 
 def _retitle(chapters: list[Chapter], old: str, new: str) -> list[Chapter]:

@@ -166,6 +166,7 @@ class ContentsList:
     end: int  # where the book goes on after it
     entries: tuple[Entry, ...]
     is_contents: bool = True  # False for a list of illustrations
+    title_end: int = 0  # the end of its title line
 
 
 def _lines(text: str, start: int, end: int) -> Iterator[tuple[int, int, str]]:
@@ -212,8 +213,7 @@ def find_contents(text: str, start: int, end: int) -> list[ContentsList]:
             return found
         title = min(titles, key=lambda m: m.start())
         listing = _read_list(text, title.start(), title.end(), end)
-        if title.re is _LIST_TITLE:
-            listing = ContentsList(listing.start, listing.end, listing.entries, is_contents=False)
+        listing = ContentsList(listing.start, listing.end, listing.entries, title.re is not _LIST_TITLE, title.end())
         if listing.entries:
             found.append(listing)
         pos = max(listing.end, title.end())
@@ -232,6 +232,8 @@ def _read_list(text: str, title_start: int, pos: int, end: int) -> ContentsList:
         if any(_prose_line(line) or len(_entry_text(line)) > 120 for _s, _e, line in block):
             break
         following = blocks[n + 1] if n + 1 < len(blocks) else []
+        if _CONTENTS_TITLE.match(block[0][2]) or _LIST_TITLE.match(block[0][2]):
+            break  # another list begins
         heading_over_prose = len(block) <= 2 and any(_prose_line(line) for _s, _e, line in following[:3])
         if lines and (heading_over_prose or _repeats(block[0][2], lines)):
             break
