@@ -52,7 +52,8 @@ def plan_summary(script: Script) -> dict[str, Any]:
                   for name, n in speaker_lines(script.segments) if name in roles]
     book = script.book
     return {"book": script.title, "title": script.title, "author": book.author, "language": book.language,
-            "kind": book.kind, "parts": [{"title": t, "first_chapter": first} for t, first in book.parts],
+            "kind": book.kind, "unread_words": book.unread_words,
+            "parts": [{"title": t, "first_chapter": first} for t, first in book.parts],
             "chapters": chapters, "narrator": _describe(script.casting.narrator),
             "characters": characters, "warnings": list(script.warnings),
             "estimated_seconds": round(sum(float(str(c["estimated_seconds"])) for c in chapters), 1)}

@@ -174,6 +174,9 @@ def _audition(script: Any, options: Any, dry_run: bool, as_json: bool) -> None:
             return
         typer.echo(f"{plan['book']}: {len(plan['chapters'])} chapters, about {_hms(plan['estimated_seconds'])} "
                    f"of audio; narrator {plan['narrator']}")
+        if plan["unread_words"]:
+            typer.echo(f"  not read: {plan['unread_words']:,} words outside the chapters (title page, contents, "
+                       "notes; see --include-front-matter)")
         for c in plan["chapters"]:
             typer.echo(f"  {c['chapter']:>3}. {c['title'][:50]:<50} {c['lines']:>5} lines, {c['dialogue']:>4} "
                        f"spoken by characters, ~{_hms(c['estimated_seconds'])}")

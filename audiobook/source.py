@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -70,6 +71,7 @@ class Book:
     offsets: tuple[OffsetMap, ...] = ()  # applied in order: text -> ... -> the file as decoded
     decoded: str | None = field(default=None, repr=False)  # the file as decoded, when it differs from text
     warnings: tuple[str, ...] = ()  # doubts about its structure, one line each
+    unread_words: int = 0  # words of the book (licence aside) that no chapter reads: front matter, contents, notes
 
     def source_offset(self, i: int) -> int:
         """The offset in the user's file (as decoded) of offset `i` in `text`; 0 <= i <= len(text)."""
@@ -105,7 +107,8 @@ def load_book(path: Path, title: str | None = None, options: ReadOptions | None 
         book = read_epub(path, title or readable_title(path))
         loaded = Book(path, book.text, tuple(book.contents.chapters), title or book.title or readable_title(path),
                       book.author, book.language, book.cover, book.cover_mime, tuple(book.contents.parts), "epub")
-        return replace(loaded, warnings=structure_warnings(loaded, book.contents))
+        return replace(loaded, warnings=structure_warnings(loaded, book.contents),
+                       unread_words=unread_words(book.text, loaded.chapters, 0, len(book.text)))
     decoded, encoding = decode_bytes(data, name)
     _check_words(name, decoded)
     text, repaired = repair_mojibake(decoded)
@@ -141,7 +144,18 @@ def _plain_text(path: Path, text: str, title: str | None, opts: ReadOptions, enc
     book = Book(path, text, tuple(found.chapters), book_title, pg.author if pg else None,
                 pg.language if pg else None, parts=tuple(found.parts), kind="gutenberg" if pg else "text",
                 encoding=encoding, offsets=maps, decoded=decoded if maps else None)
-    return replace(book, warnings=structure_warnings(book, found, use))
+    start, end = (pg.body_start, pg.body_end) if pg else (0, len(text))
+    return replace(book, warnings=structure_warnings(book, found, use),
+                   unread_words=unread_words(text, book.chapters, start, end))
+
+
+def unread_words(text: str, chapters: Sequence[Chapter], start: int, end: int) -> int:
+    """How many words of text[start:end] lie outside every chapter."""
+    count, pos = 0, start
+    for chapter in sorted(chapters, key=lambda c: c.start):
+        count += len(text[pos:max(pos, min(chapter.start, end))].split())
+        pos = max(pos, chapter.end)
+    return count + len(text[pos:end].split())
 
 
 def _no_spine(name: str, opts: ReadOptions) -> None:

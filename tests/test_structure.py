@@ -38,6 +38,9 @@ def test_dry_run_json_names_the_book(write: Callable[..., Path]) -> None:
                                                                                "gutenberg")
     assert [c["title"] for c in plan["chapters"]] == ["The First Evening", "The Second Evening"]
     assert plan["warnings"] == []
+    assert plan["unread_words"] == 58  # title page, editor's preface, contents, list of illustrations
+    code, out, _err = run("render", write("pg.txt", GUTENBERG), "--dry-run", "--json", "--include-front-matter")
+    assert json.loads(out)["unread_words"] == 7  # the table of contents alone
 
 
 def test_front_matter_is_read_only_when_asked(write: Callable[..., Path]) -> None:
