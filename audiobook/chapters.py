@@ -77,6 +77,7 @@ class Contents:
     parts: list[tuple[str, int]] = field(default_factory=list)
     listed: int = 0  # entries of the table of contents found in the text (0: none found)
     from_list: bool = False  # the chapters are the ones its table of contents names
+    unread: int | None = None  # words no chapter reads, where the reader counts them itself (EPUB)
 
 
 # Where chapters come from: "toc", the text's table of contents; "headings", the form of their headings.

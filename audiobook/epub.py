@@ -5,18 +5,20 @@ from __future__ import annotations
 import posixpath
 import re
 import zipfile
-from dataclasses import dataclass
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any
 from urllib.parse import unquote
 from xml.etree.ElementTree import Element, ParseError
 
 import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
 
-from .chapters import Contents, assemble_chapters
+from .chapters import Contents, find_chapters
 from .errors import InputError
-from .xhtml import Document, read_document
+from .model import Chapter
+from .xhtml import Document, read_document, semantic_types
 
 MAX_TOTAL = 512 * 1024 * 1024  # bytes an EPUB may unpack to
 MAX_RATIO = 100  # a member this much smaller packed than unpacked is a zip bomb, not a book
@@ -29,6 +31,27 @@ _NOT_STORY = re.compile(r"(?i)^(?:cover|title ?page|half ?title|copyright|imprin
                         r"uncopyright|endnotes|footnotes|notes|index|illustrations|list of illustrations|"
                         r"about (?:this|the) (?:e-?book|author)|also by .*)$")
 _PART_TITLE = re.compile(r"(?i)^(?:part|book|volume|act)\b")
+# Structural semantics (EPUB 3 Structural Semantics Vocabulary, DPUB-ARIA roles, Z39.98 structure vocabulary) of
+# what is not read aloud as a track of its own, and of what is read.
+_UNREAD = {"titlepage", "halftitlepage", "halftitle", "imprint", "colophon", "copyright-page", "toc", "landmarks",
+           "loi", "lot", "loa", "lov", "endnotes", "footnotes", "rearnotes", "endnote", "footnote", "rearnote",
+           "index", "cover", "errata", "page-list", "pagelist", "seriespage", "frontispiece"}
+_READ = {"chapter", "part", "volume", "division", "subchapter", "prologue", "epilogue", "preface", "foreword",
+         "introduction", "preamble", "dedication", "epigraph", "afterword", "conclusion", "appendix", "letter",
+         "acknowledgments", "short-story", "diary", "poem", "prelude", "postscript", "interlude", "notice",
+         "bibliography", "glossary", "abstract", "contributors", "other-credits"}
+# What --include-front-matter reads after all: the title page, lists of illustrations and the like.
+FRONT_MATTER = frozenset({"titlepage", "loi", "lot", "loa", "lov", "frontispiece"})
+_WRAPPERS = {"titlepage", "halftitlepage", "halftitle"}  # a TOC entry for one of these that has sub-entries
+_PART_TYPES = {"part", "volume", "division"}
+_ROMAN = r"M{0,3}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})"
+# A title that is a number, or a number and then the title: "XIV", "I: Loomings", "3. The Voyage".
+_NUMBERED = re.compile(rf"^(?P<num>(?=[IVXLCDM])(?:{_ROMAN})|\d{{1,3}})\.?(?:(?:\s*[:.]|\s*[\u2013\u2014]|\s+-)\s*"
+                       rf"(?P<rest>\S.*))?$")
+_NON_SPACE = re.compile(r"\S")
+_INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
+MAX_TITLE = 150  # characters of a chapter title; a longer one is cut at a word (it names files and chapter marks)
+_MAX_DEPTH = 32  # levels of a table of contents; deeper entries are read with their parent
 
 
 @dataclass(frozen=True)
@@ -42,15 +65,6 @@ class EpubBook:
     language: str | None
     cover: bytes | None
     cover_mime: str | None
-
-
-@dataclass(frozen=True)
-class _Entry:
-    title: str
-    href: str  # archive path of the document
-    fragment: str
-    depth: int
-    children: int
 
 
 class _Epub:
@@ -96,12 +110,25 @@ class _Epub:
     def xml(self, member: str) -> Element:
         """Parse a member as XML, refusing entity declarations and external references."""
         try:
-            return SafeET.fromstring(self.read(member), forbid_dtd=False, forbid_entities=True, forbid_external=True)
+            return self._parse(member)
+        except ParseError as exc:
+            raise self.error(f"{member} is not well-formed XML ({exc})") from None
+
+    def xml_or_none(self, member: str) -> Element | None:
+        """Parse a member as XML, None when it is not well-formed; entity declarations are still refused."""
+        try:
+            return self._parse(member)
+        except ParseError:
+            return None
+
+    def _parse(self, member: str) -> Element:
+        try:
+            root: Element = SafeET.fromstring(self.read(member), forbid_dtd=False, forbid_entities=True,
+                                              forbid_external=True)
         except DefusedXmlException:
             raise self.error(f"{member} declares XML entities or external references, which are refused "
                              "(a possible entity-expansion attack)") from None
-        except ParseError as exc:
-            raise self.error(f"{member} is not well-formed XML ({exc})") from None
+        return root
 
     def text(self, member: str) -> str:
         data = self.read(member)
@@ -129,8 +156,14 @@ def _local(el: Element) -> str:
     return el.tag.rpartition("}")[2]
 
 
-def read_epub(path: Path, book_title: str) -> EpubBook:
-    """Read an EPUB's spine into text and chapters; raise InputError for DRM, hostile or broken files."""
+def read_epub(path: Path, book_title: str, chapters_from: str | None = None,
+              include_front_matter: bool = False) -> EpubBook:
+    """Read an EPUB's spine into text and chapters; raise InputError for DRM, hostile or broken files.
+
+    Chapters come from the table of contents (`chapters_from` "toc", the default), a document of the spine
+    each ("spine") or headings found by their form in the text ("headings"). With `include_front_matter`
+    the title page and lists of illustrations are read too.
+    """
     epub = _Epub(path)
     _refuse_drm(epub)
     container = epub.xml("META-INF/container.xml") if "META-INF/container.xml" in epub.names else None
@@ -152,9 +185,13 @@ def read_epub(path: Path, book_title: str) -> EpubBook:
     spine = [manifest[ref.get("idref", "")]["href"] for ref in (spine_el if spine_el is not None else [])
              if _local(ref) == "itemref" and ref.get("idref", "") in manifest and ref.get("linear", "yes") != "no"
              and manifest[ref.get("idref", "")]["type"] in _CONTENT_TYPES]
-    entries = _navigation(epub, manifest, spine_el)
-    text, docs, starts = _read_spine(epub, spine)
-    contents = _chapters(text, docs, starts, entries, meta.get("title") or book_title)
+    nodes = _navigation(epub, manifest, spine_el)
+    layout = _read_spine(epub, spine, FRONT_MATTER if include_front_matter else frozenset())
+    text = layout.text
+    if chapters_from == "toc" and not nodes:
+        raise InputError(f"{path}: --chapters-from toc: it has no table of contents (nav or NCX); use spine or "
+                         "headings")
+    contents = _contents(layout, nodes, meta.get("title") or book_title, chapters_from)
     if not contents.chapters or not text.strip():
         raise InputError(f"{path}: has no text in its spine; there is nothing to read aloud")
     cover, mime = _cover(epub, opf, manifest)
@@ -197,176 +234,442 @@ def _metadata(opf: Element) -> dict[str, str]:
     return found
 
 
-def _navigation(epub: _Epub, manifest: dict[str, dict[str, str]], spine: Element | None) -> list[_Entry]:
-    """The table of contents: the EPUB 3 nav document, else the EPUB 2 NCX."""
+@dataclass
+class _Node:
+    """A table of contents entry: its title, where it points (archive path, fragment) and its sub-entries."""
+
+    title: str
+    href: str = ""
+    fragment: str = ""
+    children: list[_Node] = field(default_factory=list)
+
+
+def _fold(title: str) -> str:
+    """A title's words one space apart, without invisible characters (word joiners, soft hyphens)."""
+    return " ".join(_INVISIBLE.sub("", title).split())
+
+
+def _link(epub: _Epub, base: str, href: str) -> tuple[str, str]:
+    """The archive path and fragment a table of contents link points to; ("", "") for nowhere in the book."""
+    if not href.strip():
+        return "", ""
+    try:
+        return epub.resolve(base, href)
+    except InputError:  # a link out of the archive reads nothing
+        return "", ""
+
+
+def _navigation(epub: _Epub, manifest: dict[str, dict[str, str]], spine: Element | None) -> list[_Node]:
+    """The table of contents as a tree: the EPUB 3 nav document, else the EPUB 2 NCX; [] if neither is usable."""
     nav = next((m["href"] for m in manifest.values() if "nav" in m["props"].split()), None)
     if nav and nav in epub.names:
-        found = _nav_entries(epub, nav)
-        if found:
-            return found
+        reader = _NavReader(epub, nav)
+        reader.feed(epub.text(nav))
+        reader.close()
+        if reader.root.children:
+            return reader.root.children
     ncx_id = spine.get("toc", "") if spine is not None else ""
     ncx = manifest.get(ncx_id, {}).get("href") or next(
         (m["href"] for m in manifest.values() if m["type"] == "application/x-dtbncx+xml"), None)
-    if not ncx or ncx not in epub.names:
-        return []
-    entries: list[_Entry] = []
-
-    def walk(el: Element, depth: int) -> None:
-        for point in el:
-            if _local(point) != "navPoint":
-                continue
-            label = next((t for t in point.iter() if _local(t) == "text"), None)
-            content = next((c for c in point if _local(c) == "content"), None)
-            kids = [p for p in point if _local(p) == "navPoint"]
-            if content is not None:
-                href, frag = epub.resolve(ncx, content.get("src", ""))
-                title = re.sub(r"\s+", " ", label.text or "").strip() if label is not None else ""
-                entries.append(_Entry(title, href, frag, depth, len(kids)))
-            walk(point, depth + 1)
-
-    nav_map = next((el for el in epub.xml(ncx).iter() if _local(el) == "navMap"), None)
-    if nav_map is not None:
-        walk(nav_map, 0)
-    return entries
+    root = epub.xml_or_none(ncx) if ncx and ncx in epub.names else None
+    nav_map = next((el for el in root.iter() if _local(el) == "navMap"), None) if root is not None else None
+    return _ncx_nodes(epub, ncx or "", nav_map, 0) if nav_map is not None else []
 
 
-def _nav_entries(epub: _Epub, nav: str) -> list[_Entry]:
-    from html.parser import HTMLParser
-
-    entries: list[_Entry] = []
-
-    class NavReader(HTMLParser):
-        def __init__(self) -> None:
-            super().__init__(convert_charrefs=True)
-            self.in_toc = 0  # depth of open elements inside <nav epub:type="toc">
-            self.depth = -1
-            self.link: dict[str, Any] | None = None
-            self.counts: list[int] = []  # entry index of the open <li> at each depth
-
-        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-            a = {k: v or "" for k, v in attrs}
-            if tag == "nav" and "toc" in a.get("epub:type", "").split() + a.get("role", "").split():
-                self.in_toc = 1
-                return
-            if not self.in_toc:
-                return
-            if tag == "ol":
-                self.depth += 1
-            elif tag == "li":
-                self.counts.append(-1)
-            elif tag in {"a", "span"} and self.link is None:
-                self.link = {"href": a.get("href", ""), "text": []}
-
-        def handle_endtag(self, tag: str) -> None:
-            if not self.in_toc:
-                return
-            if tag == "nav":
-                self.in_toc = 0
-            elif tag == "ol":
-                self.depth -= 1
-            elif tag == "li" and self.counts:
-                index = self.counts.pop()
-                if index >= 0:
-                    e = entries[index]
-                    kids = sum(1 for x in entries[index + 1:] if x.depth == e.depth + 1)
-                    entries[index] = _Entry(e.title, e.href, e.fragment, e.depth, kids)
-            elif tag in {"a", "span"} and self.link is not None:
-                title = re.sub(r"\s+", " ", "".join(self.link["text"])).strip()
-                href, frag = epub.resolve(nav, self.link["href"]) if self.link["href"] else ("", "")
-                if self.counts and self.counts[-1] < 0:
-                    self.counts[-1] = len(entries)
-                    entries.append(_Entry(title, href, frag, max(0, self.depth), 0))
-                self.link = None
-
-        def handle_data(self, data: str) -> None:
-            if self.link is not None:
-                self.link["text"].append(data)
-
-    reader = NavReader()
-    reader.feed(epub.text(nav))
-    return entries
-
-
-def _read_spine(epub: _Epub, spine: list[str]) -> tuple[str, dict[str, Document], dict[str, int]]:
-    """The spine's documents one after another, two newlines apart; where each starts in the text."""
-    parts: list[str] = []
-    docs: dict[str, Document] = {}
-    starts: dict[str, int] = {}
-    length = 0
-    for href in spine:
-        if href in docs or href not in epub.names:
+def _ncx_nodes(epub: _Epub, ncx: str, parent: Element, depth: int) -> list[_Node]:
+    """The navPoints under `parent`, with theirs (to _MAX_DEPTH levels)."""
+    nodes: list[_Node] = []
+    for point in parent:
+        if _local(point) != "navPoint":
             continue
-        doc = read_document(epub.text(href))
-        if doc.entities:
-            raise epub.error(f"{href} declares XML entities, which are refused (a possible entity-expansion attack)")
-        docs[href] = doc
-        if length and doc.text:
-            parts.append("\n\n")
-            length += 2
-        starts[href] = length
-        parts.append(doc.text)
-        length += len(doc.text)
-    return "".join(parts), docs, starts
+        label = next((el for el in point if _local(el) == "navLabel"), None)
+        content = next((el for el in point if _local(el) == "content"), None)
+        href, fragment = _link(epub, ncx, content.get("src", "") if content is not None else "")
+        node = _Node(_fold("".join(label.itertext()) if label is not None else ""), href, fragment)
+        if depth < _MAX_DEPTH:
+            node.children = _ncx_nodes(epub, ncx, point, depth + 1)
+        nodes.append(node)
+    return nodes
 
 
-def _chapters(text: str, docs: dict[str, Document], starts: dict[str, int], entries: list[_Entry],
-              book_title: str) -> Contents:
-    """Chapters at the table of contents' entries; parts when its top level groups chapters as parts."""
-    def position(href: str, fragment: str) -> int | None:
-        if href not in docs or not docs[href].text:
+class _NavReader(HTMLParser):
+    """The `<nav epub:type="toc">` of an EPUB 3 navigation document as a tree of entries."""
+
+    def __init__(self, epub: _Epub, nav: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.epub, self.nav = epub, nav
+        self.root = _Node("")
+        self.open: list[tuple[_Node, bool]] = []  # the entries (<li>) open, outermost first; labelled yet?
+        self.state = "before"  # "in" the toc nav, or "after" it
+        self.label: list[str] | None = None  # the words of the open entry label (<a> or <span>)
+        self.label_tag = ("", 0)  # the label's tag and how deep that tag nests inside it
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        if tag == "nav" and self.state == "before" and "toc" in semantic_types(a):
+            self.state = "in"
+        elif self.state != "in":
+            return
+        elif tag == "li":
+            self.open.append((_Node(""), False))
+        elif self.label is not None:
+            if tag == self.label_tag[0]:
+                self.label_tag = (tag, self.label_tag[1] + 1)
+        elif tag in {"a", "span"} and self.open and not self.open[-1][1]:
+            node = self.open[-1][0]
+            node.href, node.fragment = _link(self.epub, self.nav, a.get("href", ""))
+            self.open[-1] = (node, True)
+            self.label, self.label_tag = [], (tag, 0)
+
+    def handle_endtag(self, tag: str) -> None:
+        if self.state != "in":
+            return
+        if self.label is not None and tag == self.label_tag[0]:
+            if self.label_tag[1]:
+                self.label_tag = (tag, self.label_tag[1] - 1)
+            else:
+                self.open[-1][0].title = _fold("".join(self.label))
+                self.label = None
+        elif tag == "li" and self.open:
+            node, _ = self.open.pop()
+            self.label = None
+            if len(self.open) >= _MAX_DEPTH:
+                node.children = []
+            if node.title or node.href or node.children:
+                (self.open[-1][0] if self.open else self.root).children.append(node)
+        elif tag == "nav":
+            self.state = "after"
+
+    def handle_data(self, data: str) -> None:
+        if self.label is not None:
+            self.label.append(data)
+
+
+@dataclass
+class _Layout:
+    """The spine read as one text: each document's text, where it starts, and all headings in text offsets."""
+
+    text: str = ""
+    docs: dict[str, Document] = field(default_factory=dict)
+    starts: dict[str, int] = field(default_factory=dict)
+    heads: list[tuple[int, int, str]] = field(default_factory=list)  # (start, end, words), in text order
+    labels: dict[int, str] = field(default_factory=dict)  # heading start -> its label ("Book", "Stave")
+    unread: frozenset[str] = frozenset(_UNREAD)  # the structural semantics of what is not read
+
+    def position(self, href: str, fragment: str) -> int | None:
+        """Where a link's target starts in the text (at its first letter); None for nothing readable."""
+        doc = self.docs.get(href)
+        if doc is None or not doc.text:
             return None
-        local = docs[href].ids.get(fragment, 0) if fragment else 0
-        pos = starts[href] + min(local, len(docs[href].text))
-        while pos < len(text) and text[pos].isspace():
+        pos = self.starts[href] + min(doc.ids.get(fragment, 0) if fragment else 0, len(doc.text))
+        while pos < len(self.text) and self.text[pos].isspace():
             pos += 1
         return pos
 
-    top = [e for e in entries if e.depth == 0]
-    as_parts = bool(top) and any(e.children for e in top) and all(
-        _PART_TITLE.match(e.title) for e in top if e.children)
-    heads: list[tuple[int, int, str]] = []
-    parts: list[tuple[int, int, str]] = []
-    seen: set[tuple[int, bool]] = set()
-    for e in entries:
-        pos = position(e.href, e.fragment)
-        if pos is None or _NOT_STORY.match(e.title) or e.depth > (1 if as_parts else 0):
+    def types(self, href: str, fragment: str) -> frozenset[str]:
+        """The structural semantics of a link's target: its element's, else its document's."""
+        doc = self.docs.get(href)
+        if doc is None:
+            return frozenset()
+        return (doc.types.get(fragment) if fragment else None) or doc.first_types
+
+    def heading_at(self, pos: int, end: int) -> tuple[int, int, str] | None:
+        """The first heading of text[pos:end] when only whitespace stands before it."""
+        i = bisect_left(self.heads, (pos, -1, ""))
+        if i < len(self.heads) and self.heads[i][0] < end and not _NON_SPACE.search(self.text, pos, self.heads[i][0]):
+            return self.heads[i]
+        return None
+
+    def body_start(self, pos: int, end: int, last: int | None = None, title: str = "") -> int:
+        """Past the headings that open text[pos:end], the last one starting at `last` (the parts' headings, then
+        their chapter's), and the space after them; `pos` if no heading opens it. A subtitle in the last heading
+        that `title` does not say ("Supplied by a Sub-Sub-Librarian") is read as the body's first line."""
+        body, last = pos, pos if last is None else last
+        while (head := self.heading_at(body, end)) and body < head[1] and head[0] <= last:
+            if head[0] == last and title:  # the chapter's own heading, the last to pass
+                body = self._unsaid(head, title)
+                break
+            body = head[1]
+        while body > pos and body < end and self.text[body].isspace():
+            body += 1
+        return min(body, end)
+
+    def _unsaid(self, head: tuple[int, int, str], title: str) -> int:
+        """Where the first line after a heading's first that the title does not hold starts (a subtitle in a
+        heading group); else the heading's end."""
+        said = f" {_plain(title)} "
+        for line in list(re.finditer(r"[^\n]+", self.text[head[0]:head[1]]))[1:]:
+            if _plain(line.group()) and f" {_plain(line.group())} " not in said:
+                return head[0] + line.start()
+        return head[1]
+
+    def has_words(self, start: int, end: int) -> bool:
+        return re.search(r"[^\W_]", self.text[start:end]) is not None
+
+    def prose(self, start: int, end: int) -> bool:
+        """Whether text[start:end] holds prose: a paragraph of nine words or more, in lower case."""
+        return any(len(p.split()) >= 9 and re.search(r"[a-z]", p) for p in self.text[start:end].split("\n"))
+
+
+def _read_spine(epub: _Epub, spine: list[str], read_also: frozenset[str] = frozenset()) -> _Layout:
+    """The spine's documents one after another, two newlines apart; `read_also` names furniture to read."""
+    out = _Layout(unread=frozenset(_UNREAD) - read_also)
+    parts: list[str] = []
+    length = 0
+    for href in spine:
+        if href in out.docs or href not in epub.names:
             continue
-        is_part = as_parts and e.depth == 0 and e.children > 0
-        if (pos, is_part) in seen:
+        doc = read_document(epub.text(href), read_also)
+        if doc.entities:
+            raise epub.error(f"{href} declares XML entities, which are refused (a possible entity-expansion attack)")
+        out.docs[href] = doc
+        if length and doc.text:
+            parts.append("\n\n")
+            length += 2
+        out.starts[href] = length
+        out.heads.extend((length + s, length + e, words) for s, e, words in doc.headings if words and e > s)
+        out.labels.update({length + s: label for s, label in doc.labels.items()})
+        parts.append(doc.text)
+        length += len(doc.text)
+    out.text = "".join(parts)
+    out.heads.sort()
+    return out
+
+
+@dataclass(frozen=True)
+class _Mark:
+    """A place in the text where a chapter or part starts, or where furniture not read aloud starts (a stop)."""
+
+    pos: int
+    kind: str  # "part", "chapter" or "stop"
+    title: str = ""
+    depth: int = 0  # of a part: how many parts hold it
+
+
+_RANK = {"part": 0, "chapter": 1, "stop": 2}  # at one place a part opens its first chapter; a stop gives way
+
+
+class _Planner:
+    """Marks from the table of contents: leaves are chapters, entries holding other documents are parts."""
+
+    def __init__(self, layout: _Layout, book_title: str) -> None:
+        self.layout = layout
+        self.book_title = book_title
+        self.marks: list[_Mark] = []
+
+    def walk(self, nodes: list[_Node], depth: int, nesting: int) -> None:
+        for node in nodes:
+            pos = self.layout.position(node.href, node.fragment)
+            types = self.layout.types(node.href, node.fragment)
+            if node.children and nesting < _MAX_DEPTH and not self.sections_only(node, types):
+                self.group(node, pos, types, depth, nesting)
+            elif pos is not None:
+                unread = _unread(node.title, types, self.layout.unread)
+                title = _title(node.title, "Chapter", self.layout, pos)
+                self.marks.append(_Mark(pos, "stop") if unread else _Mark(pos, "chapter", title))
+
+    def group(self, node: _Node, pos: int | None, types: frozenset[str], depth: int, nesting: int) -> None:
+        """An entry with sub-entries in other documents: a part, a transparent wrapper, or furniture."""
+        if types & self.layout.unread and not types & _WRAPPERS:  # e.g. endnotes split by chapter: none of it is read
+            self.marks.extend(_Mark(p, "stop") for p in self.positions(node))
+            return
+        first = min(self.positions(node), default=None)
+        if types & _WRAPPERS or self.wrapper(node, pos, first):
+            if pos is not None:
+                self.marks.append(_Mark(pos, "stop"))
+            self.walk(node.children, depth, nesting + 1)
+            return
+        if first is not None:
+            title = _title(node.title, "Part", self.layout, first if pos is None else pos)
+            self.marks.append(_Mark(first, "part", title, depth))
+        self.walk(node.children, depth + 1, nesting + 1)
+
+    def wrapper(self, node: _Node, pos: int | None, first: int | None) -> bool:
+        """A half-title without epub:type: the book's title over the body, with no words of its own."""
+        if _plain(node.title) != _plain(self.book_title):
+            return False
+        if pos is None or first is None or first <= pos:
+            return True
+        children = min((p for p in self.positions(node) if p > pos), default=len(self.layout.text))
+        return not self.layout.prose(self.layout.body_start(pos, children), children)
+
+    def sections_only(self, node: _Node, types: frozenset[str]) -> bool:
+        """Whether every sub-entry is a place in the entry's own document: sections of one chapter."""
+        if not node.href or types & _PART_TYPES or _PART_TITLE.match(node.title):
+            return False
+        return all(n.href in ("", node.href) for n in _descendants(node))
+
+    def positions(self, node: _Node) -> list[int]:
+        """Where the entry and its sub-entries point."""
+        found = (self.layout.position(n.href, n.fragment) for n in [node, *_descendants(node)])
+        return [p for p in found if p is not None]
+
+
+def _descendants(node: _Node) -> list[_Node]:
+    """The entries under `node`, in order (to _MAX_DEPTH levels)."""
+    out: list[_Node] = []
+    stack = [(child, 1) for child in reversed(node.children)]
+    while stack:
+        child, depth = stack.pop()
+        out.append(child)
+        if depth < _MAX_DEPTH:
+            stack.extend((c, depth + 1) for c in reversed(child.children))
+    return out
+
+
+def _plain(title: str) -> str:
+    return " ".join(re.sub(r"[\W_]+", " ", title.casefold()).split())
+
+
+def _unread(title: str, types: frozenset[str], unread: frozenset[str]) -> bool:
+    """Furniture not read aloud: by its structural semantics, else (none given) by its title."""
+    if types & unread:
+        return True
+    if types & (_UNREAD - unread):
+        return False  # furniture asked for (--include-front-matter)
+    return not types & _READ and _NOT_STORY.match(title) is not None
+
+
+def _contents(layout: _Layout, nodes: list[_Node], book_title: str, chapters_from: str | None) -> Contents:
+    """The chapters as `chapters_from` asks: from the table of contents, the spine or the headings' form."""
+    if chapters_from == "headings":
+        return find_chapters(layout.text, book_title, use="headings")
+    if chapters_from == "spine":
+        marks = _tidy(_spine_marks(layout))
+        return _assemble(layout, _tidy(marks + _orphans(layout, marks, book_title)), book_title)
+    return _chapters(layout, nodes, book_title)
+
+
+def _chapters(layout: _Layout, nodes: list[_Node], book_title: str) -> Contents:
+    """Chapters and parts from the table of contents, else from the spine: a chapter per document."""
+    planner = _Planner(layout, book_title)
+    planner.walk(nodes, 0, 0)
+    marks = _tidy(planner.marks)
+    if all(m.kind == "stop" for m in marks):  # no usable table of contents
+        marks = _tidy(_spine_marks(layout))
+    marks = _tidy(marks + _orphans(layout, marks, book_title))
+    return _assemble(layout, marks, book_title)
+
+
+def _tidy(marks: list[_Mark]) -> list[_Mark]:
+    """Marks in text order; at one place, parts then one chapter, and a stop only where nothing else starts."""
+    out: list[_Mark] = []
+    for mark in sorted(marks, key=lambda m: (m.pos, _RANK[m.kind])):
+        if out and out[-1].pos == mark.pos and (mark.kind == "stop" or out[-1].kind == mark.kind == "chapter"):
             continue  # a second entry for the same place: the first names it
-        seen.add((pos, is_part))
-        target = parts if is_part else heads
-        target.append((pos, _body_start(text, docs[e.href], starts[e.href], pos), e.title or f"Chapter {len(heads)}"))
-    if not heads and not parts:  # no usable table of contents: a chapter per document, named by its heading
-        for href, doc in docs.items():
-            if doc.text and doc.headings and doc.headings[0][0] < 3:
-                pos = starts[href]
-                heads.append((pos, _body_start(text, doc, starts[href], pos), doc.headings[0][2]))
-    heads.sort()
-    parts.sort()
-    return assemble_chapters(text, book_title, heads, parts, 0, len(text), not heads and not parts)
+        out.append(mark)
+    return out
 
 
-def _body_start(text: str, doc: Document, doc_start: int, pos: int) -> int:
-    """Past the heading elements that open a chapter at `pos`, so their words are the title, not the body."""
-    body = pos
-    for start, end, _words in doc.headings:
-        start, end = doc_start + start, doc_start + end
-        if start <= body + 2 and end > body and not text[body:start].strip():
-            body = end
-    return body
+def _spine_marks(layout: _Layout) -> list[_Mark]:
+    """Without a table of contents: a chapter at each document that opens with a heading, named by it."""
+    marks: list[_Mark] = []
+    for href, doc in layout.docs.items():
+        pos = layout.position(href, "")
+        if pos is None:
+            continue
+        head = layout.heading_at(pos, layout.starts[href] + len(doc.text))
+        if doc.first_types & layout.unread or (head and _unread(head[2], doc.first_types, layout.unread)):
+            marks.append(_Mark(pos, "stop"))
+        elif head:
+            marks.append(_Mark(pos, "chapter", _title(head[2], "Chapter", layout, pos)))
+    return marks
+
+
+def _orphans(layout: _Layout, marks: list[_Mark], book_title: str) -> list[_Mark]:
+    """Chapters for documents no chapter reads: before the first entry, or after furniture, if they hold prose.
+
+    A document after a chapter is read with it (the chapters tile the text); one after a stop (a colophon, notes)
+    or before the first entry would be lost, so when it has prose it is a chapter of its own, named by its heading.
+    """
+    out: list[_Mark] = []
+    positions = [m.pos for m in marks]
+    for href, start in sorted(layout.starts.items(), key=lambda kv: kv[1]):
+        pos = layout.position(href, "")
+        if pos is None:
+            continue
+        i = bisect_right(positions, pos)
+        before = marks[i - 1] if i else None
+        if before is not None and (before.kind != "stop" or before.pos >= start):
+            continue  # read in the chapter before it, or furniture itself
+        if out and (before is None or out[-1].pos > before.pos):
+            continue  # read in the orphan chapter before it
+        end = min(start + len(layout.docs[href].text), positions[i] if i < len(positions) else len(layout.text))
+        head = layout.heading_at(pos, end)
+        title = _title(head[2], "Chapter", layout, pos) if head else book_title
+        if layout.prose(pos, end) and not _unread(title, layout.docs[href].first_types, layout.unread):
+            out.append(_Mark(pos, "chapter", title))
+    return out
+
+
+def _assemble(layout: _Layout, marks: list[_Mark], book_title: str) -> Contents:
+    """Chapters from the marks: each runs to the next mark; a part's heading opens its first chapter."""
+    chapters: list[Chapter] = []
+    parts: list[tuple[str, int]] = []
+    pending: list[_Mark] = []  # parts waiting for their first chapter, outermost first
+    for n, mark in enumerate(marks):
+        end = marks[n + 1].pos if n + 1 < len(marks) else len(layout.text)
+        if mark.kind == "part":
+            pending = [p for p in pending if p.depth < mark.depth] + [mark]
+            if not layout.prose(layout.body_start(mark.pos, end), end):
+                continue  # its words are read before its first chapter's
+        body = layout.body_start(pending[0].pos if pending else mark.pos, end, mark.pos, mark.title)
+        if mark.kind == "stop" or not layout.has_words(body, end):
+            continue
+        index = len(chapters) + 1
+        parts.extend((p.title, index) for p in pending if p.title)
+        # The headings (the part's, the chapter's) are the spoken titles: the chapter's text starts after them.
+        chapters.append(Chapter(index, mark.title or f"Chapter {index}", body, body, end))
+        pending = []
+    if not chapters and layout.has_words(0, len(layout.text)):
+        chapters.append(Chapter(1, book_title, 0, 0, len(layout.text)))
+    # What no chapter reads, headings aside: furniture that has text (a list of illustrations, notes).
+    unread = sum(len(layout.text[m.pos:marks[n + 1].pos if n + 1 < len(marks) else len(layout.text)].split())
+                 for n, m in enumerate(marks) if m.kind == "stop")
+    return Contents(chapters, parts, unread=unread)
+
+
+def _title(raw: str, default_label: str, layout: _Layout, pos: int) -> str:
+    """A chapter or part title: the entry's words, else its heading's; a number alone gets its label ("Stave I")."""
+    title = _fold(raw)
+    head = layout.heading_at(pos, len(layout.text))
+    if not title and head:
+        title = _fold(head[2])
+    m = _NUMBERED.match(title)
+    if m:
+        label = _label(layout, head) or default_label
+        title = f"{label} {m['num']}" + (f": {m['rest']}" if m["rest"] else "")
+    if len(title) > MAX_TITLE:
+        title = title[:MAX_TITLE].rsplit(" ", 1)[0].rstrip(",;:.\u2014- ") + "\u2026"
+    return title
+
+
+def _label(layout: _Layout, head: tuple[int, int, str] | None) -> str:
+    """The heading's label word: its `epub:type="label"` element, else a word before its number ("Letter IV")."""
+    if head is None:
+        return ""
+    label = _fold(layout.labels.get(head[0], ""))
+    if not label:
+        m = re.match(rf"^([^\W\d_]{{2,}})\s+(?:(?=[IVXLCDM]){_ROMAN}|\d+)(?:$|[.:]\s)", _fold(head[2]))
+        label = m.group(1) if m else ""
+    return label.capitalize() if label.isupper() else label
+
+
+_MAGIC = {b"\xff\xd8\xff": "image/jpeg", b"\x89PNG\r\n\x1a\n": "image/png"}
 
 
 def _cover(epub: _Epub, opf: Element, manifest: dict[str, dict[str, str]]) -> tuple[bytes | None, str | None]:
-    """The cover image: EPUB 3 `cover-image`, else the EPUB 2 `<meta name="cover">`, else an image named cover."""
-    item = next((m for m in manifest.values() if "cover-image" in m["props"].split()), None)
-    if item is None:
-        ref = next((el.get("content", "") for el in opf.iter() if _local(el) == "meta" and el.get("name") == "cover"),
-                   "")
-        item = manifest.get(ref) or next((m for m in manifest.values() if m["href"].endswith(ref) and ref), None)
-    if item is None:
-        item = next((m for m in manifest.values() if m["type"].startswith("image/") and "cover" in m["href"].lower()),
-                    None)
-    if item is None or not item["type"].startswith("image/") or item["href"] not in epub.names:
-        return None, None
-    return epub.read(item["href"]), item["type"]
+    """The cover image if it is a JPEG or PNG (by its bytes): EPUB 3 `cover-image`, else the EPUB 2
+    `<meta name="cover">`, else an image named cover. An SVG or other cover is left out: players show only these."""
+    ref = next((el.get("content", "") for el in opf.iter() if _local(el) == "meta" and el.get("name") == "cover"), "")
+    candidates = [m for m in manifest.values() if "cover-image" in m["props"].split()]
+    candidates += [m for m in manifest.values() if ref and (m is manifest.get(ref) or m["href"].endswith(ref))]
+    candidates += [m for m in manifest.values() if m["type"].startswith("image/") and "cover" in m["href"].lower()]
+    for item in candidates:
+        if item["href"] not in epub.names:
+            continue
+        data = epub.read(item["href"])
+        mime = next((t for magic, t in _MAGIC.items() if data.startswith(magic)), None)
+        if mime:
+            return data, mime
+    return None, None

@@ -104,11 +104,11 @@ def load_book(path: Path, title: str | None = None, options: ReadOptions | None 
         raise InputError(f"--chapters-from {opts.chapters_from!r} is not allowed; use {', '.join(CHAPTER_SOURCES)}")
     data = _read_bytes(path)
     if path.suffix.lower() == ".epub" or (data.startswith(b"PK\x03\x04") and b"application/epub+zip" in data[:100]):
-        book = read_epub(path, title or readable_title(path))
+        book = read_epub(path, title or readable_title(path), opts.chapters_from, opts.include_front_matter)
         loaded = Book(path, book.text, tuple(book.contents.chapters), title or book.title or readable_title(path),
                       book.author, book.language, book.cover, book.cover_mime, tuple(book.contents.parts), "epub")
         return replace(loaded, warnings=structure_warnings(loaded, book.contents),
-                       unread_words=unread_words(book.text, loaded.chapters, 0, len(book.text)))
+                       unread_words=book.contents.unread or 0)
     decoded, encoding = decode_bytes(data, name)
     _check_words(name, decoded)
     text, repaired = repair_mojibake(decoded)

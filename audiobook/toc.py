@@ -383,9 +383,21 @@ def _words(key: str) -> set[str]:
     return set(key.split()) - _COMMON
 
 
+MAX_ALIGNMENT_CELLS = 4_000_000  # entries x candidate lines; about 100 MB of scores at most
+_Pair = tuple[int, int, Heading, list[float]]  # a body line (start, end, heading) and its score for each entry
+
+
 def match_entries(text: str, entries: tuple[Entry, ...], start: int, end: int) -> list[Match]:
     """The body headings the entries name, in order: each entry to at most one line, lines in entry order."""
     heads = [e.heading for e in entries]
+    pairs = _scored_lines(text, heads, start, end)
+    if len(heads) * len(pairs) > MAX_ALIGNMENT_CELLS:
+        return []  # a list too long to align in reasonable memory: the headings' form decides instead
+    return _align(heads, pairs)
+
+
+def _scored_lines(text: str, heads: list[Heading], start: int, end: int) -> list[_Pair]:
+    """The candidate heading lines that some entry may name, each with its score for every entry."""
     by_number: dict[int, list[int]] = {}
     by_word: dict[str, list[int]] = {}
     for i, head in enumerate(heads):
@@ -393,8 +405,9 @@ def match_entries(text: str, entries: tuple[Entry, ...], start: int, end: int) -
             by_number.setdefault(head.number, []).append(i)
         for word in _words(head.key) | ({head.special} if head.special else set()):
             by_word.setdefault(word, []).append(i)
-    pairs: list[tuple[int, int, Heading, list[float]]] = []
+    pairs: list[_Pair] = []
     for line_start, line_end, heading, block_key in _candidates(text, start, end):
+        # Only entries sharing the line's number or one of its words can name it.
         near = set(by_number.get(heading.number, ())) if heading.number is not None else set()
         for word in _words(block_key) | _words(heading.key) | ({heading.special} if heading.special else set()):
             near.update(by_word.get(word, ()))
@@ -403,7 +416,11 @@ def match_entries(text: str, entries: tuple[Entry, ...], start: int, end: int) -
             scores[i] = match_score(heads[i], heading, block_key)
         if any(scores):
             pairs.append((line_start, line_end, heading, scores))
-    # Order-preserving alignment of entries to lines with the largest total score (a weighted LCS).
+    return pairs
+
+
+def _align(heads: list[Heading], pairs: list[_Pair]) -> list[Match]:
+    """Order-preserving alignment of entries to lines with the largest total score (a weighted LCS)."""
     n, m = len(heads), len(pairs)
     best = [[0.0] * (m + 1) for _ in range(n + 1)]
     for i in range(n - 1, -1, -1):
