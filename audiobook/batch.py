@@ -13,9 +13,11 @@ from typing import Any
 import yaml
 
 from .errors import AudiobookError, InputError
+from .source import ReadOptions
 
 BOOK_SUFFIXES = (".txt", ".md", ".markdown", ".epub")
-_ENTRY_KEYS = ("source", "voices", "title", "author", "preset", "format", "year", "description", "cover")
+_ENTRY_KEYS = ("source", "voices", "title", "author", "preset", "format", "year", "description", "cover",
+               "chapters_from", "include_front_matter")
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,7 @@ class BookJob:
     year: str | None = None
     description: str | None = None
     cover: Path | None = None
+    reading: ReadOptions = field(default_factory=ReadOptions)  # where chapters come from, front matter or not
 
 
 @dataclass
@@ -94,7 +97,7 @@ def render_books(jobs: Sequence[BookJob], out: Path, render_jobs: int | None = N
         report = BookReport(str(job.source))
         started = time.perf_counter()
         try:
-            script = plan_book(job.source, job.voices, job.title)
+            script = plan_book(job.source, job.voices, job.title, job.reading)
             folder = out / safe_filename(script.title)
             if folders.setdefault(folder, job.source) != job.source:
                 # Two books with one title would overwrite each other's chapters.
@@ -182,12 +185,16 @@ def _manifest(path: Path) -> list[BookJob]:
         if fmt not in ("mp3", "m4b"):
             raise InputError(f"{where}.format: {fmt!r} is not allowed; use mp3 or m4b")
         source = path.parent / values["source"]
+        front = values.get("include_front_matter", "false").lower()
+        if front not in ("true", "false"):
+            raise InputError(f"{where}.include_front_matter: {front!r} is not allowed; use true or false")
         job = BookJob(
             source=source,
             voices=path.parent / values["voices"] if "voices" in values else _voices_beside(source),
             title=values.get("title"), author=values.get("author"), preset=values.get("preset"), format=fmt,
             year=values.get("year"), description=values.get("description"),
             cover=path.parent / values["cover"] if "cover" in values else None,
+            reading=ReadOptions(values.get("chapters_from"), front == "true"),
         )
         jobs.append(job)
     return jobs

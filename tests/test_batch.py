@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 from audiobook.batch import BookJob, collect_books, render_books, shard
 from audiobook.cli import app
 from audiobook.errors import InputError
+from audiobook.source import ReadOptions
 from tests.fakes import FakeFactory
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -55,6 +56,12 @@ def test_manifest(tmp_path: Path, write: Callable[..., Path]) -> None:
          "format": "m4b", "year": 1900}, "b/one.txt"]}))
     jobs = collect_books([manifest])
     assert jobs[0] == BookJob(tmp_path / "b/one.txt", tmp_path / "b/one.yaml", "One", "Me", "ebu-r128", "m4b", "1900")
+    read = write("read.yaml", "books:\n  - {source: b/one.txt, chapters_from: headings, include_front_matter: true}\n")
+    assert collect_books([read])[0].reading == ReadOptions("headings", True)
+    wrong = write("wrong.yaml", "books:\n  - {source: b/one.txt, include_front_matter: maybe}\n")
+    with pytest.raises(InputError, match=r"wrong.yaml: books\[1\].include_front_matter: 'maybe' is not allowed; "
+                                         r"use true or false"):
+        collect_books([wrong])
     bad = write("bad.yaml", "books:\n  - {source: x.txt, colour: red}\n")
     with pytest.raises(InputError, match=r"bad.yaml: books\[1\].colour: unknown key; allowed: source, voices"):
         collect_books([bad])
