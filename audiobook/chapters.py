@@ -45,7 +45,7 @@ _PART = re.compile(
 # A heading without a number: "PROLOGUE", "Epilogue: After the War".
 _SPECIAL = re.compile(
     r"^[ \t\ufeff]*(?:the[ \t]+)?(?P<word>prologue|epilogue|preface|introduction|foreword|afterword|interlude|"
-    r"postscript|prelude|finale)\b"
+    r"postscript|prelude|finale|conclusion)\b"
     r"(?P<num>)(?P<rest>[^\n]*)$",
     re.IGNORECASE | re.MULTILINE,
 )
@@ -110,7 +110,7 @@ def find_chapters(text: str, book_title: str, start: int = 0, end: int | None = 
         heads, parts, stops = listed
     heads = sorted(_front_heads(text, start, lists[0].start) + heads)
     if front_matter:  # a list of illustrations is read as a chapter of its own
-        heads = sorted(heads + [(x.start, x.title_end, _tidy(text[x.start:x.title_end].strip(" \t\r\n.")))
+        heads = sorted(heads + [(x.start, x.title_end, tidy_title(text[x.start:x.title_end].strip(" \t\r\n.")))
                                 for x in lists if not x.is_contents])
     else:
         stops += [h[0] for h in heads if _EDITORIAL.search(h[2])]
@@ -205,11 +205,11 @@ def _listed_title(text: str, match: Match, is_part: bool) -> tuple[int, str]:
         if sub:
             words, body_start = sub
     if line.number is None:
-        return body_start, _tidy(strip_decoration(text[match.start:match.line_end]).rstrip(" ."))
+        return body_start, tidy_title(strip_decoration(text[match.start:match.line_end]).rstrip(" ."))
     word = line.special or entry.special or ("part" if is_part else "chapter")
     label = f"{word.title()} {line.numeral}"
     words = words or (entry.title if entry.number == line.number else "")
-    return body_start, f"{label}: {_tidy(words)}" if words else label
+    return body_start, f"{label}: {tidy_title(words)}" if words else label
 
 
 def _unlisted_heads(text: str, entries: tuple[Entry, ...], listed: list[tuple[int, int, str]], start: int,
@@ -358,7 +358,7 @@ def _labelled(text: str, start: int, end: int, pattern: re.Pattern[str]) -> Iter
             the = "the " if pattern is _PART and m.group("the") else ""
             shown = number.upper() if re.fullmatch(_ROMAN, number, re.I) else number.title()
             label = f"{label} {the}{shown}"
-        yield head_start, body_start, f"{label}: {_tidy(rest)}" if rest else label
+        yield head_start, body_start, f"{label}: {tidy_title(rest)}" if rest else label
 
 
 # What a printed page shows but a title must not say: illustration markers, image file names.
@@ -421,7 +421,7 @@ def _numeral_run(text: str, start: int = 0, end: int | None = None) -> list[tupl
             sub = _subtitle(text, m.end())  # "I" with "PLAYING PILGRIMS" on the line below
             if sub:
                 title, body_start = sub
-        found.append((head_start, body_start, f"{label}: {_tidy(title)}" if title else label))
+        found.append((head_start, body_start, f"{label}: {tidy_title(title)}" if title else label))
         expected += 1
     return found if len(found) >= 3 else []
 
@@ -438,16 +438,35 @@ _SMALL_WORDS = {"a", "an", "and", "as", "at", "but", "by", "for", "from", "in", 
                 "the", "to", "with"}
 
 
-def _tidy(title: str) -> str:
-    """Title-case a title set in capitals and fold its spaces; leave mixed case alone."""
+def tidy_title(title: str) -> str:
+    """Title-case a title set in capitals and fold its spaces; leave mixed case alone.
+
+    Small words stay lower case except first or after a number or a colon; Roman numerals stay capitals.
+    """
     title = re.sub(r"\s+", " ", JUNK.sub("", title)).strip(" _*")
     if not title.isupper():
         return title
     words = title.lower().split(" ")
-    return " ".join(
-        w if n and w in _SMALL_WORDS else re.sub(r"(^|[-(\"\u201c])(\w)", lambda m: m.group(1) + m.group(2).upper(), w)
-        for n, w in enumerate(words)
-    )
+    out: list[str] = []
+    for n, w in enumerate(words):
+        after_break = n == 0 or bool(re.fullmatch(r"\d+\.?|.*[:\u2014.]", out[-1]))
+        if _numeral_word(w, out[-1] if out else "", n == len(words) - 1):
+            out.append(w.upper())
+        elif w in _SMALL_WORDS and not after_break:
+            out.append(w)
+        else:
+            out.append(re.sub(r"(^|[-(\"\u201c\u2014])(\w)", lambda m: m.group(1) + m.group(2).upper(), w))
+    return " ".join(out)
+
+
+def _numeral_word(word: str, before: str, last: bool) -> bool:
+    """A Roman numeral in a title ("Section IV", "Henry V"), not a word that looks like one ("mix", "did")."""
+    value = number_value(word.rstrip(".,:")) if re.fullmatch(r"[ivxlc]+[.,:]?", word) else None
+    return value is not None and value <= 100 and (before.lower() in _LABEL_WORDS or last or not before)
+
+
+_LABEL_WORDS = {"book", "part", "volume", "chapter", "section", "act", "scene", "stave", "canto", "letter", "no.",
+                "number", "vol."}
 
 
 def spoken_title(title: str) -> str:

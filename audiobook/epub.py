@@ -15,7 +15,7 @@ from xml.etree.ElementTree import Element, ParseError
 import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
 
-from .chapters import Contents, find_chapters
+from .chapters import Contents, find_chapters, tidy_title
 from .errors import InputError
 from .model import Chapter
 from .xhtml import Document, read_document, semantic_types
@@ -35,11 +35,11 @@ _PART_TITLE = re.compile(r"(?i)^(?:part|book|volume|act)\b")
 # what is not read aloud as a track of its own, and of what is read.
 _UNREAD = {"titlepage", "halftitlepage", "halftitle", "imprint", "colophon", "copyright-page", "toc", "landmarks",
            "loi", "lot", "loa", "lov", "endnotes", "footnotes", "rearnotes", "endnote", "footnote", "rearnote",
-           "index", "cover", "errata", "page-list", "pagelist", "seriespage", "frontispiece"}
+           "index", "cover", "errata", "page-list", "pagelist", "seriespage", "frontispiece", "bibliography"}
 _READ = {"chapter", "part", "volume", "division", "subchapter", "prologue", "epilogue", "preface", "foreword",
          "introduction", "preamble", "dedication", "epigraph", "afterword", "conclusion", "appendix", "letter",
          "acknowledgments", "short-story", "diary", "poem", "prelude", "postscript", "interlude", "notice",
-         "bibliography", "glossary", "abstract", "contributors", "other-credits"}
+         "glossary", "abstract", "contributors", "other-credits"}
 # What --include-front-matter reads after all: the title page, lists of illustrations and the like.
 FRONT_MATTER = frozenset({"titlepage", "loi", "lot", "loa", "lov", "frontispiece"})
 _WRAPPERS = {"titlepage", "halftitlepage", "halftitle"}  # a TOC entry for one of these that has sub-entries
@@ -494,15 +494,27 @@ class _Planner:
         return not self.layout.prose(self.layout.body_start(pos, children), children)
 
     def sections_only(self, node: _Node, types: frozenset[str]) -> bool:
-        """Whether every sub-entry is a place in the entry's own document: sections of one chapter."""
+        """Whether the sub-entries are numbered sections ("I", "II", "2.") in the entry's own document: then
+        they are parts of one chapter. Sub-entries with titles of their own (stories in one long document)
+        are tracks."""
         if not node.href or types & _PART_TYPES or _PART_TITLE.match(node.title):
             return False
-        return all(n.href in ("", node.href) for n in _descendants(node))
+        return all(n.href in ("", node.href) and _bare_number(n.title) for n in _descendants(node))
 
     def positions(self, node: _Node) -> list[int]:
         """Where the entry and its sub-entries point."""
         found = (self.layout.position(n.href, n.fragment) for n in [node, *_descendants(node)])
         return [p for p in found if p is not None]
+
+
+def _bare_number(title: str) -> bool:
+    """`I`, `XIV`, `2.`: a section number with no title of its own (or no title at all)."""
+    m = _NUMBERED.match(_plain_spaces(title))
+    return not title.strip() or (m is not None and not m.group("rest"))
+
+
+def _plain_spaces(title: str) -> str:
+    return " ".join(_INVISIBLE.sub("", title).split())
 
 
 def _descendants(node: _Node) -> list[_Node]:
@@ -607,20 +619,25 @@ def _assemble(layout: _Layout, marks: list[_Mark], book_title: str) -> Contents:
     chapters: list[Chapter] = []
     parts: list[tuple[str, int]] = []
     pending: list[_Mark] = []  # parts waiting for their first chapter, outermost first
+    opened: int | None = None  # where the pending parts' headings begin, unless furniture came between
     for n, mark in enumerate(marks):
         end = marks[n + 1].pos if n + 1 < len(marks) else len(layout.text)
         if mark.kind == "part":
             pending = [p for p in pending if p.depth < mark.depth] + [mark]
+            opened = pending[0].pos if opened is None else opened
             if not layout.prose(layout.body_start(mark.pos, end), end):
                 continue  # its words are read before its first chapter's
-        body = layout.body_start(pending[0].pos if pending else mark.pos, end, mark.pos, mark.title)
-        if mark.kind == "stop" or not layout.has_words(body, end):
+        if mark.kind == "stop":
+            opened = None  # furniture after a part's heading: its first chapter starts at its own place
+            continue
+        body = layout.body_start(opened if opened is not None else mark.pos, end, mark.pos, mark.title)
+        if not layout.has_words(body, end):
             continue
         index = len(chapters) + 1
         parts.extend((p.title, index) for p in pending if p.title)
         # The headings (the part's, the chapter's) are the spoken titles: the chapter's text starts after them.
         chapters.append(Chapter(index, mark.title or f"Chapter {index}", body, body, end))
-        pending = []
+        pending, opened = [], None
     if not chapters and layout.has_words(0, len(layout.text)):
         chapters.append(Chapter(1, book_title, 0, 0, len(layout.text)))
     # What no chapter reads, headings aside: furniture that has text (a list of illustrations, notes).
@@ -638,7 +655,9 @@ def _title(raw: str, default_label: str, layout: _Layout, pos: int) -> str:
     m = _NUMBERED.match(title)
     if m:
         label = _label(layout, head) or default_label
-        title = f"{label} {m['num']}" + (f": {m['rest']}" if m["rest"] else "")
+        title = f"{label} {m['num']}" + (f": {tidy_title(m['rest'])}" if m["rest"] else "")
+    else:
+        title = tidy_title(title)  # "THE HAPPY PRINCE" -> "The Happy Prince", as for a text's headings
     if len(title) > MAX_TITLE:
         title = title[:MAX_TITLE].rsplit(" ", 1)[0].rstrip(",;:.\u2014- ") + "\u2026"
     return title

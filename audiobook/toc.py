@@ -194,11 +194,20 @@ def _prose_line(line: str) -> bool:
 
 
 def _entry_text(line: str) -> str:
+    """A contents line without its page number and leaders: `THE BLACK SPOT . . . 24` -> `THE BLACK SPOT`.
+
+    A number that is the heading's own (`Letter 1`, `Chapter 12`) stays.
+    """
     s = _LEADERS.sub("", line.rstrip())
     m = _PAGE_NUMBER.search(s)
-    if m and (re.search(r"(?:\.[ \t]*){2,}|[ \t]{2,}", m.group(0)) or re.search(r"\d[ \t]*$", m.group(0))):
-        # a page number stands after dots, two spaces, or is a number (a lone Roman "I" ends titles too)
-        s = s[:m.start()]
+    if not m:
+        return s.strip()
+    rest = s[:m.start()].strip()
+    own_number = not rest or re.search(rf"\b(?:{_KIND})\.?$", rest, re.I) is not None
+    spaced = re.search(r"(?:\.[ \t]*){2,}|[ \t]{2,}", m.group(0)) is not None
+    # A page number stands after dots or two spaces, or is a number after a title (a lone Roman "I" ends titles).
+    if not own_number and (spaced or (re.search(r"\d[ \t]*$", m.group(0)) and len(rest.split()) >= 2)):
+        s = rest
     return s.strip()
 
 

@@ -6,7 +6,7 @@ import itertools
 
 import pytest
 
-from audiobook.chapters import find_chapters, number_value, scene_breaks, split_chapters, spoken_title
+from audiobook.chapters import find_chapters, number_value, scene_breaks, split_chapters, spoken_title, tidy_title
 
 
 def titles(text: str) -> list[str]:
@@ -208,3 +208,15 @@ def test_a_first_sentence_is_not_a_title() -> None:
     text = ("CHAPTER 7\n\nOn my return, I found the following letter from my father:\u2014\n\n" + PROSE_LINE +
             "CHAPTER 8\n\n" + PROSE_LINE)
     assert [c.title for c in split_chapters(text, "Book")] == ["Chapter 7", "Chapter 8"]
+
+
+@pytest.mark.parametrize(("title", "tidy"), [
+    ("SECTION IV FAIRY TALES\u2014MODERN STORIES", "Section IV Fairy Tales\u2014Modern Stories"),
+    ("190 A FOUR-LEAVED CLOVER", "190 A Four-Leaved Clover"),
+    ("VOYAGE OF THE MIND: A TALE", "Voyage of the Mind: A Tale"),
+    ("MIX A LITTLE", "Mix a Little"),
+    ("KING HENRY V", "King Henry V"),
+    ("Mixed Case stays", "Mixed Case stays"),
+])
+def test_titles_in_capitals_are_title_cased(title: str, tidy: str) -> None:
+    assert tidy_title(title) == tidy

@@ -308,3 +308,19 @@ def test_chapters_from_toc_needs_a_table_of_contents(tmp_path: Path) -> None:
         assert str(exc) == f"{path}: --chapters-from toc: it has no table of contents (nav or NCX); use spine or headings"
     else:
         raise AssertionError("no error")
+
+
+def test_stories_in_one_document_are_tracks_and_a_bibliography_is_not_read(tmp_path: Path) -> None:
+    stories = ('<section id="s"><h2>SECTION IV MODERN TALES</h2>'
+               '<section id="b" epub:type="bibliography"><h3>BIBLIOGRAPHY</h3><p>Writer, Ann. The Lamp. 1901.</p>'
+               '</section>'
+               + "".join(f'<section id="t{n}"><h3>{n} THE {w} LANTERN</h3>{PROSE}</section>'
+                         for n, w in ((190, "FIRST"), (191, "SECOND"))) + "</section>")
+    toc = li("text/all.xhtml#s", "SECTION IV MODERN TALES",
+             li("text/all.xhtml#b", "BIBLIOGRAPHY") + li("text/all.xhtml#t190", "190 THE FIRST LANTERN")
+             + li("text/all.xhtml#t191", "191 THE SECOND LANTERN"))
+    book = load_book(make_epub(tmp_path / "tales.epub", epub3({"all.xhtml": page(stories)}, toc)))
+    assert [c.title for c in book.chapters] == ["190 The First Lantern", "191 The Second Lantern"]
+    assert book.parts == (("Section IV Modern Tales", 1),)
+    assert "Writer, Ann" not in "".join(texts(book))
+    assert texts(book)[0].startswith("The tide came in")

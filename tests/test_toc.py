@@ -128,3 +128,14 @@ def test_contents_that_match_nothing_fall_back_to_headings() -> None:
     lists = find_contents(text, 0, len(text))
     assert [e.heading.title for e in lists[0].entries] == ["Alpha", "Beta", "Gamma"]
     assert match_entries(text, lists[0].entries, lists[0].end, len(text)) == []
+
+
+def test_an_entry_keeps_its_own_number_and_a_conclusion_after_the_list_is_a_chapter() -> None:
+    listed = " Letter 1\n Letter 2\n Chapter 1\n Chapter 2\n"
+    body = ("Letter 1\n\n" + PROSE + "Letter 2\n\n" + PROSE + "Chapter 1\n\n" + PROSE + "Chapter 2\n\n" + PROSE
+            + "CONCLUSION\n\n" + PROSE)
+    lists = find_contents(" CONTENTS\n\n" + listed + "\n\n\n" + body, 0, 10_000)
+    assert [(e.heading.special, e.heading.number) for e in lists[0].entries] == [
+        ("letter", 1), ("letter", 2), ("chapter", 1), ("chapter", 2)]
+    assert chapters(" CONTENTS\n\n" + listed + "\n\n\n" + body) == ["Letter 1", "Letter 2", "Chapter 1", "Chapter 2",
+                                                                   "Conclusion"]
