@@ -471,8 +471,8 @@ _LABEL_WORDS = {"book", "part", "volume", "chapter", "section", "act", "scene", 
 
 def spoken_title(title: str) -> str:
     """The title as it is read aloud: `Chapter XII: The Title` -> `Chapter 12. The Title`."""
-    m = re.match(rf"Chapter ({_ROMAN})\b", title)
-    value = number_value(m.group(1)) if m else None
+    m = re.match(rf"(Chapter|Stave|Letter|Book|Part|Volume|Canto|Section|Act)( the)? ({_ROMAN})\b", title)
+    value = number_value(m.group(3)) if m else None
     if m and value is not None:
-        title = f"Chapter {value}{title[m.end():]}"
+        title = f"{m.group(1)}{m.group(2) or ''} {value}{title[m.end():]}"
     return title.replace(": ", ". ", 1)

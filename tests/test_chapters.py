@@ -89,6 +89,8 @@ def test_a_first_paragraph_that_runs_on_into_the_story_is_no_title() -> None:
 def test_spoken_title() -> None:
     assert spoken_title("Chapter XII: The Title") == "Chapter 12. The Title"
     assert spoken_title("Chapter One") == "Chapter One"
+    assert spoken_title("Stave I: The First Ghost") == "Stave 1. The First Ghost"
+    assert spoken_title("Book the Second") == "Book the Second"
 
 
 def contents(text: str, **kw: bool) -> tuple[list[tuple[str, str]], list[tuple[str, int]]]:
