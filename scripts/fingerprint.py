@@ -46,7 +46,7 @@ def run(args: list[str], env: dict[str, str], stdout: Path | None = None) -> Non
 
 def cast_file(novel: Path, out: Path) -> Path:
     """The voices.yaml the attribution scorer gives in cast mode (its own `write_cast`, imported from it)."""
-    sys.path.insert(0, str(ROOT.parent / "shared" / "eval"))
+    sys.path.insert(0, str(novel.parent.parent / "eval"))
     from score_attribution import write_cast  # type: ignore[import-not-found]
 
     write_cast(json.loads((novel / "gold.json").read_text(encoding="utf-8")), str(out))
