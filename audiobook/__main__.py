@@ -1,5 +1,5 @@
 """`python -m audiobook` runs the command line."""
 
-from .cli import main
+from audiobook.cli import main
 
 main()

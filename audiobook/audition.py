@@ -9,21 +9,21 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from . import render
-from .cache import ClipCache, clip_key, default_cache_dir
-from .casting import espeak_voice_check
-from .encode import ChapterFile, ChapterJob, EngineFactory, SpokenLine, render_chapter
-from .engine import is_speakable, speech_text
-from .errors import CastingError, InputError
-from .levels import voice_gains
-from .lexicon import merge_lexicons, spoken_form
-from .loudness import PRESETS
-from .model import Casting, Chapter, Voice
-from .output import locked_folder
-from .render import RenderOptions, Script, chapter_lines, safe_filename, speaker_lines
-from .stitch import Pauses
-from .tagging import BookTags, ChapterTags
-from .workers import run_parallel
+from audiobook import pipeline as render
+from audiobook.audio.levels import voice_gains
+from audiobook.audio.loudness import PRESETS
+from audiobook.audio.stitch import Pauses
+from audiobook.cast.casting import espeak_voice_check
+from audiobook.chapter_render import ChapterFile, ChapterJob, EngineFactory, SpokenLine, render_chapter
+from audiobook.errors import CastingError, InputError
+from audiobook.layout import locked_folder
+from audiobook.model import Casting, Chapter, Voice
+from audiobook.package.tags import BookTags, ChapterTags
+from audiobook.pipeline import RenderOptions, Script, chapter_lines, safe_filename, speaker_lines
+from audiobook.text.lexicon import merge_lexicons, spoken_form
+from audiobook.tts.cache import ClipCache, clip_key, default_cache_dir
+from audiobook.tts.espeak import is_speakable, speech_text
+from audiobook.workers import run_parallel
 
 PREVIEW_SECONDS = 60.0
 

@@ -12,8 +12,8 @@ from typing import Any
 
 import yaml
 
-from .errors import AudiobookError, InputError
-from .source import ReadOptions
+from audiobook.errors import AudiobookError, InputError
+from audiobook.read.book import ReadOptions
 
 BOOK_SUFFIXES = (".txt", ".md", ".markdown", ".epub")
 _ENTRY_KEYS = ("source", "voices", "title", "author", "preset", "format", "year", "description", "cover",
@@ -87,9 +87,9 @@ def render_books(jobs: Sequence[BookJob], out: Path, render_jobs: int | None = N
                  cache_dir: Path | None = None, engine: Any = None,
                  on_book: Callable[[BookReport], None] | None = None) -> list[BookReport]:
     """Render each book in turn (each on all cores); a failing book is reported and the next one goes on."""
-    from .check import check_book
-    from .render import RenderOptions, plan_book, render_book, safe_filename
-    from .report import attribution_report
+    from audiobook.pipeline import RenderOptions, plan_book, render_book, safe_filename
+    from audiobook.qa.check import check_book
+    from audiobook.qa.report import attribution_report
 
     reports = []
     folders: dict[Path, Path] = {}
@@ -152,7 +152,7 @@ def _voices_beside(book: Path) -> Path | None:
 
 
 def _cast_names(voices: Path) -> set[str]:
-    from .casting import load_casting
+    from audiobook.cast.casting import load_casting
 
     return set(load_casting(voices).roles)
 

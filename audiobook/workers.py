@@ -11,7 +11,7 @@ from concurrent.futures.process import BrokenProcessPool
 from multiprocessing import get_context
 from typing import Any, TypeVar
 
-from .errors import EngineError
+from audiobook.errors import EngineError
 
 Job = TypeVar("Job")
 Result = TypeVar("Result")

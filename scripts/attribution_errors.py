@@ -25,8 +25,8 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from audiobook.listing import segments_jsonl
-from audiobook.render import plan_book
+from audiobook.pipeline import plan_book
+from audiobook.qa.listing import segments_jsonl
 
 PSEUDO = {"_group", "_narr", "_unknowable"}
 GENDER = {"F": "female", "M": "male"}

@@ -71,7 +71,7 @@ def _raw_chapter(job: tuple[int, list[str], str]) -> float:
 def raw_reference(book: Path, jobs: int, tmp: Path) -> dict[str, float]:
     """One voice, paragraph text straight into libespeak-ng, one ffmpeg encode per chapter, all cores."""
     sys.path.insert(0, str(ROOT))
-    from audiobook.chapters import split_chapters
+    from audiobook.read.chapters import split_chapters
 
     text = book.read_text(encoding="utf-8")
     chapters = split_chapters(text, "Book")
@@ -89,9 +89,9 @@ def raw_reference(book: Path, jobs: int, tmp: Path) -> dict[str, float]:
 def engine_rates(book: Path, paragraphs: int = 40) -> dict[str, float]:
     """Realtime factor of each engine on the book's first paragraphs (one process, one core)."""
     sys.path.insert(0, str(ROOT))
-    from audiobook.engines import DefaultEngine
     from audiobook.model import Voice
-    from audiobook.piper_engine import piper_installed
+    from audiobook.tts.piper import piper_installed
+    from audiobook.tts.select import DefaultEngine
 
     text = book.read_text(encoding="utf-8")
     chunks = [re.sub(r"\s+", " ", p).strip() for p in re.split(r"\n\s*\n", text)]
@@ -189,7 +189,7 @@ def main() -> int:
 
         one_chapter = tmp / "one.txt"
         text = book.read_text(encoding="utf-8")
-        from audiobook.chapters import split_chapters
+        from audiobook.read.chapters import split_chapters
 
         by_length = sorted(split_chapters(text, "B"), key=lambda c: c.start - c.end)
         longest = by_length[0]

@@ -30,7 +30,7 @@ def example() -> Path:
 def fake_engine(monkeypatch: pytest.MonkeyPatch) -> FakeEngine:
     """A FakeEngine that `render_book` uses instead of eSpeak NG when given no engine."""
     factory = FakeFactory()
-    monkeypatch.setattr("audiobook.render.DefaultEngine", factory)
+    monkeypatch.setattr("audiobook.pipeline.DefaultEngine", factory)
     return factory.engine
 
 

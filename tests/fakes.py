@@ -7,9 +7,9 @@ import re
 
 import numpy as np
 
-from audiobook.engine import Clip
 from audiobook.errors import EngineError
 from audiobook.model import Voice
+from audiobook.tts.espeak import Clip
 
 RATE = 22050
 

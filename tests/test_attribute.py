@@ -5,9 +5,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from audiobook.attribute import attribute, discover_characters
 from audiobook.model import Chapter, Character
-from audiobook.segment import segment
+from audiobook.script.attribution.sieve import attribute, discover_characters
+from audiobook.script.segment import segment
 
 CAST = (
     Character("Elinor Ward", ("Elinor", "Miss Ward"), "female"),

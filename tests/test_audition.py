@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from audiobook.cli import app
-from audiobook.render import chapter_lines, plan_book
+from audiobook.pipeline import chapter_lines, plan_book
 from tests.fakes import FakeEngine
 
 BOOK = """CHAPTER I

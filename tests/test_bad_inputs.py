@@ -16,8 +16,8 @@ from mutagen.mp3 import MP3
 from typer.testing import CliRunner
 
 from audiobook.cli import app
-from audiobook.engine import Clip
 from audiobook.model import Voice
+from audiobook.tts.espeak import Clip
 from tests.fakes import FakeEngine, FakeFactory
 
 OK_STORY = 'CHAPTER I\n\n"Hello," said Anna.\n\n"Goodbye," said Tom.\n'
@@ -100,7 +100,7 @@ def _words(text: str) -> list[str]:
 def test_bad_input(case: Case, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, write: Callable[..., Path]) -> None:
     monkeypatch.chdir(tmp_path)
     factory = FakeFactory()
-    monkeypatch.setattr("audiobook.render.DefaultEngine", factory)
+    monkeypatch.setattr("audiobook.pipeline.DefaultEngine", factory)
     for name, content in case.files.items():
         write(name, content)
     source = "books.yaml" if case.command == "batch" else "book.txt"
@@ -154,8 +154,8 @@ class SilentEngine(FakeEngine):
 def test_engine_faults_name_the_chapter_and_keep_finished_chapters(
         engine: FakeEngine, error: str, write: Callable[..., Path], tmp_path: Path,
         monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("audiobook.encode.CLIP_TIMEOUT", 1.0)
-    monkeypatch.setattr("audiobook.render.DefaultEngine", FakeFactory(engine))
+    monkeypatch.setattr("audiobook.chapter_render.CLIP_TIMEOUT", 1.0)
+    monkeypatch.setattr("audiobook.pipeline.DefaultEngine", FakeFactory(engine))
     book = write("b.txt", "CHAPTER I\n\n" + "A long first chapter. " * 30 + '\n\n"Hello," said Anna.\n\n'
                  'CHAPTER II\n\n"Goodbye," said Tom.\n')
     result = CliRunner().invoke(app, ["render", str(book), "--out", str(tmp_path / "out"), "--jobs", "1"])
@@ -165,7 +165,7 @@ def test_engine_faults_name_the_chapter_and_keep_finished_chapters(
     # The longer chapter 1 is rendered first and is kept; chapter 2 left nothing behind.
     files = sorted(p.name for p in (tmp_path / "out" / "B").iterdir() if not p.name.startswith("."))
     assert files == ["01 - Chapter I.mp3", "B.cue", "B.m3u"] or files == ["01 - Chapter I.mp3"]
-    monkeypatch.setattr("audiobook.render.DefaultEngine", FakeFactory())
+    monkeypatch.setattr("audiobook.pipeline.DefaultEngine", FakeFactory())
     again = CliRunner().invoke(app, ["render", str(book), "--out", str(tmp_path / "out"), "--jobs", "1"])
     assert again.exit_code == 0
     assert sorted(p.name for p in (tmp_path / "out" / "B").glob("*.mp3")) == ["01 - Chapter I.mp3",
@@ -174,7 +174,7 @@ def test_engine_faults_name_the_chapter_and_keep_finished_chapters(
 
 def test_encoder_failure_and_disk_full(write: Callable[..., Path], tmp_path: Path,
                                        monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("audiobook.render.DefaultEngine", FakeFactory())
+    monkeypatch.setattr("audiobook.pipeline.DefaultEngine", FakeFactory())
     book = write("b.txt", OK_STORY)
     monkeypatch.setattr("imageio_ffmpeg.get_ffmpeg_exe", lambda: "/bin/false")
     # Each run names its cache: monkeypatch.undo() below also undoes the test's own AUDIOBOOK_CACHE.
@@ -184,7 +184,7 @@ def test_encoder_failure_and_disk_full(write: Callable[..., Path], tmp_path: Pat
     assert result.stderr.startswith("Error: ") and "encoding failed" in result.stderr, result.stderr
     assert result.stderr.count("\n") == 1
     monkeypatch.undo()
-    monkeypatch.setattr("audiobook.render.DefaultEngine", FakeFactory())
+    monkeypatch.setattr("audiobook.pipeline.DefaultEngine", FakeFactory())
 
     class BrokenEncoder:
         def __getattr__(self, _name: str) -> Callable[..., None]:
@@ -192,7 +192,7 @@ def test_encoder_failure_and_disk_full(write: Callable[..., Path], tmp_path: Pat
                 raise RuntimeError("lame_encode_buffer returned -1")
             return fail
 
-    monkeypatch.setattr("audiobook.frames.lameenc", types.SimpleNamespace(Encoder=BrokenEncoder))
+    monkeypatch.setattr("audiobook.audio.mp3.lameenc", types.SimpleNamespace(Encoder=BrokenEncoder))
     result = CliRunner().invoke(app, ["render", str(book), "--out", str(tmp_path / "o3"), "--jobs", "1",
                                       "--cache-dir", str(tmp_path / "cache3")])
     assert result.exit_code == 1
@@ -201,13 +201,13 @@ def test_encoder_failure_and_disk_full(write: Callable[..., Path], tmp_path: Pat
     assert result.stderr.count("\n") == 1
     assert not [p for p in (tmp_path / "o3").rglob("*.mp3")]
     monkeypatch.undo()
-    monkeypatch.setattr("audiobook.render.DefaultEngine", FakeFactory())
+    monkeypatch.setattr("audiobook.pipeline.DefaultEngine", FakeFactory())
 
     class FullDisk(io.BytesIO):
         def write(self, _data: object) -> int:
             raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("audiobook.frames.open", lambda *_a, **_k: FullDisk(), raising=False)
+    monkeypatch.setattr("audiobook.audio.mp3.open", lambda *_a, **_k: FullDisk(), raising=False)
     result = CliRunner().invoke(app, ["render", str(book), "--out", str(tmp_path / "o2"), "--jobs", "1",
                                       "--cache-dir", str(tmp_path / "cache2")])
     assert result.exit_code == 1

@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 from audiobook.batch import BookJob, collect_books, render_books, shard
 from audiobook.cli import app
 from audiobook.errors import InputError
-from audiobook.source import ReadOptions
+from audiobook.read.book import ReadOptions
 from tests.fakes import FakeFactory
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -82,7 +82,7 @@ def test_one_bad_book_does_not_stop_the_others(shelf: Path, tmp_path: Path) -> N
 
 
 def test_cli_report_and_exit_code(shelf: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("audiobook.render.DefaultEngine", FakeFactory())
+    monkeypatch.setattr("audiobook.pipeline.DefaultEngine", FakeFactory())
     report = tmp_path / "report.json"
     result = CliRunner().invoke(app, ["batch", str(shelf), "--out", str(tmp_path / "out"), "--shard", "1/2",
                                       "--json", str(report), "--jobs", "1"])

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from audiobook.casting import load_casting
+from audiobook.cast.casting import load_casting
 from audiobook.cli import app
 
 BOOK = """CHAPTER I

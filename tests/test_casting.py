@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from audiobook.autovoice import cast_voices
-from audiobook.casting import CATALOG, DEFAULT_CASTING, load_casting
+from audiobook.cast.autovoice import cast_voices
+from audiobook.cast.casting import CATALOG, DEFAULT_CASTING, load_casting
 from audiobook.errors import CastingError
 from audiobook.model import Casting, Voice
 
@@ -89,7 +89,7 @@ def test_auto_voices_are_distinct_gendered_and_never_the_narrators() -> None:
 
 
 def _pool(gender: str) -> list[Voice]:
-    from audiobook.autovoice import _catalog
+    from audiobook.cast.autovoice import _catalog
 
     return _catalog()[gender]  # type: ignore[index]
 

@@ -6,7 +6,7 @@ import itertools
 
 import pytest
 
-from audiobook.chapters import find_chapters, number_value, scene_breaks, split_chapters, spoken_title, tidy_title
+from audiobook.read.chapters import find_chapters, number_value, scene_breaks, split_chapters, spoken_title, tidy_title
 
 
 def titles(text: str) -> list[str]:

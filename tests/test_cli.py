@@ -158,7 +158,7 @@ def test_render_json_summary_with_fake_engine(example: Path, tmp_path: Path, fak
 
 def test_render_failure_is_one_line_and_leaves_no_file(example: Path, tmp_path: Path,
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("audiobook.render.DefaultEngine", FakeFactory(FakeEngine(fail_on="Bell Rock")))
+    monkeypatch.setattr("audiobook.pipeline.DefaultEngine", FakeFactory(FakeEngine(fail_on="Bell Rock")))
     code, _out, err = run("render", example, "--out", tmp_path, "--jobs", "1")
     assert code == 1
     assert err.startswith("Error: chapter 2 (Chapter II: The Bell Rock): the engine wrote no audio for ")

@@ -8,14 +8,14 @@ from pathlib import Path
 
 import numpy as np
 
-from audiobook.cache import clip_key
-from audiobook.check import true_peak
-from audiobook.encode import ChapterJob, SpokenLine, render_chapter
-from audiobook.engine import Clip
-from audiobook.loudness import PRESETS
+from audiobook.audio.loudness import PRESETS
+from audiobook.audio.stitch import Pauses
+from audiobook.chapter_render import ChapterJob, SpokenLine, render_chapter
 from audiobook.model import Chapter, Voice
-from audiobook.stitch import Pauses
-from audiobook.tagging import BookTags, ChapterTags
+from audiobook.package.tags import BookTags, ChapterTags
+from audiobook.qa.check import true_peak
+from audiobook.tts.cache import clip_key
+from audiobook.tts.espeak import Clip
 from tests.fakes import RATE, FakeEngine, FakeFactory
 
 # Sample-peak ceilings with no room for the encode: the MP3 of harsh sound lands over the true-peak limit.

@@ -8,9 +8,9 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from audiobook.encoding import decode_bytes, repair_mojibake
 from audiobook.errors import InputError
-from audiobook.source import load_book, read_text
+from audiobook.read.book import load_book, read_text
+from audiobook.read.decode import decode_bytes, repair_mojibake
 
 # shared/ lies beside the clone, here and in CI.
 SNOWFLAKES = Path(__file__).resolve().parents[2] / "shared" / "stories" / "snowflakes.txt"

@@ -6,8 +6,10 @@ import hashlib
 
 import pytest
 
-from audiobook.autovoice import _catalog
-from audiobook.engine import (
+from audiobook.cast.autovoice import _catalog
+from audiobook.errors import EngineError
+from audiobook.model import Voice
+from audiobook.tts.espeak import (
     MAX_CHUNK,
     Clip,
     EspeakEngine,
@@ -17,8 +19,6 @@ from audiobook.engine import (
     list_voices,
     speech_text,
 )
-from audiobook.errors import EngineError
-from audiobook.model import Voice
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from audiobook.errors import InputError
-from audiobook.source import load_book
+from audiobook.read.book import load_book
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 16
 CONTAINER = """<?xml version="1.0"?>
@@ -203,6 +203,6 @@ def test_not_a_zip_and_no_opf(tmp_path: Path) -> None:
 
 
 def test_total_size_is_capped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("audiobook.epub.MAX_TOTAL", 1000)
+    monkeypatch.setattr("audiobook.read.epub.MAX_TOTAL", 1000)
     with pytest.raises(InputError, match="more than 0 MiB; refusing a possible zip bomb"):
         load_book(make_epub(tmp_path / "big.epub", epub3_files()))

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from audiobook.render import chapter_lines, plan_book
-from audiobook.source import Book, load_book
+from audiobook.pipeline import chapter_lines, plan_book
+from audiobook.read.book import Book, load_book
 from tests.test_epub import PNG, make_epub, opf
 
 XHTML = """<?xml version="1.0" encoding="utf-8"?>
@@ -281,7 +281,7 @@ def test_subtitles_are_read_and_numbers_take_the_heading_label(tmp_path: Path) -
 
 def test_chapters_from_spine_or_headings_and_front_matter(tmp_path: Path) -> None:
     path = make_epub(tmp_path / "se.epub", standard_book())
-    from audiobook.source import ReadOptions
+    from audiobook.read.book import ReadOptions
 
     spine = load_book(path, options=ReadOptions("spine"))
     # a document each that opens with a heading and has words below it (the parts' pages have none)
@@ -296,7 +296,7 @@ def test_chapters_from_spine_or_headings_and_front_matter(tmp_path: Path) -> Non
 
 def test_chapters_from_toc_needs_a_table_of_contents(tmp_path: Path) -> None:
     from audiobook.errors import InputError
-    from audiobook.source import ReadOptions
+    from audiobook.read.book import ReadOptions
 
     docs = {"ch1.xhtml": page(section("chapter", "c1", "<h2>One</h2>")),
             "ch2.xhtml": page(section("chapter", "c2", "<h2>Two</h2>"))}

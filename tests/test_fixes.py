@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from audiobook.casting import load_casting
+from audiobook.cast.casting import load_casting
 from audiobook.errors import CastingError
-from audiobook.render import plan_book
+from audiobook.pipeline import plan_book
 
 BOOK = """CHAPTER I
 

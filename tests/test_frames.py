@@ -10,12 +10,12 @@ import imageio_ffmpeg
 import numpy as np
 import pytest
 
-from audiobook.cache import ClipCache
-from audiobook.engine import Clip
+from audiobook.audio.loudness import PRESETS, integrated_loudness
+from audiobook.audio.mp3 import MIN_PIECE_CHARS, encode_chapter, frame_count
+from audiobook.audio.stitch import Line, Pauses
 from audiobook.errors import OutputError
-from audiobook.frames import MIN_PIECE_CHARS, encode_chapter, frame_count
-from audiobook.loudness import PRESETS, integrated_loudness
-from audiobook.stitch import Line, Pauses
+from audiobook.tts.cache import ClipCache
+from audiobook.tts.espeak import Clip
 
 RATE = 22050
 

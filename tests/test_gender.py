@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from audiobook.gender import gender_from_title, guess_genders
+from audiobook.script.attribution.gender import gender_from_title, guess_genders
 
 
 def test_titles() -> None:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from audiobook.gutenberg import find_gutenberg
-from audiobook.source import load_book
+from audiobook.read.book import load_book
+from audiobook.read.gutenberg import find_gutenberg
 
 PG = """\ufeffThe Project Gutenberg eBook of The Storm, by Ann Writer\r
 \r

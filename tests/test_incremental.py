@@ -13,12 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from audiobook.cache import ClipCache, clip_key
-from audiobook.engine import Clip, EspeakEngine
+from audiobook.audio.levels import CALIBRATION
 from audiobook.errors import EngineError
-from audiobook.levels import CALIBRATION
 from audiobook.model import Voice
-from audiobook.render import RenderOptions, plan_book, render_book
+from audiobook.pipeline import RenderOptions, plan_book, render_book
+from audiobook.tts.cache import ClipCache, clip_key
+from audiobook.tts.espeak import Clip, EspeakEngine
 from tests.fakes import FakeEngine, FakeFactory
 
 STORY = """CHAPTER I. Arrival

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from audiobook.lexicon import apply_lexicon, lexicon_error, merge_lexicons, pronunciation, respell, spoken_form
+from audiobook.text.lexicon import apply_lexicon, lexicon_error, merge_lexicons, pronunciation, respell, spoken_form
 
 RULES = {"Kuznetsova": "kooz-NYET-so-va", "colonel": "KER-nul", "Siobhan": "[[S@v'A:n]]",
          "St John": "SIN-jun", "lol": "laugh out loud"}

@@ -14,14 +14,14 @@ import pytest
 from mutagen.id3 import ID3
 from mutagen.mp3 import MP3
 
-from audiobook.cache import ClipCache
-from audiobook.check import check_book
-from audiobook.engine import Clip, EspeakEngine
-from audiobook.levels import voice_gains
-from audiobook.loudness import PRESETS, Limiter, Meter, integrated_loudness, limit, rms_db
+from audiobook.audio.levels import voice_gains
+from audiobook.audio.loudness import PRESETS, Limiter, Meter, integrated_loudness, limit, rms_db
+from audiobook.audio.stitch import Line, Pauses, stitch
 from audiobook.model import Voice
-from audiobook.render import RenderOptions, plan_book, render_book
-from audiobook.stitch import Line, Pauses, stitch
+from audiobook.pipeline import RenderOptions, plan_book, render_book
+from audiobook.qa.check import check_book
+from audiobook.tts.cache import ClipCache
+from audiobook.tts.espeak import Clip, EspeakEngine
 from tests.fakes import MemorySink
 
 RATE = 22050

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from audiobook.markdown import read_markdown
-from audiobook.source import load_book
+from audiobook.read.book import load_book
+from audiobook.read.markdown import read_markdown
 
 MD = """---
 title: The Long Road

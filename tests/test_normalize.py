@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from audiobook.normalize import normalize_for_speech
+from audiobook.text.normalize import normalize_for_speech
 
 
 @pytest.mark.parametrize(

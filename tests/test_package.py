@@ -15,8 +15,8 @@ from typer.testing import CliRunner
 
 from audiobook.cli import app
 from audiobook.errors import InputError
-from audiobook.render import RenderOptions, plan_book, render_book
-from audiobook.tagging import read_cover
+from audiobook.package.tags import read_cover
+from audiobook.pipeline import RenderOptions, plan_book, render_book
 from tests.fakes import FakeFactory
 
 STORY = """CHAPTER I. Arrival
@@ -117,7 +117,7 @@ def test_per_chapter_subtitles_label_speakers(write: Callable[..., Path], tmp_pa
 
 
 def test_scene_break_gets_a_longer_pause(write: Callable[..., Path]) -> None:
-    from audiobook.render import chapter_lines
+    from audiobook.pipeline import chapter_lines
 
     script = plan_book(write("b.txt", STORY))
     lines = chapter_lines(script, script.chapters[0])

@@ -10,16 +10,16 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from audiobook.cache import ClipCache
-from audiobook.casting import load_casting
-from audiobook.check import check_book
-from audiobook.engines import DefaultEngine
+from audiobook.audio.levels import voice_gains
+from audiobook.audio.loudness import integrated_loudness
+from audiobook.cast.casting import load_casting
 from audiobook.errors import CastingError, EngineError
-from audiobook.levels import voice_gains
-from audiobook.loudness import integrated_loudness
 from audiobook.model import Voice
-from audiobook.piper_engine import piper_installed
-from audiobook.render import RenderOptions, plan_book, render_book
+from audiobook.pipeline import RenderOptions, plan_book, render_book
+from audiobook.qa.check import check_book
+from audiobook.tts.cache import ClipCache
+from audiobook.tts.piper import piper_installed
+from audiobook.tts.select import DefaultEngine
 
 if not piper_installed():  # CI installs the extra, so these run there
     if os.environ.get("AUDIOBOOK_REQUIRE_PIPER"):

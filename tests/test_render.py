@@ -13,11 +13,10 @@ from hypothesis import strategies as st
 from mutagen.id3 import ID3
 from mutagen.mp3 import MP3
 
-from audiobook.check import check_book
-from audiobook.engine import Clip, EspeakEngine
+from audiobook.audio.loudness import PRESETS
+from audiobook.audio.stitch import Line, Pauses, pause_before, stitch
 from audiobook.errors import EngineError, OutputError
-from audiobook.loudness import PRESETS
-from audiobook.render import (
+from audiobook.pipeline import (
     _SENTENCE_END,
     MAX_CLIP_CHARS,
     RenderOptions,
@@ -27,7 +26,8 @@ from audiobook.render import (
     render_book,
     safe_filename,
 )
-from audiobook.stitch import Line, Pauses, pause_before, stitch
+from audiobook.qa.check import check_book
+from audiobook.tts.espeak import Clip, EspeakEngine
 from tests.fakes import FakeEngine, FakeFactory, MemorySink
 
 STORY = """CHAPTER I. Arrival

@@ -10,10 +10,10 @@ from urllib.parse import unquote
 
 import pytest
 
-from audiobook.encode import read_timings
+from audiobook.chapter_render import read_timings
 from audiobook.errors import OutputError
-from audiobook.render import RenderOptions, chapter_lines, plan_book, render_book, timings_path
-from audiobook.review import character_colours, contrast, default_book_folder, write_review
+from audiobook.pipeline import RenderOptions, chapter_lines, plan_book, render_book, timings_path
+from audiobook.qa.review.views import character_colours, contrast, default_book_folder, write_review
 from tests.fakes import FakeFactory
 
 BOOK = """CHAPTER I

@@ -21,7 +21,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from audiobook.model import Chapter, Segment
-from audiobook.segment import segment
+from audiobook.script.segment import segment
 
 GOLDEN = Path(__file__).parent / "golden" / "segment"
 

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from audiobook.chapters import split_chapters
 from audiobook.errors import InputError
-from audiobook.source import load_book, read_text, readable_title
+from audiobook.read.book import load_book, read_text, readable_title
+from audiobook.read.chapters import split_chapters
 
 
 def test_plain_utf8_book_is_what_read_text_and_split_chapters_give(example: Path) -> None:

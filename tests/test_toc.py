@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from audiobook.chapters import find_chapters
-from audiobook.toc import find_contents, match_entries, parse_heading
+from audiobook.read.chapters import find_chapters
+from audiobook.read.contents import find_contents, match_entries, parse_heading
 
 PROSE = ("The lamp burned low in the window while the rain went on against the glass, and nobody in the house "
          "could say when it had begun or when it would stop.\n\n")

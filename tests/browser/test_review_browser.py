@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from audiobook.render import RenderOptions, chapter_lines, plan_book, render_book
-from audiobook.review import write_review
+from audiobook.pipeline import RenderOptions, chapter_lines, plan_book, render_book
+from audiobook.qa.review.views import write_review
 from tests.conftest import EXAMPLE
 from tests.fakes import FakeFactory
 

@@ -1,0 +1,88 @@
+"""The book's output folder: a lock against concurrent renders, and a manifest of finished chapters."""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import re
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from audiobook.errors import OutputError
+
+MANIFEST = ".audiobook-manifest.json"
+LOCK = ".audiobook.lock"
+_PART = re.compile(r"^\..*\.part-\d+(\.\w+)?$")
+_CHAPTER_FILE = re.compile(r"^\d{2,} - .+\.mp3$")
+
+
+@contextlib.contextmanager
+def locked_folder(folder: Path) -> Iterator[None]:
+    """Create the folder and hold its lock; a second render of the same book fails at once, clearly."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        handle = open(folder / LOCK, "a+")  # noqa: SIM115 - held for the whole render
+    except OSError as exc:
+        raise OutputError(f"{folder}: cannot create the output folder ({exc.strerror or exc})") from None
+    try:
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise OutputError(f"{folder}: another render is writing this book; wait for it to finish") from None
+        # Leftovers of a render that was killed: its temporary chapter files.
+        for path in [*folder.iterdir(), *(folder / ".work").glob("*")]:
+            if _PART.match(path.name):
+                path.unlink(missing_ok=True)
+        yield
+    finally:
+        handle.close()
+
+
+def read_manifest_data(folder: Path) -> dict[str, Any]:
+    """The whole manifest a render left in the folder; {} if none or unreadable."""
+    try:
+        data = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def read_manifest(folder: Path) -> dict[str, dict[str, Any]]:
+    """file name -> {"fingerprint", "size", "seconds"} of chapters a finished render wrote; {} if none."""
+    files = read_manifest_data(folder).get("files")
+    return files if isinstance(files, dict) else {}
+
+
+def write_manifest(folder: Path, files: dict[str, dict[str, Any]], preset: str = "default") -> None:
+    """Replace the manifest atomically."""
+    text = json.dumps({"version": 1, "preset": preset, "files": dict(sorted(files.items()))}, indent=1,
+                      ensure_ascii=False)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".manifest.", suffix=".tmp", dir=folder)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text + "\n")
+        os.replace(tmp, folder / MANIFEST)
+    except OSError as exc:
+        raise OutputError(f"{folder}: cannot write {MANIFEST} ({exc.strerror or exc})") from None
+
+
+def is_current(folder: Path, name: str, fingerprint: str, manifest: dict[str, dict[str, Any]]) -> bool:
+    """Whether the chapter file on disk is the one a render with this fingerprint wrote."""
+    entry = manifest.get(name)
+    if not entry or entry.get("fingerprint") != fingerprint:
+        return False
+    try:
+        return (folder / name).stat().st_size == entry.get("size")
+    except OSError:
+        return False
+
+
+def remove_stale(folder: Path, keep: set[str]) -> None:
+    """Drop chapter files an earlier render left that this one did not write (the book's chapters changed)."""
+    for path in folder.glob("*.mp3"):
+        if path.name not in keep and _CHAPTER_FILE.match(path.name):
+            path.unlink(missing_ok=True)

@@ -1,0 +1,337 @@
+"""The pipeline: read, split, segment, attribute, cast, synthesize, stitch, tag; one block shows it all."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import time
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import astuple, dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from audiobook.audio.levels import voice_gains
+from audiobook.audio.loudness import PRESETS, Preset
+from audiobook.audio.stitch import Pauses, encoding_settings
+from audiobook.cast.autovoice import cast_voices
+from audiobook.cast.casting import load_casting
+from audiobook.chapter_render import ChapterFile, ChapterJob, EngineFactory, SpokenLine, read_timings, render_chapter
+from audiobook.errors import OutputError
+from audiobook.layout import is_current, locked_folder, read_manifest, remove_stale, write_manifest
+from audiobook.model import Casting, Chapter, Segment
+from audiobook.package.containers import Part, one_file, write_lists, write_subtitles
+from audiobook.package.tags import BookTags, ChapterTags, Cover, read_cover
+from audiobook.read.book import Book, ReadOptions, load_book
+from audiobook.read.chapters import spoken_title
+from audiobook.script.attribution.gender import guess_genders
+from audiobook.script.attribution.sieve import attribute
+from audiobook.script.fixes import apply_fixes
+from audiobook.script.segment import segment
+from audiobook.text.lexicon import merge_lexicons, spoken_form
+from audiobook.tts.cache import DEFAULT_MAX_BYTES, ClipCache, clip_key, default_cache_dir
+from audiobook.tts.espeak import is_speakable, speech_text
+from audiobook.tts.select import DefaultEngine as DefaultEngine  # re-exported: tests swap it here
+from audiobook.workers import run_parallel
+
+SCENE_BREAK = re.compile(r"^[ \t]*(?:[*#~\u2022\u2014-][ \t]*){1,7}\r?$", re.MULTILINE)  # `* * *`, `#`, `---`
+WORK = ".work"  # per-chapter PCM for one-file books, and every chapter's line timings
+FORMAT = 5  # bump when the way chapter files are made changes, so that old ones are re-encoded
+Progress = Callable[[str, int], None]  # ("clips", n) as clips are spoken, ("chapter", 1) as files land
+
+
+@dataclass(frozen=True)
+class Script:
+    """A book read, split and attributed, with a voice for every part: what `segment` prints, `render` speaks."""
+
+    source: Path
+    title: str
+    text: str
+    chapters: tuple[Chapter, ...]
+    segments: tuple[Segment, ...]
+    casting: Casting
+    book: Book
+    warnings: tuple[str, ...] = ()  # doubts about the book's chapters, fixes that no longer match the text
+
+
+@dataclass(frozen=True)
+class RenderResult:
+    """What a render wrote."""
+
+    folder: Path
+    files: tuple[ChapterFile, ...]
+    wall_seconds: float
+
+    @property
+    def clips_synthesized(self) -> int:
+        """Clips the engine spoke in this render."""
+        return sum(f.synthesized for f in self.files)
+
+    @property
+    def clips_reused(self) -> int:
+        """Clips taken from the cache or from unchanged chapter files."""
+        return sum(f.clips - f.synthesized for f in self.files)
+
+    @property
+    def chapters_encoded(self) -> int:
+        """Chapter files written in this render; the others were already up to date."""
+        return sum(f.encoded for f in self.files)
+
+    @property
+    def pieces_encoded(self) -> int:
+        """MP3 pieces (paragraphs, about) encoded in this render; the rest of each chapter came from the cache."""
+        return sum(f.pieces_encoded for f in self.files)
+
+
+def plan_book(source: Path, voices: Path | None = None, title: str | None = None,
+              reading: ReadOptions | None = None) -> Script:
+    """Read a book and decide who says what in which voice, without synthesizing anything."""
+    book = load_book(source, title, reading)                          # file -> text, Chapters, metadata
+    text, chapters = book.text, book.chapters
+    casting = load_casting(voices)                                    # voices.yaml -> Casting
+    segments = segment(text, chapters)                                # Chapters -> Segments
+    segments = attribute(text, segments, casting.characters)          # Segments -> speakers
+    segments, stale = apply_fixes(text, segments, casting)            # the user's fixes:
+    speakers = speaker_lines(segments)
+    genders = guess_genders(text, [name for name, _ in speakers])     # speakers -> genders
+    casting = cast_voices(casting, speakers, genders)                 # speakers -> Voices
+    return Script(source, book.title, text, tuple(chapters), tuple(segments), casting, book,
+                  (*book.warnings, *stale))
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    """How to render: where, with which preset and tags, on how many cores, with which cache."""
+
+    out_dir: Path = Path("output")
+    author: str | None = None  # None: from the book's metadata, else "Unknown"
+    preset: str | None = None  # None: voices.yaml's, else "default"
+    year: str | None = None
+    description: str | None = None
+    cover: Path | None = None
+    id3v23: bool = False
+    jobs: int | None = None
+    cache_dir: Path | None = None
+    cache_max_bytes: int = DEFAULT_MAX_BYTES
+    format: str = "mp3"  # "mp3": a file per chapter; "m4b": one M4B with chapter marks
+    single_file: bool = False  # with "mp3": one MP3 with ID3 chapter frames
+    subtitles: str | None = None  # "srt" or "vtt"
+    chapters: frozenset[int] | None = None  # render only these (1-based); the others are left as they are
+
+
+def render_book(script: Script, options: RenderOptions | None = None, engine: EngineFactory | None = None,
+                progress: Progress | None = None) -> RenderResult:
+    """Speak every chapter of the script into a tagged MP3 under out_dir/<book title>/, reusing what is done."""
+    opts = options or RenderOptions()
+    started = time.perf_counter()
+    if opts.chapters is not None and (opts.format == "m4b" or opts.single_file):
+        raise OutputError("--chapters renders separate chapter files; it does not go with --format m4b or "
+                          "--single-file")
+    if opts.chapters is not None and not opts.chapters <= set(range(1, len(script.chapters) + 1)):
+        wrong = min(opts.chapters - set(range(1, len(script.chapters) + 1)))
+        raise OutputError(f"--chapters: the book has no chapter {wrong}; it has chapters 1 to {len(script.chapters)}")
+    factory: EngineFactory = engine or DefaultEngine
+    cache_root = opts.cache_dir or default_cache_dir()
+    cache = ClipCache(cache_root)
+    preset = PRESETS[opts.preset or script.casting.preset or "default"]
+    pauses = Pauses(**dict(script.casting.pauses))
+    source = script.book
+    cover = read_cover(opts.cover) if opts.cover else (
+        Cover(source.cover, source.cover_mime or "image/jpeg") if source.cover else None)
+    book = BookTags(script.title, opts.author or source.author or "Unknown", script.casting.narrator_name,
+                    len(script.chapters), opts.year, opts.description, cover, opts.id3v23)
+    folder = opts.out_dir / safe_filename(script.title)
+    one_file = opts.format == "m4b" or opts.single_file
+    work = folder / WORK if one_file else folder
+    width = max(2, len(str(len(script.chapters))))
+    notify = progress or (lambda _kind, _n: None)
+    all_lines = {chapter.index: chapter_lines(script, chapter) for chapter in script.chapters}
+    gains = voice_gains({line.voice for lines in all_lines.values() for line in lines}, script.casting.narrator,
+                        factory.identity, cache, factory)                   # Voices -> level matching
+    titles = unique_titles(script.chapters)
+    jobs_list = []
+    for chapter in script.chapters:
+        lines = tuple(replace(line, gain_db=gains[line.voice]) for line in all_lines[chapter.index])
+        title = titles[chapter.index]
+        tags = ChapterTags(title, chapter.index, _part_of(script.book, chapter.index))
+        keys = tuple(clip_key(factory.identity(line.voice), line.voice, line.text) for line in lines)
+        subtitles = None if one_file else opts.subtitles
+        # The presets' peak margins were measured on eSpeak NG's sound; other engines' chapters are measured.
+        verify_peak = not one_file and any(line.voice.engine != "espeak" for line in lines)
+        settings: list[object] = [FORMAT, encoding_settings(preset, pauses), book.settings(), astuple(tags),
+                                  one_file, subtitles, *(["verify-peak"] if verify_peak else [])]
+        name = f"{chapter.index:0{width}d}.pcm" if one_file else (
+            f"{chapter.index:0{width}d} - {safe_filename(title)}.mp3")
+        jobs_list.append(ChapterJob(
+            chapter=chapter, lines=lines, keys=keys,
+            tmp_path=work / f".{chapter.index:0{width}d}.part-{os.getpid()}.{'pcm' if one_file else 'mp3'}",
+            final_path=work / name, tags=tags, book=book, fingerprint=_fingerprint(settings, lines, keys),
+            engine=factory, cache_root=cache_root, preset=preset, pauses=pauses, pcm=one_file, subtitles=subtitles,
+            timings_path=timings_path(folder, chapter.index), verify_peak=verify_peak,
+        ))
+    files: list[ChapterFile] = []
+    with locked_folder(folder):
+        (folder / WORK).mkdir(exist_ok=True)
+        manifest = read_manifest(folder)
+        todo = []
+        for job in jobs_list:
+            name = str(job.final_path.relative_to(folder))
+            if is_current(folder, name, job.fingerprint, manifest):
+                entry = manifest[name]
+                files.append(ChapterFile(job.chapter.index, job.tags.title, job.final_path,
+                                         float(entry.get("seconds", 0.0)), len(job.lines), 0, False,
+                                         job.fingerprint, int(entry.get("rate", 22050))))
+                notify("clips", len(job.lines))
+                notify("chapter", 1)
+            elif opts.chapters is None or job.chapter.index in opts.chapters:
+                todo.append(job)
+
+        def finished(done: ChapterFile) -> None:
+            # Record each chapter as it lands, so a killed render resumes after it.
+            files.append(done)
+            manifest[str(done.path.relative_to(folder))] = {
+                "fingerprint": done.fingerprint, "size": done.path.stat().st_size, "seconds": round(done.seconds, 3),
+                "rate": done.sample_rate}
+            write_manifest(folder, manifest, preset.name)
+            notify("chapter", 1)
+
+        # The longest chapters first, so that no worker is left with a long one at the end.
+        todo.sort(key=lambda j: -sum(len(line.text) for line in j.lines))
+        workers = max(1, min(opts.jobs or os.cpu_count() or 1, len(todo)))
+        run_parallel(render_chapter, todo, workers, finished, lambda n: notify("clips", n))
+        files.sort(key=lambda f: f.index)
+        keep = {str(job.final_path.relative_to(folder)) for job in jobs_list}
+        if opts.chapters is not None:
+            keep |= set(manifest)  # a partial render leaves the other chapters' files and records alone
+        if one_file:
+            keep.add(_package_one_file(folder, files, jobs_list, opts, preset, book, manifest))
+        else:
+            write_lists(folder, safe_filename(script.title), [Part(f.title, f.path, f.seconds) for f in files], book)
+        for name in set(manifest) - keep:
+            del manifest[name]
+        write_manifest(folder, manifest, preset.name)
+        remove_stale(folder, keep)
+    cache.prune(opts.cache_max_bytes)
+    return RenderResult(folder, tuple(files), time.perf_counter() - started)
+
+
+def _package_one_file(folder: Path, files: list[ChapterFile], jobs: list[ChapterJob], opts: RenderOptions,
+                      preset: Preset, book: BookTags, manifest: dict[str, dict[str, Any]]) -> str:
+    """Encode the chapters' PCM into the book's one M4B or MP3, unless the one on disk is already it."""
+    suffix = ".m4b" if opts.format == "m4b" else ".mp3"
+    out = folder / f"{safe_filename(book.book)}{suffix}"
+    fingerprint = hashlib.sha256(json.dumps([opts.format, [j.fingerprint for j in jobs]]).encode()).hexdigest()
+    if not is_current(folder, out.name, fingerprint, manifest):
+        parts = [Part(f.title, f.path, f.seconds) for f in files]
+        seconds = one_file(parts, files[0].sample_rate, out, opts.format, preset, book)
+        manifest[out.name] = {"fingerprint": fingerprint, "size": out.stat().st_size, "seconds": round(seconds, 3)}
+    if opts.subtitles:
+        cues = []
+        at = 0.0
+        for f in files:
+            cues += [replace(c, start=c.start + at, end=c.end + at)
+                     for c in read_timings(timings_path(folder, f.index))]
+            at += f.seconds
+        write_subtitles(out.with_suffix(f".{opts.subtitles}"), cues, opts.subtitles)
+    return out.name
+
+
+def _fingerprint(settings: list[object], lines: Sequence[SpokenLine], keys: Sequence[str]) -> str:
+    """Everything that decides a chapter file's bytes: when it is unchanged, the file is not rewritten."""
+    clips = [[key, line.paragraph, line.who, line.text[-1:], line.title, line.gain_db, line.scene_break]
+             for key, line in zip(keys, lines, strict=True)]
+    parts = [settings, clips]
+    return hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode("utf-8")).hexdigest()
+
+
+def chapter_lines(script: Script, chapter: Chapter) -> list[SpokenLine]:
+    """The chapter's title, then each segment with something to say, in the voice of who says it."""
+    casting = script.casting
+    book_words = dict(casting.lexicon)
+    words = {name: merge_lexicons(book_words, dict(role.lexicon)) for name, role in casting.roles.items()}
+    title = spoken_title(chapter.title)
+    # The headings of the parts it opens are read before its own, outermost first (Part I. Book I. Chapter 1).
+    parts = [spoken_title(name) for name, first in script.book.parts if first == chapter.index]
+    heads = [part for part in parts if part.casefold() not in title.casefold()]
+    title = ". ".join([*heads, title])
+    lines = [SpokenLine(spoken_form(title, book_words), casting.narrator, "narrator", -1, title=True)]
+    last_end = chapter.body_start
+    for seg in script.segments:
+        if seg.chapter != chapter.index or seg.end <= chapter.body_start:
+            continue  # other chapters, and the heading, which the title line replaces
+        who = seg.speaker if seg.kind == "dialogue" and seg.speaker in casting.roles else None
+        text = spoken_form(speech_text(script.text[seg.start:seg.end]), words[who] if who else book_words)
+        if not is_speakable(text):  # after normalizing, which drops [Illustration] markers and the like
+            continue
+        scene_break = bool(SCENE_BREAK.search(script.text, last_end, seg.start))
+        last_end = seg.end
+        voice = casting.roles[who].voice if who else None
+        for i, piece in enumerate(clip_texts(text)):
+            lines.append(SpokenLine(piece, voice or casting.narrator, who or "narrator", seg.paragraph, False,
+                                    scene_break and i == 0, offset=seg.start))
+    return lines
+
+
+MAX_CLIP_CHARS = 1500  # a quoted letter can run to 14,000 characters: minutes of audio in one clip, in memory
+_SENTENCE_END = re.compile(r"(?<=[.!?;:])[\"'\u201d\u2019)]*\s+")
+
+
+def clip_texts(text: str) -> list[str]:
+    """A long line cut at sentence ends into pieces of at most MAX_CLIP_CHARS (a longer sentence stays whole)."""
+    if len(text) <= MAX_CLIP_CHARS:
+        return [text]
+    pieces: list[str] = []
+    start = last = 0
+    for match in _SENTENCE_END.finditer(text):
+        if match.end() - start > MAX_CLIP_CHARS and last > start:
+            pieces.append(text[start:last].strip())
+            start = last
+        last = match.end()
+    if len(text) - start > MAX_CLIP_CHARS and start < last < len(text):
+        pieces.append(text[start:last].strip())
+        start = last
+    pieces.append(text[start:].strip())
+    return [p for p in pieces if p]
+
+
+def unique_titles(chapters: Sequence[Chapter]) -> dict[int, str]:
+    """Chapter titles for tags and file names, a repeated one numbered ("Chapter V (2)"): players list by title."""
+    seen: Counter[str] = Counter(c.title for c in chapters)
+    count: Counter[str] = Counter()
+    out = {}
+    for chapter in chapters:
+        count[chapter.title] += 1
+        repeated = seen[chapter.title] > 1
+        out[chapter.index] = f"{chapter.title} ({count[chapter.title]})" if repeated else chapter.title
+    return out
+
+
+def _part_of(book: Book, chapter: int) -> tuple[int, int] | None:
+    """(part number, parts) of a chapter in a book with parts, for the TPOS tag."""
+    starts = [first for _name, first in book.parts]
+    if not starts or chapter < starts[0]:
+        return None
+    return sum(first <= chapter for first in starts), len(starts)
+
+
+def timings_path(folder: Path, chapter: int) -> Path:
+    """Where the render records each line's place in chapter `chapter`'s audio."""
+    return folder / WORK / f"{chapter:04d}.timings.json"
+
+
+def speaker_lines(segments: Sequence[Segment]) -> list[tuple[str, int]]:
+    """Each speaker with the number of dialogue segments attributed to them, most first."""
+    counts = Counter(s.speaker for s in segments if s.kind == "dialogue" and s.speaker)
+    return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+
+
+def safe_filename(name: str) -> str:
+    """A file name from a title: no path separators, control or reserved characters, at most 100 characters."""
+    name = re.sub(r"\s*:\s*", " - ", name)
+    name = re.sub(r'[\x00-\x1f\x7f/\\*?"<>|]+', "_", name)
+    name = re.sub(r"\s+", " ", name).strip(" ._")
+    return name[:100].rstrip(" ._") or "Untitled"
+
+

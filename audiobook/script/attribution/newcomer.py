@@ -1,0 +1,185 @@
+"""Whom a description means when no one at hand answers to it: the newcomer the chapter names next, or the one
+character the book's uses of it mean ("the old gentleman" of the book)."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from audiobook.model import Gender
+from audiobook.script.attribution import speech as sp
+from audiobook.script.attribution.kin import KIN
+from audiobook.script.attribution.rules import Context
+
+
+@dataclass
+class Descriptions:
+    """What a pass knows of the descriptions: where the book first names each character (a cast alias that is a
+    description is its holder's until then), and whom each description means (none yet: the first pass notes
+    each use)."""
+
+    first_named: dict[str, int]  # character -> where the narration first calls them by name
+    first_heard: dict[str, int]  # character -> where the text, quotes too, first calls them by name
+    votes: dict[str, Counter[str]] | None = None  # description -> how often each character is meant
+    uses: list[tuple[str, str]] = field(default_factory=list)  # first pass: (description, likeliest referent)
+    children: set[str] = field(default_factory=set)  # the characters the book calls "little Tom" or "Master Tom"
+    chapter_heard: dict[tuple[int, str], int] = field(default_factory=dict)  # (chapter, character) -> first named
+    narrated: dict[tuple[int, str], Gender | None] = field(default_factory=dict)  # (chapter, noun) -> its gender
+    # cast role ("The Clergyman") -> named character at hand where a tag names the role -> the chapter of each use
+    epithets: dict[str, dict[str, list[int]]] = field(default_factory=dict)
+
+
+def strong(votes: Counter[str]) -> str | None:
+    """The character a description's uses mean at least ten times and three times as often as anyone else."""
+    (top, uses), *rest = votes.most_common(2)
+    return top if uses >= 10 and uses >= 3 * (rest[0][1] if rest else 0) else None
+
+
+def epithet_holder(uses: dict[str, list[int]]) -> str | None:
+    """The named character a cast role's tags mostly find at hand (three uses in five at least, three or more, in
+    two chapters or more): the book's "clergyman" is its Mr. Hale, one scene's unnamed surgeon is not the patient."""
+    if not uses:
+        return None
+    top = max(uses, key=lambda who: len(uses[who]))
+    n = len(uses[top])
+    if n >= _EPITHET_USES and n >= _EPITHET_SHARE * sum(map(len, uses.values())) and len(set(uses[top])) >= 2:
+        return top
+    return None
+
+
+_EPITHET_USES = 3
+_EPITHET_SHARE = 0.6
+
+
+def _intro_re(head: str) -> re.Pattern[str]:
+    """Someone brought in by the noun: "a boy", "a tall boy", "a grey-haired, stooping gentleman"."""
+    return re.compile(rf"\b(?:[Aa]n?|[Aa]nother)\s+(?:[\w-]+,?\s+){{0,3}}?{re.escape(head)}\b")
+
+
+def _introduced(ctx: Context, t: int, head: str) -> bool:
+    """Whether the narration just before turn t brings someone in as "a boy", "a gentleman" (the description's
+    head), not as "Tom, a boy of ten," nor "was a boy"."""
+    intro = _intro_re(head)
+    k = ctx.turns[t].dialogue[0]
+    start, chapter = ctx.segments[k].start, ctx.segments[k].chapter
+    while k > 0 and ctx.segments[k - 1].chapter == chapter and ctx.segments[k - 1].end > start - _INTRO_SPAN:
+        k -= 1
+        seg = ctx.segments[k]
+        if seg.kind == "narration":
+            for m in intro.finditer(ctx.text, seg.start, seg.end):
+                if not _BE_RE.search(ctx.text, max(seg.start, m.start() - 8), m.start()):
+                    return True
+    return False
+
+
+_INTRO_SPAN = 1000  # characters before a description within which the narration brought its person in
+_BE_RE = re.compile(r"(?:,|\b(?:was|is|were|be|been|like|as))\s*$")
+_UNKNOWN = frozenset(("stranger", "newcomer", "new-comer"))  # someone the book has yet to name
+_NEWCOMER_SPAN = 3000  # characters after a description within which the book names the newcomer it describes
+
+
+def newcomer(
+    ctx: Context, t: int, head: str, want: Gender | None, skip: set[str], cands: list[str],
+    votes: Counter[str] | None, described: Descriptions,
+) -> str | None:
+    """`"Lost your way?" said the young gentleman.` with Jack not yet named, not even in a quote: the
+    first character of the description's gender the book (or the chapter: Jack was in an earlier one) names soon
+    after, unheard of until then; unless the description has meant someone at hand more often ("the old
+    gentleman" of the chapters before), or the book's uses of it mean another."""
+    if want is None or head in KIN:
+        return None  # "the astonished father" is someone's, not a newcomer
+    # Someone just come in ("a boy of ten stumbled in") may be named only in the next chapter; "the stranger" is
+    # someone the book names later, however late.
+    chapters = 2 if _introduced(ctx, t, head) or head in _UNKNOWN else 1
+    span = len(ctx.text) if head in _UNKNOWN else _NEWCOMER_SPAN
+    fresh = next((c for c in ctx.named_after(t, span, chapters) if c not in skip and c != ctx.narrator
+                  and ctx.names.gender.get(c) == want and _new_here(ctx, t, c, described)), None)
+    if fresh is None or (votes and max(votes[c] for c in cands) > votes[fresh]):
+        return None
+    if votes and strong(votes) not in (None, fresh):
+        return None  # "the gentleman" of the book is someone else, away from this scene
+    return fresh
+
+
+def aged_referent(ctx: Context, t: int, head: str, skip: set[str], described: Descriptions) -> str | None:
+    """`A young lady came up the steps on the arm of a grey-haired gentleman.` and the chapter never names him:
+    "said the gentleman" is the book's "old gentleman" (the one its uses of "the old gentleman" strongly mean),
+    unless the chapter has named him since, or the cast lists someone of that description at hand."""
+    votes = described.votes.get(f"the old {head}") if described.votes else None
+    who = strong(votes) if votes else None
+    if who is None or who in skip or not brought_in(ctx, t, who, described):
+        return None  # cheap checks first: the chapter's narration is read only for a book with such a referent
+    since = _aged_intro(ctx, t, head)
+    if not since:
+        return None
+    if any(name == who for _pos, name in ctx.mentions_between(since, ctx.start(ctx.turns[t]))):
+        return None  # named since he came in: the tags call him by name, a description is someone else
+    return who
+
+
+_AGED_RE = re.compile(r"\b(?:old|grey|gray|grey-haired|gray-haired|white-haired|silver-haired|elderly|aged)\b", re.I)
+
+
+def _aged_intro(ctx: Context, t: int, head: str) -> int:
+    """Where the chapter's narration before turn t, bringing someone in as "a …gentleman" last, brought in an old one
+    ("a grey-haired gentleman"); 0 if its latest such introduction is of no old one, or there is none."""
+    intro = _intro_re(head)
+    since = 0
+    for seg in ctx.segments[ctx.chapter_segments(t).start : ctx.turns[t].dialogue[0]]:
+        if seg.kind == "narration":
+            for m in intro.finditer(ctx.text, seg.start, seg.end):
+                since = m.end() if _AGED_RE.search(m.group()) else 0
+    return since
+
+
+def brought_in(ctx: Context, t: int, who: str, described: Descriptions) -> bool:
+    """Whether the book has named `who` by turn t, or names them in turn t's chapter or the next."""
+    chapter = ctx.chapter_of(t)
+    return described.first_heard.get(who, len(ctx.text)) < ctx.start(ctx.turns[t]) or any(
+        (c, who) in described.chapter_heard for c in (chapter, chapter + 1))
+
+
+def _new_here(ctx: Context, t: int, who: str, described: Descriptions) -> bool:
+    """Whether the book, or at least turn t's chapter, has not yet named `who` (narration or quotes) by turn t."""
+    start = ctx.start(ctx.turns[t])
+    chapter = ctx.chapter_of(t)
+    return described.first_heard.get(who, -1) > start or described.chapter_heard.get((chapter, who), -1) > start
+
+
+def chapter_heard(ctx: Context) -> dict[tuple[int, str], int]:
+    """Where each chapter first names each character, narration or quotes."""
+    out: dict[tuple[int, str], int] = {}
+    for at, name in sorted(ctx.mentions + ctx.quoted):
+        out.setdefault((ctx.chapter_at(at), name), at)
+    return out
+
+
+def first_named(ctx: Context) -> dict[str, int]:
+    """Where the narration first calls each character by name (not by a description, "a stout man")."""
+    out: dict[str, int] = {}
+    for at, name in ctx.mentions:
+        m = sp.CAPSEQ_RE.match(ctx.text, at)
+        if name not in out and m is not None and ctx.names.resolve(m.group()) == name:
+            out[name] = at
+    return out
+
+
+def first_heard(ctx: Context, named: dict[str, int]) -> dict[str, int]:
+    """Where the text, narration or quotes, first calls each character by name."""
+    out = dict(named)
+    for at, name in reversed(ctx.quoted):
+        if at < out.get(name, at + 1):
+            out[name] = at
+    return out
+
+
+def ahead(ctx: Context, t: int, want: Gender | None, skip: set[str]) -> str | None:
+    """No one at hand fits: the first fitting character the chapter names after the quote, however far on.
+
+    `"…," said the old gentleman. Mr. Hale took off his hat.`
+    """
+    for who in ctx.named_after(t, len(ctx.text)):
+        if who not in skip and who != ctx.narrator and (want is None or ctx.names.gender.get(who) == want):
+            return who
+    return None

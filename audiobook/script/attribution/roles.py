@@ -1,0 +1,82 @@
+"""Cast entries named by what they are ("The Clergyman", "The Guard", "The Girl" for Mina): when a tag's noun means
+such an entry, and when it means a named character the book calls so."""
+
+from __future__ import annotations
+
+from audiobook.script.attribution import speech as sp
+from audiobook.script.attribution.describe import YOUNG, gender_of
+from audiobook.script.attribution.kin import KIN
+from audiobook.script.attribution.newcomer import Descriptions, epithet_holder
+from audiobook.script.attribution.rules import Context
+
+
+def epithet(ctx: Context, t: int, recent: list[str], described: Descriptions) -> None:
+    """`"…," said the clergyman.` with a cast entry "The Clergyman" beside Mr. Hale: Mr. Hale, when the tags
+    naming the entry, over several chapters, mostly come where he is the one fitting character at hand who is
+    not talking with the speaker (the book's epithet for him, not an unnamed clergyman of one scene); then every
+    such tag is his, but one calling him or next to his own line."""
+    turn = ctx.turns[t]
+    role = turn.speaker or ""
+    tag = next((v for v in turn.tags.values() if v.kind == "np" and ctx.names.resolve(v.value) == role), None)
+    if tag is None:
+        return
+    head = tag.value.split()[-1].lower()
+    if described.votes is not None:
+        named = named_role(ctx, t, head, role, described)
+        if named is not None:
+            turn.speaker, turn.evidence = named, "nominal"  # "said the guard": Ben, the cast's "The Mail Guard"
+            return
+        holder = epithet_holder(described.epithets.get(role, {}))
+        if holder is not None and holder not in ctx.vocatives[t] and holder not in ctx.tagged_around(t):
+            turn.speaker, turn.evidence = holder, "nominal"
+        return
+    want = gender_of(ctx, t, tag, ctx.names.gender.get(role) or sp.PERSON_NOUNS.get(head), described)
+    if want is None:
+        return
+    cands = [c for c in recent if not is_role(c) and c != ctx.narrator and c not in ctx.vocatives[t]
+             and ctx.names.gender.get(c) == want and (head in YOUNG or c not in described.children)]
+    near = ctx.tagged_around(t)
+    likely = next((c for c in cands if c not in near), None)
+    if likely is not None:
+        described.epithets.setdefault(role, {}).setdefault(likely, []).append(ctx.chapter_of(t))
+
+
+def answers_to(who: str, head: str) -> bool:
+    """Whether a character may be the one a description's head noun means: not the cast's "The Old Woman" for
+    "the lady" (a role named by another noun with a gender: the book calls its ladies and its women apart)."""
+    noun = who.split()[-1].lower()
+    if not is_role(who) or noun == head or noun in KIN or head in KIN:
+        return True
+    return sp.PERSON_NOUNS.get(noun) is None or sp.PERSON_NOUNS.get(head) is None
+
+
+# Nouns any grown or young person answers to, as against what someone is ("the nurse", "the stranger").
+_PLAIN = frozenset(("man", "woman", "lady", "gentleman", "girl", "boy", "fellow", "child", "youth", "lad"))
+
+
+def girl_at_hand(ctx: Context, t: int, alias: str, head: str, recent: list[str], described: Descriptions) -> bool:
+    """Whether "said the girl" is a girl at hand rather than the cast's "The Girl" (Mina), whom the book has not
+    named yet and names only in a later chapter: someone of hers at hand answers to so plain a noun."""
+    if head not in _PLAIN or is_role(alias) or alias in recent:
+        return False
+    if (ctx.chapter_of(t), alias) in described.chapter_heard:
+        return False  # named later in this chapter: the scene's girl is she
+    if described.first_heard.get(alias, len(ctx.text)) < ctx.start(ctx.turns[t]):
+        return False
+    want = ctx.names.gender.get(alias)
+    return any(ctx.names.gender.get(c) == want and c not in ctx.vocatives[t] and c != ctx.narrator
+               and not is_role(c) for c in recent)
+
+
+def named_role(ctx: Context, t: int, head: str, role: str, described: Descriptions) -> str | None:
+    """"the doctor" in a chapter that names Doctor Lane, "the guard" in one that calls Ben (the cast's "The Mail
+    Guard"): the one character the chapter names whose names carry the word, not the cast's unnamed role."""
+    chapter = ctx.chapter_of(t)
+    here = [c for c in ctx.names.words if head in ctx.names.words[c] and c != role and not is_role(c)
+            and (chapter, c) in described.chapter_heard and c not in ctx.vocatives[t]]
+    return here[0] if len(here) == 1 else None
+
+
+def is_role(who: str) -> bool:
+    """Whether a cast entry is named by what it is ("The Clergyman"), not by a name."""
+    return who.split()[0].lower() in sp.ARTICLES
