@@ -14,15 +14,17 @@ from audiobook.audio.levels import voice_gains
 from audiobook.audio.loudness import PRESETS
 from audiobook.audio.stitch import Pauses
 from audiobook.cast.casting import espeak_voice_check
-from audiobook.chapter_render import ChapterFile, ChapterJob, EngineFactory, SpokenLine, render_chapter
+from audiobook.chapter_render import ChapterFile, ChapterJob, EngineFactory, render_chapter
 from audiobook.errors import CastingError, InputError
-from audiobook.layout import locked_folder
-from audiobook.model import Casting, Chapter, Voice
+from audiobook.layout import locked_folder, safe_filename
+from audiobook.model import Casting, Chapter, SpokenLine, Voice
 from audiobook.package.tags import BookTags, ChapterTags
-from audiobook.pipeline import RenderOptions, Script, chapter_lines, safe_filename, speaker_lines
+from audiobook.pipeline import RenderOptions, speaker_lines
+from audiobook.script import Script
+from audiobook.script.lines import chapter_lines
 from audiobook.text.lexicon import merge_lexicons, spoken_form
+from audiobook.text.spoken import is_speakable, speech_text
 from audiobook.tts.cache import ClipCache, clip_key, default_cache_dir
-from audiobook.tts.espeak import is_speakable, speech_text
 from audiobook.workers import run_parallel
 
 PREVIEW_SECONDS = 60.0

@@ -87,7 +87,8 @@ def render_books(jobs: Sequence[BookJob], out: Path, render_jobs: int | None = N
                  cache_dir: Path | None = None, engine: Any = None,
                  on_book: Callable[[BookReport], None] | None = None) -> list[BookReport]:
     """Render each book in turn (each on all cores); a failing book is reported and the next one goes on."""
-    from audiobook.pipeline import RenderOptions, plan_book, render_book, safe_filename
+    from audiobook.layout import safe_filename
+    from audiobook.pipeline import RenderOptions, plan_book, render_book
     from audiobook.qa.check import check_book
     from audiobook.qa.report import attribution_report
 

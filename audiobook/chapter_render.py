@@ -3,24 +3,23 @@
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import signal
 import threading
 from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Protocol
 
-from audiobook.audio.loudness import Preset
+from audiobook.audio.loudness import Preset, true_peak
 from audiobook.audio.mp3 import encode_chapter
 from audiobook.audio.stitch import Chapter as Stitched
 from audiobook.audio.stitch import Line, Pauses, PcmWriter, stitch
 from audiobook.errors import EngineError, OutputError
-from audiobook.model import Chapter, Voice
-from audiobook.package.containers import Cue, write_subtitles
+from audiobook.layout import write_timings
+from audiobook.model import Chapter, Cue, SpokenLine, Voice
+from audiobook.package.containers import write_subtitles
 from audiobook.package.tags import BookTags, ChapterTags, tag_mp3
-from audiobook.qa.check import true_peak
 from audiobook.tts.cache import ClipCache
 from audiobook.tts.espeak import Clip, Engine
 
@@ -31,20 +30,6 @@ class EngineFactory(Protocol):
     def __call__(self) -> Engine: ...
 
     def identity(self, voice: Voice) -> str: ...
-
-
-@dataclass(frozen=True)
-class SpokenLine:
-    """One thing to say in a chapter: text, voice, and where it stands for the pauses."""
-
-    text: str
-    voice: Voice
-    who: str
-    paragraph: int
-    title: bool = False
-    scene_break: bool = False  # a scene break (`* * *`) stands before it
-    gain_db: float = 0.0  # the voice's level match to the narrator
-    offset: int = -1  # where its segment starts in the book text; -1 for the chapter title
 
 
 @dataclass(frozen=True)
@@ -200,16 +185,3 @@ def _deadline(seconds: float, text: str) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
-def write_timings(path: Path, cues: list[Cue]) -> None:
-    """Record where each line lies in the chapter's audio, for subtitles and the review pages."""
-    tmp = path.with_name(f".{path.name}.part-{os.getpid()}")
-    tmp.write_text(json.dumps([asdict(c) for c in cues], ensure_ascii=False), encoding="utf-8")
-    os.replace(tmp, path)
-
-
-def read_timings(path: Path) -> list[Cue]:
-    """The cues `write_timings` recorded; [] if there are none."""
-    try:
-        return [Cue(**c) for c in json.loads(path.read_text(encoding="utf-8"))]
-    except (OSError, ValueError, TypeError):
-        return []

@@ -1,4 +1,5 @@
-"""The book's output folder: a lock against concurrent renders, and a manifest of finished chapters."""
+"""The book's output folder, the one place that names what is in it: chapter file names and their numbering,
+the .work/ folder and line timings, the manifest of finished chapters, and a lock against concurrent renders."""
 
 from __future__ import annotations
 
@@ -8,12 +9,16 @@ import json
 import os
 import re
 import tempfile
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 from audiobook.errors import OutputError
+from audiobook.model import Chapter, Cue
 
+WORK = ".work"  # per-chapter PCM for one-file books, and every chapter's line timings
 MANIFEST = ".audiobook-manifest.json"
 LOCK = ".audiobook.lock"
 _PART = re.compile(r"^\..*\.part-\d+(\.\w+)?$")
@@ -86,3 +91,43 @@ def remove_stale(folder: Path, keep: set[str]) -> None:
     for path in folder.glob("*.mp3"):
         if path.name not in keep and _CHAPTER_FILE.match(path.name):
             path.unlink(missing_ok=True)
+
+
+def write_timings(path: Path, cues: list[Cue]) -> None:
+    """Record where each line lies in the chapter's audio, for subtitles and the review pages."""
+    tmp = path.with_name(f".{path.name}.part-{os.getpid()}")
+    tmp.write_text(json.dumps([asdict(c) for c in cues], ensure_ascii=False), encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def read_timings(path: Path) -> list[Cue]:
+    """The cues `write_timings` recorded; [] if there are none."""
+    try:
+        return [Cue(**c) for c in json.loads(path.read_text(encoding="utf-8"))]
+    except (OSError, ValueError, TypeError):
+        return []
+
+
+def unique_titles(chapters: Sequence[Chapter]) -> dict[int, str]:
+    """Chapter titles for tags and file names, a repeated one numbered ("Chapter V (2)"): players list by title."""
+    seen: Counter[str] = Counter(c.title for c in chapters)
+    count: Counter[str] = Counter()
+    out = {}
+    for chapter in chapters:
+        count[chapter.title] += 1
+        repeated = seen[chapter.title] > 1
+        out[chapter.index] = f"{chapter.title} ({count[chapter.title]})" if repeated else chapter.title
+    return out
+
+
+def timings_path(folder: Path, chapter: int) -> Path:
+    """Where the render records each line's place in chapter `chapter`'s audio."""
+    return folder / WORK / f"{chapter:04d}.timings.json"
+
+
+def safe_filename(name: str) -> str:
+    """A file name from a title: no path separators, control or reserved characters, at most 100 characters."""
+    name = re.sub(r"\s*:\s*", " - ", name)
+    name = re.sub(r'[\x00-\x1f\x7f/\\*?"<>|]+', "_", name)
+    name = re.sub(r"\s+", " ", name).strip(" ._")
+    return name[:100].rstrip(" ._") or "Untitled"

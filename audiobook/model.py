@@ -98,3 +98,28 @@ class Casting:
     def characters(self) -> tuple[Character, ...]:
         """The characters of the cast, in file order."""
         return tuple(role.character for role in self.roles.values())
+
+
+@dataclass(frozen=True)
+class Cue:
+    """One spoken line's place in a chapter's audio (seconds), who speaks it, and its offset in the book text."""
+
+    start: float
+    end: float
+    speaker: str
+    text: str
+    offset: int  # the segment's start in the book text; -1 for the chapter title
+
+
+@dataclass(frozen=True)
+class SpokenLine:
+    """One thing to say in a chapter: text, voice, and where it stands for the pauses."""
+
+    text: str
+    voice: Voice
+    who: str
+    paragraph: int
+    title: bool = False
+    scene_break: bool = False  # a scene break (`* * *`) stands before it
+    gain_db: float = 0.0  # the voice's level match to the narrator
+    offset: int = -1  # where its segment starts in the book text; -1 for the chapter title

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -18,42 +17,36 @@ from audiobook.audio.loudness import PRESETS, Preset
 from audiobook.audio.stitch import Pauses, encoding_settings
 from audiobook.cast.autovoice import cast_voices
 from audiobook.cast.casting import load_casting
-from audiobook.chapter_render import ChapterFile, ChapterJob, EngineFactory, SpokenLine, read_timings, render_chapter
+from audiobook.chapter_render import ChapterFile, ChapterJob, EngineFactory, render_chapter
 from audiobook.errors import OutputError
-from audiobook.layout import is_current, locked_folder, read_manifest, remove_stale, write_manifest
-from audiobook.model import Casting, Chapter, Segment
+from audiobook.layout import (
+    WORK,
+    is_current,
+    locked_folder,
+    read_manifest,
+    read_timings,
+    remove_stale,
+    safe_filename,
+    timings_path,
+    unique_titles,
+    write_manifest,
+)
+from audiobook.model import Segment, SpokenLine
 from audiobook.package.containers import Part, one_file, write_lists, write_subtitles
 from audiobook.package.tags import BookTags, ChapterTags, Cover, read_cover
 from audiobook.read.book import Book, ReadOptions, load_book
-from audiobook.read.chapters import spoken_title
+from audiobook.script import Script
 from audiobook.script.attribution.gender import guess_genders
 from audiobook.script.attribution.sieve import attribute
 from audiobook.script.fixes import apply_fixes
+from audiobook.script.lines import chapter_lines
 from audiobook.script.segment import segment
-from audiobook.text.lexicon import merge_lexicons, spoken_form
 from audiobook.tts.cache import DEFAULT_MAX_BYTES, ClipCache, clip_key, default_cache_dir
-from audiobook.tts.espeak import is_speakable, speech_text
 from audiobook.tts.select import DefaultEngine as DefaultEngine  # re-exported: tests swap it here
 from audiobook.workers import run_parallel
 
-SCENE_BREAK = re.compile(r"^[ \t]*(?:[*#~\u2022\u2014-][ \t]*){1,7}\r?$", re.MULTILINE)  # `* * *`, `#`, `---`
-WORK = ".work"  # per-chapter PCM for one-file books, and every chapter's line timings
 FORMAT = 5  # bump when the way chapter files are made changes, so that old ones are re-encoded
 Progress = Callable[[str, int], None]  # ("clips", n) as clips are spoken, ("chapter", 1) as files land
-
-
-@dataclass(frozen=True)
-class Script:
-    """A book read, split and attributed, with a voice for every part: what `segment` prints, `render` speaks."""
-
-    source: Path
-    title: str
-    text: str
-    chapters: tuple[Chapter, ...]
-    segments: tuple[Segment, ...]
-    casting: Casting
-    book: Book
-    warnings: tuple[str, ...] = ()  # doubts about the book's chapters, fixes that no longer match the text
 
 
 @dataclass(frozen=True)
@@ -246,68 +239,6 @@ def _fingerprint(settings: list[object], lines: Sequence[SpokenLine], keys: Sequ
     return hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode("utf-8")).hexdigest()
 
 
-def chapter_lines(script: Script, chapter: Chapter) -> list[SpokenLine]:
-    """The chapter's title, then each segment with something to say, in the voice of who says it."""
-    casting = script.casting
-    book_words = dict(casting.lexicon)
-    words = {name: merge_lexicons(book_words, dict(role.lexicon)) for name, role in casting.roles.items()}
-    title = spoken_title(chapter.title)
-    # The headings of the parts it opens are read before its own, outermost first (Part I. Book I. Chapter 1).
-    parts = [spoken_title(name) for name, first in script.book.parts if first == chapter.index]
-    heads = [part for part in parts if part.casefold() not in title.casefold()]
-    title = ". ".join([*heads, title])
-    lines = [SpokenLine(spoken_form(title, book_words), casting.narrator, "narrator", -1, title=True)]
-    last_end = chapter.body_start
-    for seg in script.segments:
-        if seg.chapter != chapter.index or seg.end <= chapter.body_start:
-            continue  # other chapters, and the heading, which the title line replaces
-        who = seg.speaker if seg.kind == "dialogue" and seg.speaker in casting.roles else None
-        text = spoken_form(speech_text(script.text[seg.start:seg.end]), words[who] if who else book_words)
-        if not is_speakable(text):  # after normalizing, which drops [Illustration] markers and the like
-            continue
-        scene_break = bool(SCENE_BREAK.search(script.text, last_end, seg.start))
-        last_end = seg.end
-        voice = casting.roles[who].voice if who else None
-        for i, piece in enumerate(clip_texts(text)):
-            lines.append(SpokenLine(piece, voice or casting.narrator, who or "narrator", seg.paragraph, False,
-                                    scene_break and i == 0, offset=seg.start))
-    return lines
-
-
-MAX_CLIP_CHARS = 1500  # a quoted letter can run to 14,000 characters: minutes of audio in one clip, in memory
-_SENTENCE_END = re.compile(r"(?<=[.!?;:])[\"'\u201d\u2019)]*\s+")
-
-
-def clip_texts(text: str) -> list[str]:
-    """A long line cut at sentence ends into pieces of at most MAX_CLIP_CHARS (a longer sentence stays whole)."""
-    if len(text) <= MAX_CLIP_CHARS:
-        return [text]
-    pieces: list[str] = []
-    start = last = 0
-    for match in _SENTENCE_END.finditer(text):
-        if match.end() - start > MAX_CLIP_CHARS and last > start:
-            pieces.append(text[start:last].strip())
-            start = last
-        last = match.end()
-    if len(text) - start > MAX_CLIP_CHARS and start < last < len(text):
-        pieces.append(text[start:last].strip())
-        start = last
-    pieces.append(text[start:].strip())
-    return [p for p in pieces if p]
-
-
-def unique_titles(chapters: Sequence[Chapter]) -> dict[int, str]:
-    """Chapter titles for tags and file names, a repeated one numbered ("Chapter V (2)"): players list by title."""
-    seen: Counter[str] = Counter(c.title for c in chapters)
-    count: Counter[str] = Counter()
-    out = {}
-    for chapter in chapters:
-        count[chapter.title] += 1
-        repeated = seen[chapter.title] > 1
-        out[chapter.index] = f"{chapter.title} ({count[chapter.title]})" if repeated else chapter.title
-    return out
-
-
 def _part_of(book: Book, chapter: int) -> tuple[int, int] | None:
     """(part number, parts) of a chapter in a book with parts, for the TPOS tag."""
     starts = [first for _name, first in book.parts]
@@ -316,22 +247,9 @@ def _part_of(book: Book, chapter: int) -> tuple[int, int] | None:
     return sum(first <= chapter for first in starts), len(starts)
 
 
-def timings_path(folder: Path, chapter: int) -> Path:
-    """Where the render records each line's place in chapter `chapter`'s audio."""
-    return folder / WORK / f"{chapter:04d}.timings.json"
-
-
 def speaker_lines(segments: Sequence[Segment]) -> list[tuple[str, int]]:
     """Each speaker with the number of dialogue segments attributed to them, most first."""
     counts = Counter(s.speaker for s in segments if s.kind == "dialogue" and s.speaker)
     return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
-
-
-def safe_filename(name: str) -> str:
-    """A file name from a title: no path separators, control or reserved characters, at most 100 characters."""
-    name = re.sub(r"\s*:\s*", " - ", name)
-    name = re.sub(r'[\x00-\x1f\x7f/\\*?"<>|]+', "_", name)
-    name = re.sub(r"\s+", " ", name).strip(" ._")
-    return name[:100].rstrip(" ._") or "Untitled"
 
 

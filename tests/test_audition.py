@@ -10,7 +10,8 @@ import pytest
 from typer.testing import CliRunner
 
 from audiobook.cli import app
-from audiobook.pipeline import chapter_lines, plan_book
+from audiobook.pipeline import plan_book
+from audiobook.script.lines import chapter_lines
 from tests.fakes import FakeEngine
 
 BOOK = """CHAPTER I

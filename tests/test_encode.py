@@ -8,12 +8,11 @@ from pathlib import Path
 
 import numpy as np
 
-from audiobook.audio.loudness import PRESETS
+from audiobook.audio.loudness import PRESETS, true_peak
 from audiobook.audio.stitch import Pauses
-from audiobook.chapter_render import ChapterJob, SpokenLine, render_chapter
-from audiobook.model import Chapter, Voice
+from audiobook.chapter_render import ChapterJob, render_chapter
+from audiobook.model import Chapter, SpokenLine, Voice
 from audiobook.package.tags import BookTags, ChapterTags
-from audiobook.qa.check import true_peak
 from audiobook.tts.cache import clip_key
 from audiobook.tts.espeak import Clip
 from tests.fakes import RATE, FakeEngine, FakeFactory

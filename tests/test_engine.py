@@ -9,16 +9,8 @@ import pytest
 from audiobook.cast.autovoice import _catalog
 from audiobook.errors import EngineError
 from audiobook.model import Voice
-from audiobook.tts.espeak import (
-    MAX_CHUNK,
-    Clip,
-    EspeakEngine,
-    _chunks,
-    canonical_voice_id,
-    check_clip,
-    list_voices,
-    speech_text,
-)
+from audiobook.text.spoken import speech_text
+from audiobook.tts.espeak import MAX_CHUNK, Clip, EspeakEngine, _chunks, canonical_voice_id, check_clip, list_voices
 
 
 @pytest.fixture(scope="module")

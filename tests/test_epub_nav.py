@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from audiobook.pipeline import chapter_lines, plan_book
+from audiobook.pipeline import plan_book
 from audiobook.read.book import Book, load_book
+from audiobook.script.lines import chapter_lines
 from tests.test_epub import PNG, make_epub, opf
 
 XHTML = """<?xml version="1.0" encoding="utf-8"?>

@@ -117,7 +117,7 @@ def test_per_chapter_subtitles_label_speakers(write: Callable[..., Path], tmp_pa
 
 
 def test_scene_break_gets_a_longer_pause(write: Callable[..., Path]) -> None:
-    from audiobook.pipeline import chapter_lines
+    from audiobook.script.lines import chapter_lines
 
     script = plan_book(write("b.txt", STORY))
     lines = chapter_lines(script, script.chapters[0])

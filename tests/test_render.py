@@ -16,17 +16,10 @@ from mutagen.mp3 import MP3
 from audiobook.audio.loudness import PRESETS
 from audiobook.audio.stitch import Line, Pauses, pause_before, stitch
 from audiobook.errors import EngineError, OutputError
-from audiobook.pipeline import (
-    _SENTENCE_END,
-    MAX_CLIP_CHARS,
-    RenderOptions,
-    chapter_lines,
-    clip_texts,
-    plan_book,
-    render_book,
-    safe_filename,
-)
+from audiobook.layout import safe_filename
+from audiobook.pipeline import RenderOptions, plan_book, render_book
 from audiobook.qa.check import check_book
+from audiobook.script.lines import _SENTENCE_END, MAX_CLIP_CHARS, chapter_lines, clip_texts
 from audiobook.tts.espeak import Clip, EspeakEngine
 from tests.fakes import FakeEngine, FakeFactory, MemorySink
 

@@ -10,10 +10,11 @@ from urllib.parse import unquote
 
 import pytest
 
-from audiobook.chapter_render import read_timings
 from audiobook.errors import OutputError
-from audiobook.pipeline import RenderOptions, chapter_lines, plan_book, render_book, timings_path
+from audiobook.layout import read_timings, timings_path
+from audiobook.pipeline import RenderOptions, plan_book, render_book
 from audiobook.qa.review.views import character_colours, contrast, default_book_folder, write_review
+from audiobook.script.lines import chapter_lines
 from tests.fakes import FakeFactory
 
 BOOK = """CHAPTER I

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import math
+import re
+import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 from typing import Any, TypeVar
 
 import numpy as np
@@ -344,3 +347,23 @@ def room_tone(n: int, level_db: float | None, seed: int) -> Samples:
         return np.zeros(max(0, n))
     rng = np.random.default_rng(seed)
     return rng.standard_normal(n) * 10 ** (level_db / 20)
+
+
+def true_peak(path: Path) -> float:
+    """An audio file's true peak in dBTP, measured as `check` measures it (ffmpeg's BS.1770 meter)."""
+    return last_value(TRUE_PEAK_LINE, ffmpeg_log(path, "ebur128=peak=true"))
+
+
+TRUE_PEAK_LINE = r"Peak:\s+(-?[\d.]+|-inf) dBFS"
+
+
+def ffmpeg_log(path: Path, filters: str) -> str:
+    import imageio_ffmpeg
+
+    return subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-hide_banner", "-nostats", "-i", str(path),
+                           "-af", filters, "-f", "null", "-"], capture_output=True, text=True).stderr
+
+
+def last_value(pattern: str, log: str) -> float:
+    found = re.findall(pattern, log)
+    return float(found[-1]) if found else -math.inf

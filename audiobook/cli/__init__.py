@@ -194,7 +194,8 @@ def _audition(script: Any, options: Any, dry_run: bool, as_json: bool) -> None:
 def _render_with_progress(script: Any, options: Any) -> Any:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from audiobook.pipeline import chapter_lines, render_book
+    from audiobook.pipeline import render_book
+    from audiobook.script.lines import chapter_lines
 
     total_clips = sum(len(chapter_lines(script, c)) for c in script.chapters)
     with Progress(TextColumn("{task.description:>8}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),

@@ -13,18 +13,8 @@ from mutagen.mp4 import MP4, MP4Cover
 
 from audiobook.audio.loudness import Preset
 from audiobook.errors import OutputError
+from audiobook.model import Cue
 from audiobook.package.tags import BookTags, ChapterTags, tag_mp3
-
-
-@dataclass(frozen=True)
-class Cue:
-    """One spoken line's place in a chapter's audio (seconds), who speaks it, and its offset in the book text."""
-
-    start: float
-    end: float
-    speaker: str
-    text: str
-    offset: int  # the segment's start in the book text; -1 for the chapter title
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 import os
 import re
-import subprocess
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -13,7 +12,7 @@ from pathlib import Path
 from mutagen.id3 import ID3, ID3NoHeaderError
 from mutagen.mp3 import MP3, BitrateMode, HeaderNotFoundError
 
-from audiobook.audio.loudness import PRESETS, Preset
+from audiobook.audio.loudness import PRESETS, TRUE_PEAK_LINE, Preset, ffmpeg_log, last_value
 from audiobook.errors import InputError
 from audiobook.layout import read_manifest_data
 
@@ -91,13 +90,13 @@ def _measure(path: Path) -> FileReport:
         report.tags.update({"_version": f"2.{id3.version[1]}", "_cover": str(any(k.startswith("APIC") for k in id3))})
     except ID3NoHeaderError:
         report.tags = {}
-    log = _ffmpeg_log(path, "ebur128=peak=true,astats=measure_overall=RMS_level+Peak_level+Noise_floor:"
+    log = ffmpeg_log(path, "ebur128=peak=true,astats=measure_overall=RMS_level+Peak_level+Noise_floor:"
                             "measure_perchannel=0,silencedetect=n=-50dB:d=0.2")
-    report.lufs = _last(r"\bI:\s+(-?[\d.]+|-inf) LUFS", log)
-    report.true_peak = _last(_TRUE_PEAK, log)
-    report.rms = _last(r"RMS level dB:\s+(-?[\d.]+|-inf)", log)
-    report.peak = _last(r"Peak level dB:\s+(-?[\d.]+|-inf)", log)
-    report.noise_floor = _last(r"Noise floor dB:\s+(-?[\d.]+|-inf)", log)
+    report.lufs = last_value(r"\bI:\s+(-?[\d.]+|-inf) LUFS", log)
+    report.true_peak = last_value(TRUE_PEAK_LINE, log)
+    report.rms = last_value(r"RMS level dB:\s+(-?[\d.]+|-inf)", log)
+    report.peak = last_value(r"Peak level dB:\s+(-?[\d.]+|-inf)", log)
+    report.noise_floor = last_value(r"Noise floor dB:\s+(-?[\d.]+|-inf)", log)
     starts = [float(x) for x in re.findall(r"silence_start: (-?[\d.]+)", log)]
     ends = [float(x) for x in re.findall(r"silence_end: (-?[\d.]+)", log)]
     if starts and starts[0] <= 0.05 and ends:
@@ -105,26 +104,6 @@ def _measure(path: Path) -> FileReport:
     if starts and (len(ends) < len(starts) or ends[-1] >= report.seconds - 0.1):
         report.tail_silence = report.seconds - starts[-1]
     return report
-
-
-def true_peak(path: Path) -> float:
-    """An audio file's true peak in dBTP, measured as `check` measures it (ffmpeg's BS.1770 meter)."""
-    return _last(_TRUE_PEAK, _ffmpeg_log(path, "ebur128=peak=true"))
-
-
-_TRUE_PEAK = r"Peak:\s+(-?[\d.]+|-inf) dBFS"
-
-
-def _ffmpeg_log(path: Path, filters: str) -> str:
-    import imageio_ffmpeg
-
-    return subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-hide_banner", "-nostats", "-i", str(path),
-                           "-af", filters, "-f", "null", "-"], capture_output=True, text=True).stderr
-
-
-def _last(pattern: str, log: str) -> float:
-    found = re.findall(pattern, log)
-    return float(found[-1]) if found else -math.inf
 
 
 def _file_problems(r: FileReport, preset: Preset) -> list[str]:

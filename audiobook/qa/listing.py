@@ -6,7 +6,7 @@ import json
 import re
 from collections.abc import Iterator
 
-from audiobook.pipeline import Script
+from audiobook.script import Script
 
 
 def segments_jsonl(script: Script) -> Iterator[str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from audiobook.pipeline import Script
+from audiobook.script import Script
 
 
 @dataclass(frozen=True)

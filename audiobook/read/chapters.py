@@ -14,10 +14,10 @@ from audiobook.read.contents import (
     find_contents,
     fold,
     match_entries,
-    number_value,
     parse_heading,
     strip_decoration,
 )
+from audiobook.text.numbers import number_value
 
 _UNITS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
           "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",

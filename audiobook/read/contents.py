@@ -16,6 +16,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
 
+from audiobook.text.numbers import NUMBER_WORDS, number_value
+
 # The title line of a contents list: "CONTENTS", "Table of Contents", "CONTENTS.".
 _CONTENTS_TITLE = re.compile(r"^[ \t]*(?:the[ \t]+)?(?:table[ \t]+of[ \t]+)?contents\.?[ \t]*\r?$", re.I | re.M)
 # A list of illustrations is front matter too, never chapters.
@@ -26,13 +28,7 @@ _COLUMN_LABEL = re.compile(r"^(?:chap(?:ter)?s?\.?|page|pages|part)(?:[ \t]+(?:p
 _PAGE_NUMBER = re.compile(r"(?:[ \t]*(?:\.[ \t]*){2,}|[ \t]{2,}|[ \t]+)(?:\d{1,4}|[ivxlc]{1,6})[ \t]*$", re.I)
 _LEADERS = re.compile(r"(?:[ \t]*(?:\.[ \t]*){3,}|[ \t]*_{3,}[ \t]*)$")
 
-_UNITS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
-          "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"]
-_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
-         "ninety": 90}
-_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
-             "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12}
-_NUMBER_WORD = "|".join(sorted([*_UNITS[1:], *_TENS, *_ORDINALS], key=len, reverse=True))
+_NUMBER_WORD = NUMBER_WORDS
 # The words that name what a numbered heading is; a part groups chapters.
 CHAPTER_WORDS = ("chapter", "chap", "stave", "letter", "canto", "episode", "story")
 PART_WORDS = ("part", "book", "volume", "vol")
@@ -49,44 +45,6 @@ SPECIAL_WORDS = ("prologue", "epilogue", "preface", "introduction", "foreword", 
                  "postscript", "prelude", "finale", "conclusion", "dedication", "appendix")
 _SPECIAL = re.compile(rf"^(?:the[ \t]+|an?[ \t]+)?(?:author'?s'?[ \t]+)?(?P<word>{'|'.join(SPECIAL_WORDS)})\b",
                       re.I)
-
-
-def number_value(numeral: str) -> int | None:
-    """The value of `12`, `XII`, `Twelve`, `Twenty-One` or `Third`; None if it is not a number."""
-    s = numeral.strip().lower()
-    if s.isdigit():
-        return int(s)
-    if re.fullmatch(r"[ivxlcdm]+", s):
-        return roman_value(s)
-    total = 0
-    for part in re.split(r"[- ]", s):
-        value = _TENS.get(part) or _ORDINALS.get(part) or (_UNITS.index(part) if part in _UNITS else None)
-        if value is None:
-            return None
-        total += value
-    return total or None
-
-
-def roman_value(s: str) -> int | None:
-    """The value of a canonical Roman numeral ("XIV"); None for "IIII", "VX" and other words."""
-    values = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100, "d": 500, "m": 1000}
-    s = s.lower()
-    total = 0
-    for a, b in zip(s, s[1:] + " ", strict=True):
-        v = values[a]
-        total += -v if b != " " and values[b] > v else v
-    return total if total and to_roman(total) == s.upper() else None
-
-
-def to_roman(n: int) -> str:
-    """`14` -> `XIV`."""
-    out = []
-    for value, sym in ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
-                       (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
-        while n >= value:
-            out.append(sym)
-            n -= value
-    return "".join(out)
 
 
 def fold(s: str) -> str:

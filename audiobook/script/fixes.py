@@ -8,7 +8,7 @@ from dataclasses import replace
 
 from audiobook.model import Casting, Fix, Segment
 
-_OPENING = re.compile(r"^[\s\"'“”‘’«»]+")
+QUOTE_OPENING = re.compile(r"^[\s\"'“”‘’«»]+")
 
 
 def apply_fixes(text: str, segments: Sequence[Segment], casting: Casting) -> tuple[list[Segment], list[str]]:
@@ -37,16 +37,16 @@ def _name_index(casting: Casting) -> dict[str, str]:
     return index
 
 
-def _words(s: str) -> str:
+def match_words(s: str) -> str:
     return re.sub(r"\s+", " ", s).strip().casefold()
 
 
 def _fix_quote(text: str, segments: list[Segment], fix: Fix, speaker: str | None) -> list[Segment] | None:
     """Pin the speaker of the quote that opens with fix.quote, and of the rest of its paragraph's speech."""
-    want = _words(fix.quote or "")
+    want = match_words(fix.quote or "")
     matches = [i for i, s in enumerate(segments)
                if s.chapter == fix.chapter and s.kind == "dialogue"
-               and _words(_OPENING.sub("", text[s.start:s.end])).startswith(want)]
+               and match_words(QUOTE_OPENING.sub("", text[s.start:s.end])).startswith(want)]
     if len(matches) < fix.occurrence:
         return None
     first = segments[matches[fix.occurrence - 1]]

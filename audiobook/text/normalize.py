@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from audiobook.read.contents import number_value
+from audiobook.text.numbers import number_value
 
 # Titles before a name that eSpeak NG spells out or clips ("Capt." -> "capt").
 _TITLES = {"Capt": "Captain", "Col": "Colonel", "Lt": "Lieutenant", "Gen": "General", "Rev": "Reverend",

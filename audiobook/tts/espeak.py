@@ -17,6 +17,7 @@ from typing import Any, Protocol
 
 from audiobook.errors import EngineError
 from audiobook.model import Voice
+from audiobook.text.spoken import is_speakable, speech_text
 from audiobook.tts.espeak_reset import StateReset
 
 RATE_RANGE = (80, 450)  # words per minute eSpeak NG accepts
@@ -152,22 +153,6 @@ def canonical_voice_id(voice_id: str) -> str:
         return language
     names = {v.id.lower(): v.id for v in list_voices() if v.kind == "variant"}
     return f"{language}+{names.get(variant.lower(), variant)}"
-
-
-def speech_text(text: str) -> str:
-    """Turn a segment's text into what the engine should read: no quote marks, emphasis or line breaks."""
-    # [[phonemes]] from the lexicon pass through untouched: their ' and _ are stress and pause marks.
-    pieces = re.split(r"(\[\[[^\]]*\]\])", text)
-    for i in range(0, len(pieces), 2):
-        piece = re.sub(r"[\"\u201c\u201d\u201e\u00ab\u00bb]", "", pieces[i])
-        piece = re.sub(r"(?<!\w)['\u2018]|['\u2019](?!\w)", "", piece)  # single quote marks, not apostrophes
-        pieces[i] = re.sub(r"[_*]+", "", piece)  # _emphasis_ and *emphasis*
-    return re.sub(r"\s+", " ", "".join(pieces)).strip()
-
-
-def is_speakable(text: str) -> bool:
-    """A text with no letter or digit makes no sound; it is a pause, not a line."""
-    return bool(re.search(r"[^\W_]", text))
 
 
 def _chunks(text: str) -> list[str]:

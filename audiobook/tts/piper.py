@@ -12,7 +12,8 @@ from typing import Any
 
 from audiobook.errors import EngineError
 from audiobook.model import Voice
-from audiobook.tts.espeak import Clip, check_clip, speech_text
+from audiobook.text.spoken import speech_text
+from audiobook.tts.espeak import Clip, check_clip
 
 # Piper's own eSpeak NG (for phonemes) and the one pyttsx3 loads cannot share a process: loading both
 # crashes it. So each worker that needs Piper starts one helper process that loads only Piper.

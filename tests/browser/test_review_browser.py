@@ -8,8 +8,9 @@ from typing import Any
 
 import pytest
 
-from audiobook.pipeline import RenderOptions, chapter_lines, plan_book, render_book
+from audiobook.pipeline import RenderOptions, plan_book, render_book
 from audiobook.qa.review.views import write_review
+from audiobook.script.lines import chapter_lines
 from tests.conftest import EXAMPLE
 from tests.fakes import FakeFactory
 

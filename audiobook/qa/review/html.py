@@ -9,8 +9,8 @@ from html import escape
 from typing import TYPE_CHECKING
 
 from audiobook.model import Voice
-from audiobook.pipeline import Script
 from audiobook.qa.report import Report
+from audiobook.script import Script
 
 if TYPE_CHECKING:  # review.py imports this module, so its types are for the checker only
     from audiobook.qa.review.views import ChapterView, Colour, Row

@@ -12,14 +12,16 @@ from importlib import resources
 from pathlib import Path
 from urllib.parse import quote as url_quote
 
-from audiobook.chapter_render import SpokenLine, read_timings
 from audiobook.errors import OutputError
-from audiobook.script.fixes import _OPENING, _words  # the very matching `fixes:` uses, so a generated fix always finds its quote
-from audiobook.model import Chapter, Segment
-from audiobook.package.containers import Cue
-from audiobook.pipeline import Script, chapter_lines, safe_filename, timings_path
+from audiobook.layout import read_timings, safe_filename, timings_path
+from audiobook.model import Chapter, Cue, Segment, SpokenLine
 from audiobook.qa.report import attribution_report
 from audiobook.qa.review.html import chapter_page, overview_page
+from audiobook.script import Script
+
+# The very matching `fixes:` uses, so a generated fix always finds its quote.
+from audiobook.script.fixes import QUOTE_OPENING, match_words
+from audiobook.script.lines import chapter_lines
 
 ASSETS = ("review.css", "review.js")
 CERTAIN = ("explicit", "fix")  # any other evidence is the attributor's inference and is flagged for a look
@@ -196,19 +198,19 @@ class _QuoteIndex:
     def __init__(self, text: str, dialogue: list[Segment]) -> None:
         self.text = text
         self.segs = dialogue
-        self.norm = [_words(_OPENING.sub("", text[s.start:s.end])) for s in dialogue]
+        self.norm = [match_words(QUOTE_OPENING.sub("", text[s.start:s.end])) for s in dialogue]
 
     def target(self, seg: Segment) -> tuple[str, int]:
         """The opening words of seg's quote and which match of them in the chapter it is (1-based)."""
-        words = _OPENING.sub("", self.text[seg.start:seg.end]).split()
+        words = QUOTE_OPENING.sub("", self.text[seg.start:seg.end]).split()
         pos = self.segs.index(seg)
-        first = _words(words[0].rstrip(_MARKS)) if words else ""
+        first = match_words(words[0].rstrip(_MARKS)) if words else ""
         pool = [j for j, n in enumerate(self.norm) if n.startswith(first)]
         k = min(5, len(words))
         while True:
             # Without a closing mark: the README's "opening words of the quote (without its mark)".
             opening = " ".join(words[:k]).rstrip(_MARKS) or " ".join(words[:k])
-            want = _words(opening)
+            want = match_words(opening)
             pool = [j for j in pool if self.norm[j].startswith(want)]
             if len(pool) == 1 or k >= min(len(words), 12):
                 return opening, pool.index(pos) + 1
