@@ -87,7 +87,7 @@ def render_books(jobs: Sequence[BookJob], out: Path, render_jobs: int | None = N
                  cache_dir: Path | None = None, engine: Any = None,
                  on_book: Callable[[BookReport], None] | None = None) -> list[BookReport]:
     """Render each book in turn (each on all cores); a failing book is reported and the next one goes on."""
-    from audiobook.layout import safe_filename
+    from audiobook.layout import book_folder
     from audiobook.pipeline import RenderOptions, plan_book, render_book
     from audiobook.qa.check import check_book
     from audiobook.qa.report import attribution_report
@@ -99,7 +99,7 @@ def render_books(jobs: Sequence[BookJob], out: Path, render_jobs: int | None = N
         started = time.perf_counter()
         try:
             script = plan_book(job.source, job.voices, job.title, job.reading)
-            folder = out / safe_filename(script.title)
+            folder = book_folder(out, script.title)
             if folders.setdefault(folder, job.source) != job.source:
                 # Two books with one title would overwrite each other's chapters.
                 raise InputError(f"{job.source}: its title {script.title!r} is also {folders[folder]}'s; give each "

@@ -131,3 +131,26 @@ def safe_filename(name: str) -> str:
     name = re.sub(r'[\x00-\x1f\x7f/\\*?"<>|]+', "_", name)
     name = re.sub(r"\s+", " ", name).strip(" ._")
     return name[:100].rstrip(" ._") or "Untitled"
+
+
+def number_width(count: int) -> int:
+    """Digits in a book's file numbers: at least two, so that `10 - ...` sorts after `09 - ...`."""
+    return max(2, len(str(count)))
+
+
+def book_folder(out_dir: Path, title: str) -> Path:
+    """Where `render` writes a book: OUT/<title>/."""
+    return out_dir / safe_filename(title)
+
+
+def chapter_file_names(chapters: Sequence[Chapter]) -> dict[int, str]:
+    """Each chapter's MP3 file name, `07 - Chapter VII - The Title.mp3`; a repeated title is numbered."""
+    width = number_width(len(chapters))
+    titles = unique_titles(chapters)
+    return {c.index: f"{c.index:0{width}d} - {safe_filename(titles[c.index])}.mp3" for c in chapters}
+
+
+def numbered_name(index: int, count: int, name: str) -> str:
+    """A file of the book's `index`th chapter numbered like the chapter files: `07.pcm`, `chapter-07.html`."""
+    return name.format(f"{index:0{number_width(count)}d}")
+

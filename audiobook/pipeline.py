@@ -21,8 +21,11 @@ from audiobook.chapter_render import ChapterFile, ChapterJob, EngineFactory, ren
 from audiobook.errors import OutputError
 from audiobook.layout import (
     WORK,
+    book_folder,
+    chapter_file_names,
     is_current,
     locked_folder,
+    numbered_name,
     read_manifest,
     read_timings,
     remove_stale,
@@ -135,10 +138,11 @@ def render_book(script: Script, options: RenderOptions | None = None, engine: En
         Cover(source.cover, source.cover_mime or "image/jpeg") if source.cover else None)
     book = BookTags(script.title, opts.author or source.author or "Unknown", script.casting.narrator_name,
                     len(script.chapters), opts.year, opts.description, cover, opts.id3v23)
-    folder = opts.out_dir / safe_filename(script.title)
+    folder = book_folder(opts.out_dir, script.title)
     one_file = opts.format == "m4b" or opts.single_file
     work = folder / WORK if one_file else folder
-    width = max(2, len(str(len(script.chapters))))
+    count = len(script.chapters)
+    file_names = chapter_file_names(script.chapters)
     notify = progress or (lambda _kind, _n: None)
     all_lines = {chapter.index: chapter_lines(script, chapter) for chapter in script.chapters}
     gains = voice_gains({line.voice for lines in all_lines.values() for line in lines}, script.casting.narrator,
@@ -155,11 +159,10 @@ def render_book(script: Script, options: RenderOptions | None = None, engine: En
         verify_peak = not one_file and any(line.voice.engine != "espeak" for line in lines)
         settings: list[object] = [FORMAT, encoding_settings(preset, pauses), book.settings(), astuple(tags),
                                   one_file, subtitles, *(["verify-peak"] if verify_peak else [])]
-        name = f"{chapter.index:0{width}d}.pcm" if one_file else (
-            f"{chapter.index:0{width}d} - {safe_filename(title)}.mp3")
+        name = numbered_name(chapter.index, count, "{}.pcm") if one_file else file_names[chapter.index]
         jobs_list.append(ChapterJob(
             chapter=chapter, lines=lines, keys=keys,
-            tmp_path=work / f".{chapter.index:0{width}d}.part-{os.getpid()}.{'pcm' if one_file else 'mp3'}",
+            tmp_path=work / numbered_name(chapter.index, count, f".{{}}.part-{os.getpid()}.{name.rpartition('.')[2]}"),
             final_path=work / name, tags=tags, book=book, fingerprint=_fingerprint(settings, lines, keys),
             engine=factory, cache_root=cache_root, preset=preset, pauses=pauses, pcm=one_file, subtitles=subtitles,
             timings_path=timings_path(folder, chapter.index), verify_peak=verify_peak,

@@ -238,3 +238,13 @@ def test_cli(rendered: tuple[Path, Path], tmp_path: Path) -> None:
     assert result.stdout == f"{out / 'index.html'}: 2 chapter pages, 2 speaking characters, lines of 2 chapters playable.\n"
     failed = CliRunner().invoke(app, ["review", str(book), "--out", str(book / "review")])
     assert failed.exit_code == 1 and failed.stderr.startswith(f"Error: {book / 'review'}: cannot write the review")
+
+
+def test_two_chapters_with_one_title_both_play(tmp_path: Path, write: Callable[..., Path]) -> None:
+    # render numbers a repeated title ("Chapter I (1)", "Chapter I (2)"); review must find the files it named
+    book = write("twice.txt", "CHAPTER I\n\n\"Hello,\" said Anna.\n\nCHAPTER I\n\n\"Goodbye,\" said Tom.\n")
+    script = plan_book(book)
+    rendered = render_book(script, RenderOptions(tmp_path / "out", jobs=1), engine=FakeFactory())
+    assert [f.path.name for f in rendered.files] == ["01 - Chapter I (1).mp3", "02 - Chapter I (2).mp3"]
+    result = write_review(script, tmp_path / "site", rendered.folder)
+    assert result.audio_chapters == 2

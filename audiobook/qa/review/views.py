@@ -13,7 +13,7 @@ from pathlib import Path
 from urllib.parse import quote as url_quote
 
 from audiobook.errors import OutputError
-from audiobook.layout import read_timings, safe_filename, timings_path
+from audiobook.layout import book_folder, chapter_file_names, numbered_name, read_timings, timings_path
 from audiobook.model import Chapter, Cue, Segment, SpokenLine
 from audiobook.qa.report import attribution_report
 from audiobook.qa.review.html import chapter_page, overview_page
@@ -92,19 +92,17 @@ class ReviewResult:
 
 def default_book_folder(script: Script, out_dir: Path = Path("output")) -> Path:
     """Where `render` writes the script's book by default."""
-    return out_dir / safe_filename(script.title)
+    return book_folder(out_dir, script.title)
 
 
 def chapter_audio(script: Script, folder: Path, chapter: Chapter) -> Path:
-    """The chapter MP3 `render` writes in the book folder (named as render.py names it)."""
-    width = max(2, len(str(len(script.chapters))))
-    return folder / f"{chapter.index:0{width}d} - {safe_filename(chapter.title)}.mp3"
+    """The chapter MP3 `render` writes in the book folder (layout.py names it for both)."""
+    return folder / chapter_file_names(script.chapters)[chapter.index]
 
 
 def write_review(script: Script, out: Path, book_folder: Path | None = None) -> ReviewResult:
     """Write the review site for the script into `out`: index.html, a page per chapter, and its assets."""
     folder = book_folder if book_folder is not None else default_book_folder(script)
-    width = max(2, len(str(len(script.chapters))))
     warnings: list[str] = []
     views = []
     for chapter in script.chapters:
@@ -116,7 +114,8 @@ def write_review(script: Script, out: Path, book_folder: Path | None = None) -> 
         if cues and _same_lines(cues, lines, warnings, chapter):
             rows = [_timed(row, cue) for row, cue in zip(rows, cues, strict=True)]
             audio = url_quote(Path(os.path.relpath(mp3.resolve(), out.resolve())).as_posix())
-        views.append(ChapterView(chapter, f"chapter-{chapter.index:0{width}d}.html", tuple(rows), audio))
+        page = numbered_name(chapter.index, len(script.chapters), "chapter-{}.html")
+        views.append(ChapterView(chapter, page, tuple(rows), audio))
     if not any(v.audio for v in views):
         warnings.append(f"no rendered audio in {folder}; render the book there to play its lines")
     counts = Counter(row.who for v in views for row in v.rows if row.kind == "dialogue" and row.who != "narrator")
