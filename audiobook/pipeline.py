@@ -1,4 +1,4 @@
-"""The pipeline: read, split, segment, attribute, cast, synthesize, stitch, tag; one block shows it all."""
+"""The pipeline: the stages a book goes through, in order (STAGES), and the two functions that run them."""
 
 from __future__ import annotations
 
@@ -34,7 +34,7 @@ from audiobook.layout import (
     unique_titles,
     write_manifest,
 )
-from audiobook.model import Segment, SpokenLine
+from audiobook.model import Chapter, Segment, SpokenLine
 from audiobook.package.containers import Part, one_file, write_lists, write_subtitles
 from audiobook.package.tags import BookTags, ChapterTags, Cover, read_cover
 from audiobook.read.book import Book, ReadOptions, load_book
@@ -81,18 +81,44 @@ class RenderResult:
         return sum(f.pieces_encoded for f in self.files)
 
 
+@dataclass(frozen=True)
+class Stage:
+    """One step a book goes through: its name, what it makes of what, and the package that does it."""
+
+    name: str
+    makes: str
+    package: str
+
+
+# The whole path of a book, in order. `plan_book` runs the first six (what `segment`, `report`, `review` and
+# `render --dry-run` show); `render_book` the rest.
+STAGES = (
+    Stage("read", "file -> text, chapters, parts, metadata", "audiobook.read"),
+    Stage("load cast", "voices.yaml -> Casting", "audiobook.cast"),
+    Stage("segment", "chapters -> narration and dialogue segments", "audiobook.script"),
+    Stage("attribute", "segments -> speakers", "audiobook.script.attribution"),
+    Stage("fix", "the user's `fixes:` -> corrected speakers", "audiobook.script"),
+    Stage("cast", "speakers -> voices (automatic ones for the uncast)", "audiobook.cast"),
+    Stage("lines", "segments -> what each clip says, in which voice", "audiobook.script"),
+    Stage("level", "voices -> gains that match the narrator's loudness", "audiobook.audio"),
+    Stage("speak", "lines -> clips (cached)", "audiobook.tts"),
+    Stage("stitch and encode", "clips -> levelled chapter MP3s (or PCM), timings", "audiobook.audio"),
+    Stage("package", "chapter files -> tags, playlists, M4B or one MP3, subtitles", "audiobook.package"),
+)
+
+
 def plan_book(source: Path, voices: Path | None = None, title: str | None = None,
               reading: ReadOptions | None = None) -> Script:
     """Read a book and decide who says what in which voice, without synthesizing anything."""
-    book = load_book(source, title, reading)                          # file -> text, Chapters, metadata
+    book = load_book(source, title, reading)                          # read: file -> text, Chapters, metadata
     text, chapters = book.text, book.chapters
-    casting = load_casting(voices)                                    # voices.yaml -> Casting
-    segments = segment(text, chapters)                                # Chapters -> Segments
-    segments = attribute(text, segments, casting.characters)          # Segments -> speakers
-    segments, stale = apply_fixes(text, segments, casting)            # the user's fixes:
+    casting = load_casting(voices)                                    # load cast: voices.yaml -> Casting
+    segments = segment(text, chapters)                                # segment: Chapters -> Segments
+    segments = attribute(text, segments, casting.characters)          # attribute: Segments -> speakers
+    segments, stale = apply_fixes(text, segments, casting)            # fix: the user's fixes
     speakers = speaker_lines(segments)
-    genders = guess_genders(text, [name for name, _ in speakers])     # speakers -> genders
-    casting = cast_voices(casting, speakers, genders)                 # speakers -> Voices
+    genders = guess_genders(text, [name for name, _ in speakers])     # cast: speakers -> genders -> Voices
+    casting = cast_voices(casting, speakers, genders)
     return Script(source, book.title, text, tuple(chapters), tuple(segments), casting, book,
                   (*book.warnings, *stale))
 
@@ -122,17 +148,45 @@ def render_book(script: Script, options: RenderOptions | None = None, engine: En
     """Speak every chapter of the script into a tagged MP3 under out_dir/<book title>/, reusing what is done."""
     opts = options or RenderOptions()
     started = time.perf_counter()
+    _check_options(script, opts)
+    run = _prepare(script, opts, engine or DefaultEngine)
+    notify = progress or (lambda _kind, _n: None)
+    with locked_folder(run.folder):
+        (run.folder / WORK).mkdir(exist_ok=True)
+        manifest = read_manifest(run.folder)
+        files = _render_chapters(run, opts, manifest, notify)
+        _finish(script, run, opts, files, manifest)
+    run.cache.prune(opts.cache_max_bytes)
+    return RenderResult(run.folder, tuple(files), time.perf_counter() - started)
+
+
+def _check_options(script: Script, opts: RenderOptions) -> None:
+    """Refuse options that do not go together, before anything is written."""
+    count = len(script.chapters)
     if opts.chapters is not None and (opts.format == "m4b" or opts.single_file):
         raise OutputError("--chapters renders separate chapter files; it does not go with --format m4b or "
                           "--single-file")
-    if opts.chapters is not None and not opts.chapters <= set(range(1, len(script.chapters) + 1)):
-        wrong = min(opts.chapters - set(range(1, len(script.chapters) + 1)))
-        raise OutputError(f"--chapters: the book has no chapter {wrong}; it has chapters 1 to {len(script.chapters)}")
-    factory: EngineFactory = engine or DefaultEngine
+    if opts.chapters is not None and not opts.chapters <= set(range(1, count + 1)):
+        wrong = min(opts.chapters - set(range(1, count + 1)))
+        raise OutputError(f"--chapters: the book has no chapter {wrong}; it has chapters 1 to {count}")
+
+
+@dataclass(frozen=True)
+class _Run:
+    """A render decided: where it writes, the book's tags and preset, and a job for every chapter."""
+
+    folder: Path
+    one_file: bool
+    preset: Preset
+    book: BookTags
+    cache: ClipCache
+    jobs: tuple[ChapterJob, ...]
+
+
+def _prepare(script: Script, opts: RenderOptions, factory: EngineFactory) -> _Run:
+    """The book's folder, tags and preset, and a job for each chapter (lines: level: speak: encode)."""
     cache_root = opts.cache_dir or default_cache_dir()
     cache = ClipCache(cache_root)
-    preset = PRESETS[opts.preset or script.casting.preset or "default"]
-    pauses = Pauses(**dict(script.casting.pauses))
     source = script.book
     cover = read_cover(opts.cover) if opts.cover else (
         Cover(source.cover, source.cover_mime or "image/jpeg") if source.cover else None)
@@ -140,77 +194,107 @@ def render_book(script: Script, options: RenderOptions | None = None, engine: En
                     len(script.chapters), opts.year, opts.description, cover, opts.id3v23)
     folder = book_folder(opts.out_dir, script.title)
     one_file = opts.format == "m4b" or opts.single_file
-    work = folder / WORK if one_file else folder
-    count = len(script.chapters)
-    file_names = chapter_file_names(script.chapters)
-    notify = progress or (lambda _kind, _n: None)
-    all_lines = {chapter.index: chapter_lines(script, chapter) for chapter in script.chapters}
+    preset = PRESETS[opts.preset or script.casting.preset or "default"]
+    all_lines = {chapter.index: chapter_lines(script, chapter) for chapter in script.chapters}    # lines
     gains = voice_gains({line.voice for lines in all_lines.values() for line in lines}, script.casting.narrator,
-                        factory.identity, cache, factory)                   # Voices -> level matching
+                        factory.identity, cache, factory)                                          # level
+    context = _JobContext(folder, one_file, preset, Pauses(**dict(script.casting.pauses)), book, factory,
+                          cache_root, opts.subtitles, len(script.chapters))
+    names = chapter_file_names(script.chapters)
     titles = unique_titles(script.chapters)
-    jobs_list = []
-    for chapter in script.chapters:
-        lines = tuple(replace(line, gain_db=gains[line.voice]) for line in all_lines[chapter.index])
-        title = titles[chapter.index]
-        tags = ChapterTags(title, chapter.index, _part_of(script.book, chapter.index))
-        keys = tuple(clip_key(factory.identity(line.voice), line.voice, line.text) for line in lines)
-        subtitles = None if one_file else opts.subtitles
-        # The presets' peak margins were measured on eSpeak NG's sound; other engines' chapters are measured.
-        verify_peak = not one_file and any(line.voice.engine != "espeak" for line in lines)
-        settings: list[object] = [FORMAT, encoding_settings(preset, pauses), book.settings(), astuple(tags),
-                                  one_file, subtitles, *(["verify-peak"] if verify_peak else [])]
-        name = numbered_name(chapter.index, count, "{}.pcm") if one_file else file_names[chapter.index]
-        jobs_list.append(ChapterJob(
-            chapter=chapter, lines=lines, keys=keys,
-            tmp_path=work / numbered_name(chapter.index, count, f".{{}}.part-{os.getpid()}.{name.rpartition('.')[2]}"),
-            final_path=work / name, tags=tags, book=book, fingerprint=_fingerprint(settings, lines, keys),
-            engine=factory, cache_root=cache_root, preset=preset, pauses=pauses, pcm=one_file, subtitles=subtitles,
-            timings_path=timings_path(folder, chapter.index), verify_peak=verify_peak,
-        ))
+    jobs = tuple(_chapter_job(context, chapter, titles[chapter.index], names[chapter.index],
+                              tuple(replace(line, gain_db=gains[line.voice]) for line in all_lines[chapter.index]),
+                              _part_of(source, chapter.index))
+                 for chapter in script.chapters)
+    return _Run(folder, one_file, preset, book, cache, jobs)
+
+
+@dataclass(frozen=True)
+class _JobContext:
+    """What every chapter job of one render shares."""
+
+    folder: Path
+    one_file: bool
+    preset: Preset
+    pauses: Pauses
+    book: BookTags
+    factory: EngineFactory
+    cache_root: Path
+    subtitles: str | None
+    count: int
+
+
+def _chapter_job(ctx: _JobContext, chapter: Chapter, title: str, file_name: str, lines: tuple[SpokenLine, ...],
+                 part: tuple[int, int] | None) -> ChapterJob:
+    """The job that speaks and encodes one chapter, with the fingerprint that says whether it must run."""
+    tags = ChapterTags(title, chapter.index, part)
+    keys = tuple(clip_key(ctx.factory.identity(line.voice), line.voice, line.text) for line in lines)
+    subtitles = None if ctx.one_file else ctx.subtitles
+    # The presets' peak margins were measured on eSpeak NG's sound; other engines' chapters are measured.
+    verify_peak = not ctx.one_file and any(line.voice.engine != "espeak" for line in lines)
+    settings: list[object] = [FORMAT, encoding_settings(ctx.preset, ctx.pauses), ctx.book.settings(), astuple(tags),
+                              ctx.one_file, subtitles, *(["verify-peak"] if verify_peak else [])]
+    name = numbered_name(chapter.index, ctx.count, "{}.pcm") if ctx.one_file else file_name
+    work = ctx.folder / WORK if ctx.one_file else ctx.folder
+    partial = numbered_name(chapter.index, ctx.count, f".{{}}.part-{os.getpid()}.{name.rpartition('.')[2]}")
+    return ChapterJob(
+        chapter=chapter, lines=lines, keys=keys, tmp_path=work / partial, final_path=work / name, tags=tags,
+        book=ctx.book, fingerprint=_fingerprint(settings, lines, keys), engine=ctx.factory,
+        cache_root=ctx.cache_root, preset=ctx.preset, pauses=ctx.pauses, pcm=ctx.one_file, subtitles=subtitles,
+        timings_path=timings_path(ctx.folder, chapter.index), verify_peak=verify_peak,
+    )
+
+
+def _render_chapters(run: _Run, opts: RenderOptions, manifest: dict[str, dict[str, Any]],
+                     notify: Progress) -> list[ChapterFile]:
+    """Run the chapters whose files are missing or stale (speak, stitch, encode), in parallel; reuse the rest."""
+    folder = run.folder
     files: list[ChapterFile] = []
-    with locked_folder(folder):
-        (folder / WORK).mkdir(exist_ok=True)
-        manifest = read_manifest(folder)
-        todo = []
-        for job in jobs_list:
-            name = str(job.final_path.relative_to(folder))
-            if is_current(folder, name, job.fingerprint, manifest):
-                entry = manifest[name]
-                files.append(ChapterFile(job.chapter.index, job.tags.title, job.final_path,
-                                         float(entry.get("seconds", 0.0)), len(job.lines), 0, False,
-                                         job.fingerprint, int(entry.get("rate", 22050))))
-                notify("clips", len(job.lines))
-                notify("chapter", 1)
-            elif opts.chapters is None or job.chapter.index in opts.chapters:
-                todo.append(job)
-
-        def finished(done: ChapterFile) -> None:
-            # Record each chapter as it lands, so a killed render resumes after it.
-            files.append(done)
-            manifest[str(done.path.relative_to(folder))] = {
-                "fingerprint": done.fingerprint, "size": done.path.stat().st_size, "seconds": round(done.seconds, 3),
-                "rate": done.sample_rate}
-            write_manifest(folder, manifest, preset.name)
+    todo = []
+    for job in run.jobs:
+        name = str(job.final_path.relative_to(folder))
+        if is_current(folder, name, job.fingerprint, manifest):
+            entry = manifest[name]
+            files.append(ChapterFile(job.chapter.index, job.tags.title, job.final_path,
+                                     float(entry.get("seconds", 0.0)), len(job.lines), 0, False,
+                                     job.fingerprint, int(entry.get("rate", 22050))))
+            notify("clips", len(job.lines))
             notify("chapter", 1)
+        elif opts.chapters is None or job.chapter.index in opts.chapters:
+            todo.append(job)
 
-        # The longest chapters first, so that no worker is left with a long one at the end.
-        todo.sort(key=lambda j: -sum(len(line.text) for line in j.lines))
-        workers = max(1, min(opts.jobs or os.cpu_count() or 1, len(todo)))
-        run_parallel(render_chapter, todo, workers, finished, lambda n: notify("clips", n))
-        files.sort(key=lambda f: f.index)
-        keep = {str(job.final_path.relative_to(folder)) for job in jobs_list}
-        if opts.chapters is not None:
-            keep |= set(manifest)  # a partial render leaves the other chapters' files and records alone
-        if one_file:
-            keep.add(_package_one_file(folder, files, jobs_list, opts, preset, book, manifest))
-        else:
-            write_lists(folder, safe_filename(script.title), [Part(f.title, f.path, f.seconds) for f in files], book)
-        for name in set(manifest) - keep:
-            del manifest[name]
-        write_manifest(folder, manifest, preset.name)
-        remove_stale(folder, keep)
-    cache.prune(opts.cache_max_bytes)
-    return RenderResult(folder, tuple(files), time.perf_counter() - started)
+    def finished(done: ChapterFile) -> None:
+        # Record each chapter as it lands, so a killed render resumes after it.
+        files.append(done)
+        manifest[str(done.path.relative_to(folder))] = {
+            "fingerprint": done.fingerprint, "size": done.path.stat().st_size, "seconds": round(done.seconds, 3),
+            "rate": done.sample_rate}
+        write_manifest(folder, manifest, run.preset.name)
+        notify("chapter", 1)
+
+    # The longest chapters first, so that no worker is left with a long one at the end.
+    todo.sort(key=lambda j: -sum(len(line.text) for line in j.lines))
+    workers = max(1, min(opts.jobs or os.cpu_count() or 1, len(todo)))
+    run_parallel(render_chapter, todo, workers, finished, lambda n: notify("clips", n))
+    files.sort(key=lambda f: f.index)
+    return files
+
+
+def _finish(script: Script, run: _Run, opts: RenderOptions, files: list[ChapterFile],
+            manifest: dict[str, dict[str, Any]]) -> None:
+    """Package the book (one file, or playlists beside the chapters), then forget what this render did not write."""
+    folder = run.folder
+    keep = {str(job.final_path.relative_to(folder)) for job in run.jobs}
+    if opts.chapters is not None:
+        keep |= set(manifest)  # a partial render leaves the other chapters' files and records alone
+    if run.one_file:
+        keep.add(_package_one_file(folder, files, list(run.jobs), opts, run.preset, run.book, manifest))
+    else:
+        write_lists(folder, safe_filename(script.title), [Part(f.title, f.path, f.seconds) for f in files], run.book)
+    for name in set(manifest) - keep:
+        del manifest[name]
+    write_manifest(folder, manifest, run.preset.name)
+    remove_stale(folder, keep)
 
 
 def _package_one_file(folder: Path, files: list[ChapterFile], jobs: list[ChapterJob], opts: RenderOptions,
