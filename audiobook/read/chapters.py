@@ -225,21 +225,31 @@ def _unlisted_heads(text: str, entries: tuple[Entry, ...], listed: list[tuple[in
     numbered = [e.heading for e in entries if e.heading.number is not None]
     if numbered and all(h.kind == "part" for h in numbered):
         return by_form
+    return _outer_specials(text, taken, start, end) + _continuing(listed, by_form)
+
+
+def _outer_specials(text: str, taken: set[int], start: int, end: int) -> list[tuple[int, int, str]]:
+    """A prelude, finale or conclusion heading with prose below it, before the first or after the last listed one."""
     first, last = min(taken), max(taken)
-    out = [h for h in _labelled(text, start, end, _SPECIAL) if h[0] not in taken and (h[0] < first or h[0] > last)
-           and _stands_alone(text, h[0]) and _prose(text, h[1], min([x for x in taken if x > h[0]] + [end]))]
-    marks = sorted([(h[0], parse_heading(h[2]), False) for h in listed] + [(h[0], parse_heading(h[2]), True)
-                                                                          for h in by_form], key=lambda m: m[0])
+    return [h for h in _labelled(text, start, end, _SPECIAL) if h[0] not in taken and (h[0] < first or h[0] > last)
+            and _stands_alone(text, h[0]) and _prose(text, h[1], min([x for x in taken if x > h[0]] + [end]))]
+
+
+def _continuing(listed: list[tuple[int, int, str]], by_form: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """The headings found by form whose number goes on from the chapter heading before them (n, then n + 1)."""
+    marks = sorted([(h, parse_heading(h[2]), False) for h in listed] + [(h, parse_heading(h[2]), True)
+                                                                        for h in by_form], key=lambda m: m[0][0])
+    out = []
     number: int | None = None
-    for pos, head, extra in marks:
-        value = head.number if head is not None and head.kind != "part" else None
-        if extra and (value is None or number is None or value != number + 1):
+    for head, parsed, extra in marks:
+        if parsed is not None and parsed.kind == "part":
             continue
-        if head is not None and head.kind == "part":
+        value = parsed.number if parsed is not None else None
+        if extra and (value is None or number is None or value != number + 1):
             continue
         number = value
         if extra:
-            out += [h for h in by_form if h[0] == pos]
+            out.append(head)
     return out
 
 

@@ -166,6 +166,25 @@ def read_epub(path: Path, book_title: str, chapters_from: str | None = None,
     """
     epub = _Epub(path)
     _refuse_drm(epub)
+    rootfile = _package_document(epub)
+    opf = epub.xml(rootfile)
+    meta = _metadata(opf)
+    manifest = _manifest(epub, opf, rootfile)
+    spine_el = next((el for el in opf.iter() if _local(el) == "spine"), None)
+    nodes = _navigation(epub, manifest, spine_el)
+    layout = _read_spine(epub, _spine(manifest, spine_el), FRONT_MATTER if include_front_matter else frozenset())
+    if chapters_from == "toc" and not nodes:
+        raise InputError(f"{path}: --chapters-from toc: it has no table of contents (nav or NCX); use spine or "
+                         "headings")
+    contents = _contents(layout, nodes, meta.get("title") or book_title, chapters_from)
+    if not contents.chapters or not layout.text.strip():
+        raise InputError(f"{path}: has no text in its spine; there is nothing to read aloud")
+    cover, mime = _cover(epub, opf, manifest)
+    return EpubBook(layout.text, contents, meta.get("title"), meta.get("author"), meta.get("language"), cover, mime)
+
+
+def _package_document(epub: _Epub) -> str:
+    """The OPF's path: as META-INF/container.xml names it, else the archive's first .opf."""
     container = epub.xml("META-INF/container.xml") if "META-INF/container.xml" in epub.names else None
     rootfile = next((el.get("full-path", "") for el in container.iter() if _local(el) == "rootfile"), "") \
         if container is not None else ""
@@ -173,29 +192,25 @@ def read_epub(path: Path, book_title: str, chapters_from: str | None = None,
         rootfile = next((n for n in sorted(epub.names) if n.endswith(".opf")), "")
     if not rootfile or rootfile not in epub.names:
         raise epub.error("has no package document (OPF)")
-    opf = epub.xml(rootfile)
-    meta = _metadata(opf)
+    return rootfile
+
+
+def _manifest(epub: _Epub, opf: Element, rootfile: str) -> dict[str, dict[str, str]]:
+    """The OPF manifest: item id -> archive path, media type and properties."""
     manifest: dict[str, dict[str, str]] = {}
     for el in opf.iter():
         if _local(el) == "item" and el.get("id") and el.get("href"):
             target, _ = epub.resolve(rootfile, el.get("href", ""))
             manifest[el.get("id", "")] = {"href": target, "type": el.get("media-type", ""),
                                           "props": el.get("properties", "")}
-    spine_el = next((el for el in opf.iter() if _local(el) == "spine"), None)
-    spine = [manifest[ref.get("idref", "")]["href"] for ref in (spine_el if spine_el is not None else [])
-             if _local(ref) == "itemref" and ref.get("idref", "") in manifest and ref.get("linear", "yes") != "no"
-             and manifest[ref.get("idref", "")]["type"] in _CONTENT_TYPES]
-    nodes = _navigation(epub, manifest, spine_el)
-    layout = _read_spine(epub, spine, FRONT_MATTER if include_front_matter else frozenset())
-    text = layout.text
-    if chapters_from == "toc" and not nodes:
-        raise InputError(f"{path}: --chapters-from toc: it has no table of contents (nav or NCX); use spine or "
-                         "headings")
-    contents = _contents(layout, nodes, meta.get("title") or book_title, chapters_from)
-    if not contents.chapters or not text.strip():
-        raise InputError(f"{path}: has no text in its spine; there is nothing to read aloud")
-    cover, mime = _cover(epub, opf, manifest)
-    return EpubBook(text, contents, meta.get("title"), meta.get("author"), meta.get("language"), cover, mime)
+    return manifest
+
+
+def _spine(manifest: dict[str, dict[str, str]], spine: Element | None) -> list[str]:
+    """The documents of the reading order (linear ones that are XHTML), as archive paths."""
+    refs = [ref.get("idref", "") for ref in (spine if spine is not None else [])
+            if _local(ref) == "itemref" and ref.get("linear", "yes") != "no"]
+    return [manifest[ref]["href"] for ref in refs if ref in manifest and manifest[ref]["type"] in _CONTENT_TYPES]
 
 
 def _refuse_drm(epub: _Epub) -> None:
