@@ -107,43 +107,66 @@ def _measure(path: Path) -> FileReport:
 
 
 def _file_problems(r: FileReport, preset: Preset) -> list[str]:
-    out = []
+    """Every way one chapter file falls short of its preset: level, format, room tone, tags."""
     if "_error" in r.tags:
         return [f"{r.file}: {r.tags['_error']}"]
+    found = [*_level_problems(r, preset), *_format_problems(r, preset), *_room_tone_problems(r, preset),
+             *_tag_problems(r)]
+    return [f"{r.file}: {problem}" for problem in found]
+
+
+def _level_problems(r: FileReport, preset: Preset) -> list[str]:
+    out = []
     if preset.lufs is not None and abs(r.lufs - preset.lufs) > LOUDNESS_TOLERANCE:
-        out.append(f"{r.file}: integrated loudness {r.lufs:.1f} LUFS, the {preset.name} preset wants "
+        out.append(f"integrated loudness {r.lufs:.1f} LUFS, the {preset.name} preset wants "
                    f"{preset.lufs:.0f} ± {LOUDNESS_TOLERANCE:.0f}")
     if r.true_peak > preset.true_peak_db:
-        out.append(f"{r.file}: true peak {r.true_peak:.1f} dBTP, above {preset.true_peak_db:.1f}")
+        out.append(f"true peak {r.true_peak:.1f} dBTP, above {preset.true_peak_db:.1f}")
     if preset.rms_range and not preset.rms_range[0] <= r.rms <= preset.rms_range[1]:
-        out.append(f"{r.file}: RMS {r.rms:.1f} dB, outside {preset.rms_range[0]:.0f} to {preset.rms_range[1]:.0f}")
+        out.append(f"RMS {r.rms:.1f} dB, outside {preset.rms_range[0]:.0f} to {preset.rms_range[1]:.0f}")
     if preset.noise_floor_db is not None and r.noise_floor > preset.noise_floor_db:
-        out.append(f"{r.file}: noise floor {r.noise_floor:.1f} dB, above {preset.noise_floor_db:.0f}")
+        out.append(f"noise floor {r.noise_floor:.1f} dB, above {preset.noise_floor_db:.0f}")
     if preset.name == "acx-spec" and r.peak > -3.0:
-        out.append(f"{r.file}: peak {r.peak:.1f} dBFS, above -3")
+        out.append(f"peak {r.peak:.1f} dBFS, above -3")
+    return out
+
+
+def _format_problems(r: FileReport, preset: Preset) -> list[str]:
+    out = []
     if preset.sample_rate and r.sample_rate != preset.sample_rate:
-        out.append(f"{r.file}: sample rate {r.sample_rate} Hz, the preset wants {preset.sample_rate}")
+        out.append(f"sample rate {r.sample_rate} Hz, the preset wants {preset.sample_rate}")
     want_kbps = int(preset.bitrate.rstrip("k"))
     if abs(r.bitrate / 1000 - want_kbps) > 1:
-        out.append(f"{r.file}: bitrate {r.bitrate / 1000:.0f} kbps, the preset wants {want_kbps}")
+        out.append(f"bitrate {r.bitrate / 1000:.0f} kbps, the preset wants {want_kbps}")
     if preset.name == "acx-spec" and not r.cbr:
-        out.append(f"{r.file}: not constant bitrate")
+        out.append("not constant bitrate")
     if r.channels != 1:
-        out.append(f"{r.file}: {r.channels} channels, audiobooks here are mono")
+        out.append(f"{r.channels} channels, audiobooks here are mono")
     if preset.max_minutes and r.seconds > preset.max_minutes * 60:
-        out.append(f"{r.file}: {r.seconds / 60:.0f} minutes long, over {preset.max_minutes:.0f}")
+        out.append(f"{r.seconds / 60:.0f} minutes long, over {preset.max_minutes:.0f}")
     if r.seconds < 1:
-        out.append(f"{r.file}: only {r.seconds:.2f} s of audio")
-    if preset.name == "acx-spec":
-        if not 0.5 <= r.head_silence <= 1.0:
-            out.append(f"{r.file}: {r.head_silence:.2f} s of room tone at the head, ACX wants 0.5 to 1")
-        if not 1.0 <= r.tail_silence <= 5.0:
-            out.append(f"{r.file}: {r.tail_silence:.2f} s of room tone at the tail, ACX wants 1 to 5")
+        out.append(f"only {r.seconds:.2f} s of audio")
+    return out
+
+
+def _room_tone_problems(r: FileReport, preset: Preset) -> list[str]:
+    if preset.name != "acx-spec":
+        return []
+    out = []
+    if not 0.5 <= r.head_silence <= 1.0:
+        out.append(f"{r.head_silence:.2f} s of room tone at the head, ACX wants 0.5 to 1")
+    if not 1.0 <= r.tail_silence <= 5.0:
+        out.append(f"{r.tail_silence:.2f} s of room tone at the tail, ACX wants 1 to 5")
+    return out
+
+
+def _tag_problems(r: FileReport) -> list[str]:
+    out = []
     missing = [t for t in REQUIRED if not r.tags.get(t)]
     if missing:
-        out.append(f"{r.file}: missing tags {', '.join(missing)}")
+        out.append(f"missing tags {', '.join(missing)}")
     if r.tags.get("TCON") and r.tags["TCON"] != "Audiobook":
-        out.append(f"{r.file}: genre {r.tags['TCON']!r}, not 'Audiobook'")
+        out.append(f"genre {r.tags['TCON']!r}, not 'Audiobook'")
     return out
 
 
