@@ -104,43 +104,52 @@ def write_review(script: Script, out: Path, book_folder: Path | None = None) -> 
     """Write the review site for the script into `out`: index.html, a page per chapter, and its assets."""
     folder = book_folder if book_folder is not None else default_book_folder(script)
     warnings: list[str] = []
-    views = []
-    for chapter in script.chapters:
-        lines = chapter_lines(script, chapter)
-        rows = chapter_rows(script, chapter, lines)
-        audio = None
-        mp3 = chapter_audio(script, folder, chapter)
-        cues = read_timings(timings_path(folder, chapter.index)) if mp3.is_file() else []
-        if cues and _same_lines(cues, lines, warnings, chapter):
-            rows = [_timed(row, cue) for row, cue in zip(rows, cues, strict=True)]
-            audio = url_quote(Path(os.path.relpath(mp3.resolve(), out.resolve())).as_posix())
-        page = numbered_name(chapter.index, len(script.chapters), "chapter-{}.html")
-        views.append(ChapterView(chapter, page, tuple(rows), audio))
+    views = [_chapter_view(script, chapter, folder, out, warnings) for chapter in script.chapters]
     if not any(v.audio for v in views):
         warnings.append(f"no rendered audio in {folder}; render the book there to play its lines")
     counts = Counter(row.who for v in views for row in v.rows if row.kind == "dialogue" and row.who != "narrator")
-    colours = character_colours([name for name, _ in counts.most_common()] + sorted(set(script.casting.roles)))
-    report = attribution_report(script)
-    key = "audiobook-review:" + hashlib.sha256(f"{script.source.name}\0{script.title}".encode()).hexdigest()[:16]
-    pages = []
     try:
-        out.mkdir(parents=True, exist_ok=True)
-        (out / "assets").mkdir(exist_ok=True)
-        for name in ASSETS:
-            (out / "assets" / name).write_bytes(resources.files("audiobook.qa.review").joinpath("assets", name)
-                                                .read_bytes())
-        for n, view in enumerate(views):
-            nav = (views[n - 1].page if n else None, views[n + 1].page if n + 1 < len(views) else None)
-            pages.append(_write(out / view.page, chapter_page(script, view, nav, colours, key, counts)))
-        pages.insert(0, _write(out / "index.html", overview_page(script, views, colours, key, counts, report,
-                                                                 tuple(warnings))))
-        keep = {v.page for v in views}
-        for old in out.glob("chapter-*.html"):  # pages of chapters the book no longer has
-            if old.name not in keep:
-                old.unlink()
+        pages = _write_pages(script, out, views, counts, tuple(warnings))
     except OSError as exc:
         raise OutputError(f"{out}: cannot write the review ({exc.strerror or exc})") from None
     return ReviewResult(out, tuple(pages), len(counts), sum(1 for v in views if v.audio), tuple(warnings))
+
+
+def _chapter_view(script: Script, chapter: Chapter, folder: Path, out: Path, warnings: list[str]) -> ChapterView:
+    """A chapter's rows, timed against its rendered audio when the audio matches the lines."""
+    lines = chapter_lines(script, chapter)
+    rows = chapter_rows(script, chapter, lines)
+    audio = None
+    mp3 = chapter_audio(script, folder, chapter)
+    cues = read_timings(timings_path(folder, chapter.index)) if mp3.is_file() else []
+    if cues and _same_lines(cues, lines, warnings, chapter):
+        rows = [_timed(row, cue) for row, cue in zip(rows, cues, strict=True)]
+        audio = url_quote(Path(os.path.relpath(mp3.resolve(), out.resolve())).as_posix())
+    page = numbered_name(chapter.index, len(script.chapters), "chapter-{}.html")
+    return ChapterView(chapter, page, tuple(rows), audio)
+
+
+def _write_pages(script: Script, out: Path, views: list[ChapterView], counts: Counter[str],
+                 warnings: tuple[str, ...]) -> list[Path]:
+    """The assets, a page per chapter and the overview; pages of chapters the book no longer has are removed."""
+    colours = character_colours([name for name, _ in counts.most_common()] + sorted(set(script.casting.roles)))
+    report = attribution_report(script)
+    key = "audiobook-review:" + hashlib.sha256(f"{script.source.name}\0{script.title}".encode()).hexdigest()[:16]
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "assets").mkdir(exist_ok=True)
+    for name in ASSETS:
+        (out / "assets" / name).write_bytes(resources.files("audiobook.qa.review").joinpath("assets", name)
+                                            .read_bytes())
+    pages = []
+    for n, view in enumerate(views):
+        nav = (views[n - 1].page if n else None, views[n + 1].page if n + 1 < len(views) else None)
+        pages.append(_write(out / view.page, chapter_page(script, view, nav, colours, key, counts)))
+    pages.insert(0, _write(out / "index.html", overview_page(script, views, colours, key, counts, report, warnings)))
+    keep = {v.page for v in views}
+    for old in out.glob("chapter-*.html"):
+        if old.name not in keep:
+            old.unlink()
+    return pages
 
 
 def _write(path: Path, html: str) -> Path:
