@@ -77,23 +77,19 @@ def render_preview(script: Script, options: RenderOptions | None = None,
     preset = PRESETS[opts.preset or script.casting.preset or "default"]
     pauses = Pauses(**dict(script.casting.pauses))
     folder = opts.out_dir / f"{safe_filename(script.title)} - preview"
-    samples: dict[str, list[SpokenLine]] = {}
-    for chapter in script.chapters:
-        for line in chapter_lines(script, chapter)[1:]:
-            have = samples.setdefault(line.who, [])
-            if sum(estimate_seconds(x.text, x.voice) for x in have) < PREVIEW_SECONDS:
-                have.append(line)
+    samples = _samples(script)
     voices = {line.voice for lines in samples.values() for line in lines}
     gains = voice_gains(voices, script.casting.narrator, factory.identity, ClipCache(cache_root), factory)
     order = ["narrator", *(name for name, _ in speaker_lines(script.segments) if name in samples)]
     book = BookTags(f"{script.title} (preview)", opts.author or "Unknown", script.casting.narrator_name, len(order))
     jobs = []
     for n, who in enumerate(order, 1):
+        name = "The narrator" if who == "narrator" else who
         voice = samples[who][0].voice
-        title = f"{'The narrator' if who == 'narrator' else who}, voiced by {_describe(voice)}"
-        intro = SpokenLine(f"{'The narrator' if who == 'narrator' else who}.", voice, who, -1, title=True)
+        intro = SpokenLine(f"{name}.", voice, who, -1, title=True)
         lines = tuple(replace(line, gain_db=gains[line.voice]) for line in (intro, *samples[who]))
         keys = tuple(clip_key(factory.identity(line.voice), line.voice, line.text) for line in lines)
+        title = f"{name}, voiced by {_describe(voice)}"
         jobs.append(ChapterJob(
             chapter=Chapter(n, title, 0, 0, 0), lines=lines, keys=keys,
             tmp_path=folder / f".{n:02d}.part-{os.getpid()}.mp3",
@@ -106,6 +102,17 @@ def render_preview(script: Script, options: RenderOptions | None = None,
         run_parallel(render_chapter, jobs, max(1, min(opts.jobs or os.cpu_count() or 1, len(jobs))), files.append,
                      lambda _n: None)
     return sorted(files, key=lambda f: f.index)
+
+
+def _samples(script: Script) -> dict[str, list[SpokenLine]]:
+    """Each voice's first lines in the book, about PREVIEW_SECONDS of them."""
+    samples: dict[str, list[SpokenLine]] = {}
+    for chapter in script.chapters:
+        for line in chapter_lines(script, chapter)[1:]:
+            have = samples.setdefault(line.who, [])
+            if sum(estimate_seconds(x.text, x.voice) for x in have) < PREVIEW_SECONDS:
+                have.append(line)
+    return samples
 
 
 def say(text: str, who: str | None, casting: Casting, out: Path, engine: EngineFactory | None = None) -> ChapterFile:
