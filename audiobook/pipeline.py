@@ -80,6 +80,29 @@ class RenderResult:
         """MP3 pieces (paragraphs, about) encoded in this render; the rest of each chapter came from the cache."""
         return sum(f.pieces_encoded for f in self.files)
 
+    def summary(self, script: Script) -> dict[str, Any]:
+        """What `render --json` prints: the files, their lengths, what was spoken anew, who speaks, in which voice."""
+        speakers = dict(speaker_lines(script.segments))
+        roles = script.casting.roles
+        return {
+            "book": script.title,
+            "folder": str(self.folder),
+            "files": [{"chapter": f.index, "title": f.title, "path": str(f.path), "seconds": round(f.seconds, 3),
+                       "clips": f.clips} for f in self.files],
+            "seconds": round(sum(f.seconds for f in self.files), 3),
+            "wall_seconds": round(self.wall_seconds, 3),
+            "clips_synthesized": self.clips_synthesized,
+            "clips_reused": self.clips_reused,
+            "chapters_encoded": self.chapters_encoded,
+            "pieces_encoded": self.pieces_encoded,
+            "pieces": sum(f.pieces for f in self.files if f.encoded),
+            "segments": len(script.segments),
+            "dialogue_segments": sum(s.kind == "dialogue" for s in script.segments),
+            "speakers": speakers,
+            "voices": {"narrator": script.casting.narrator.voice,
+                       **{n: r.voice.voice for n, r in roles.items() if r.voice and n in speakers}},
+        }
+
 
 @dataclass(frozen=True)
 class Stage:
