@@ -101,6 +101,22 @@ def test_unknown_format(example: Path) -> None:
     assert run("segment", example, "--format", "xml")[::2] == (1, "Error: --format 'xml' is not allowed; use jsonl or text\n")
 
 
+@pytest.mark.parametrize(
+    ("args", "error"),
+    [
+        (["render", "--format", "MP3"], "--format 'MP3' is not allowed; use mp3 or m4b"),
+        (["render", "--preset", "loud"], "--preset 'loud' is not allowed; use one of default, acx-spec, ebu-r128"),
+        (["render", "--subtitles", "ass"], "--subtitles 'ass' is not allowed; use srt or vtt"),
+        (["report", "--format", "xml"], "--format 'xml' is not allowed; use text or json"),
+        (["segment", "-f", "json"], "--format 'json' is not allowed; use jsonl or text"),
+        (["segment", "--chapters-from", "pages"], "--chapters-from 'pages' is not allowed; use toc, headings, spine"),
+    ],
+)
+def test_a_bad_choice_is_one_error_line(example: Path, args: list[str], error: str) -> None:
+    """Choices are checked by the commands, not by typer: one `Error:` line and exit 1, never a usage box."""
+    assert run(args[0], example, *args[1:]) == (1, "", f"Error: {error}\n")
+
+
 def test_segment_jsonl_contract(example: Path) -> None:
     code, out, _err = run("segment", example, "--format", "jsonl")
     assert code == 0
