@@ -16,7 +16,7 @@ from audiobook.cli import app
 from audiobook.cli.options import ChapterSource, Preset
 from audiobook.read.book import CHAPTER_SOURCES
 
-README = Path(__file__).resolve().parents[1] / "README.md"
+README = Path(__file__).resolve().parents[2] / "README.md"
 
 
 def commands(path: str = "audiobook", group: Any = None) -> Iterator[tuple[str, Any]]:

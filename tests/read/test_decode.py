@@ -13,7 +13,7 @@ from audiobook.read.book import load_book, read_text
 from audiobook.read.decode import decode_bytes, repair_mojibake
 
 # shared/ lies beside the clone, here and in CI.
-SNOWFLAKES = Path(__file__).resolve().parents[2] / "shared" / "stories" / "snowflakes.txt"
+SNOWFLAKES = Path(__file__).resolve().parents[3] / "shared" / "stories" / "snowflakes.txt"
 
 
 def test_cp1252_file_is_decoded(tmp_path: Path) -> None:

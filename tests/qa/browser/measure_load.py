@@ -1,11 +1,11 @@
-"""Print how long each page of a review site takes to load in headless Chromium: `python -m tests.browser.measure_load DIR`."""
+"""Print how long each page of a review site takes to load in headless Chromium: `python -m tests.qa.browser.measure_load DIR`."""
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
 
-from tests.browser.conftest import ARGS, CHROMIUM
+from tests.qa.browser.conftest import ARGS, CHROMIUM
 
 
 def main(site: Path) -> None:

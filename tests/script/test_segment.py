@@ -1,11 +1,11 @@
 """Tests for audiobook.segment: quote conventions, golden passages and property tests.
 
-Golden files: each tests/golden/segment/NAME.txt (a passage of our own
+Golden files: each tests/script/golden/segment/NAME.txt (a passage of our own
 writing, its first paragraph the chapter heading) has NAME.jsonl holding the
 expected segments, one JSON object a line with the segment's text for review.
 After a deliberate change, regenerate them and review the diff:
 
-    UPDATE_GOLDEN=1 pytest tests/test_segment.py
+    UPDATE_GOLDEN=1 pytest tests/script/test_segment.py
 """
 
 from __future__ import annotations
