@@ -8,6 +8,7 @@ from bisect import bisect_left
 
 from audiobook.model import Gender
 from audiobook.script.attribution import speech as sp
+from audiobook.script.attribution import thresholds as th
 from audiobook.script.attribution.rules import Context, possessor
 from audiobook.script.attribution.tags import Turn
 
@@ -33,7 +34,6 @@ _TO_RE = re.compile(
 )
 
 
-_ECHO_WORDS = 4
 _DETERMINER_RE = re.compile(r"(?:[Aa]n?|[Tt]his|[Tt]hat)\s")
 
 
@@ -43,7 +43,7 @@ def _talked_of(ctx: Context, turn: Turn, nested: dict[int, list[tuple[int, int]]
     out: set[str] = set()
     for k in turn.dialogue:
         seg = ctx.segments[k]
-        if len(ctx.text[seg.start : seg.end].split()) > _ECHO_WORDS:
+        if len(ctx.text[seg.start : seg.end].split()) > th.ECHO_WORDS:
             lo, hi = bisect_left(ctx.quoted, (seg.start, "")), bisect_left(ctx.quoted, (seg.end, ""))
             # "I am only a Ferryman of no learning": a name after an article is a noun, not someone talked about.
             out.update(who for pos, who in ctx.quoted[lo:hi]
@@ -112,7 +112,7 @@ def _family_member(ctx: Context, turn: Turn, word: str) -> str | None:
         return None
     start = ctx.start(turn)
     chapter = ctx.chapter_at(start)
-    for pos, who in reversed(ctx.mentions_between(max(0, start - 3000), start)):
+    for pos, who in reversed(ctx.mentions_between(max(0, start - th.FAMILY_CALL_CHARS), start)):
         if ctx.chapter_at(pos) != chapter:
             break
         if who in fam:
@@ -126,33 +126,8 @@ def find_vocatives(ctx: Context) -> None:
     for pos, named in ctx.mentions:
         present.setdefault(ctx.chapter_at(pos), set()).add(named)
     for turn in ctx.turns:
-        addressed: set[str] = set()
-        # A name that ends a quote ("…, Lizzy?") is followed by that one's answer nine times in ten (PDNC); one
-        # that only opens it ("Lizzy, …") calls to attention, and is answered about half the time.
-        opening: set[str] = set()
-        later: set[str] = set()
         nested = {k: _nested(ctx, ctx.segments[k].start, ctx.segments[k].end) for k in turn.dialogue}
-        for k in turn.dialogue:
-            seg = ctx.segments[k]
-            for m in _VOCATIVE_RE.finditer(ctx.text[seg.start : seg.end]):
-                if any(a <= seg.start + m.start(1) < b for a, b in nested[k]):
-                    continue
-                word = sp.clean_name(m.group(1))
-                called = ctx.names.resolve(word)
-                if called is not None:
-                    (opening if m.start(1) <= 3 else later).update(ctx.names.namesakes(called))
-                if word in sp.NOT_NAMES or word.rstrip(".") in sp.TITLES:
-                    continue  # "Yes, Madam": a form of address, whoever the cast lists as "Madam"
-                _k, title, parts = sp.split_name(word)
-                if title is None and len(parts) > 1 and not _called_so(ctx, word):
-                    continue  # "for example, Freddy Honeychurch.": one is called "Freddy", not by a full name
-                who = called
-                if who is not None and _family_form(ctx, word):
-                    who = _family_member(ctx, turn, word) or who
-                # "Miss Bennet" said to Elizabeth, with Jane miles away: a family's title and name may call any of
-                # them, so it names the cast's "Miss Bennet" only if the chapter's narration names her too.
-                if who is not None and (who in present.get(seg.chapter, ()) or not _family_form(ctx, word)):
-                    addressed.update(ctx.names.namesakes(who))  # "Robin Hood" calls young and old
+        addressed, opening, later = _calls(ctx, turn, nested, present)
         addressed.update(_spoken_to(ctx, turn))
         ctx.vocatives.append(addressed)
         ctx.hand_over.append(addressed - (opening - later))
@@ -161,3 +136,46 @@ def find_vocatives(ctx: Context) -> None:
     for b, block in enumerate(ctx.blocks):
         for n, t in enumerate(block):
             ctx.place[t] = (b, n)
+
+
+def _calls(
+    ctx: Context, turn: Turn, nested: dict[int, list[tuple[int, int]]], present: dict[int, set[str]]
+) -> tuple[set[str], set[str], set[str]]:
+    """The characters a turn's quotes (outside the quotes within them) call by name; and the characters named where
+    a quote opens, and later in it.
+
+    A name that ends a quote ("…, Lizzy?") is followed by that one's answer nine times in ten (PDNC); one that only
+    opens it ("Lizzy, …") calls to attention, and is answered about half the time.
+    """
+    addressed: set[str] = set()
+    opening: set[str] = set()
+    later: set[str] = set()
+    for k in turn.dialogue:
+        seg = ctx.segments[k]
+        for m in _VOCATIVE_RE.finditer(ctx.text[seg.start : seg.end]):
+            if any(a <= seg.start + m.start(1) < b for a, b in nested[k]):
+                continue
+            word = sp.clean_name(m.group(1))
+            called = ctx.names.resolve(word)
+            if called is not None:
+                (opening if m.start(1) <= th.OPENING_CALL_CHARS else later).update(ctx.names.namesakes(called))
+            who = _addressee(ctx, turn, word, called, present.get(seg.chapter, set()))
+            if who is not None:
+                addressed.update(ctx.names.namesakes(who))  # "Robin Hood" calls young and old
+    return addressed, opening, later
+
+
+def _addressee(ctx: Context, turn: Turn, word: str, called: str | None, present: set[str]) -> str | None:
+    """Whom a name called in a turn addresses: `called`, the character it resolves to, unless it is a form of address
+    or a full name; the family member at hand for a family's title and name (`present`: whom the chapter names)."""
+    if called is None or word in sp.NOT_NAMES or word.rstrip(".") in sp.TITLES:
+        return None  # "Yes, Madam": a form of address, whoever the cast lists as "Madam"
+    _k, title, parts = sp.split_name(word)
+    if title is None and len(parts) > 1 and not _called_so(ctx, word):
+        return None  # "for example, Freddy Honeychurch.": one is called "Freddy", not by a full name
+    if not _family_form(ctx, word):
+        return called
+    # "Miss Bennet" said to Elizabeth, with Jane miles away: a family's title and name may call any of them, so it
+    # names the cast's "Miss Bennet" only if the chapter's narration names her too.
+    who = _family_member(ctx, turn, word) or called
+    return who if who in present else None

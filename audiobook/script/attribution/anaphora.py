@@ -8,6 +8,7 @@ from dataclasses import replace
 
 from audiobook.model import Gender
 from audiobook.script.attribution import speech as sp
+from audiobook.script.attribution import thresholds as th
 from audiobook.script.attribution.binding import OPENER_RE, after_pronoun, bound, oblique_subject
 from audiobook.script.attribution.describe import (
     PARTNERS,
@@ -58,37 +59,47 @@ def rule_anaphora(ctx: Context) -> None:
         turn.speaker, turn.evidence, turn.own = speaker, evidence, own
     _anaphora_pass(ctx, replace(first, votes=votes, uses=[]))  # what the first pass read of the text, kept
 
-
 def _anaphora_pass(ctx: Context, described: Descriptions) -> None:
+    """Read the turns in order, keeping the characters at hand, and give each untagged-by-name turn its anaphor's."""
     recent: list[str] = []
-    mi = 0
+    mi = 0  # the next mention to read
     chapter = -1
     for t, turn in enumerate(ctx.turns):
-        pos = ctx.start(turn)
-        k = turn.dialogue[0]
-        if ctx.segments[k].chapter != chapter:
-            chapter = ctx.segments[k].chapter
+        if ctx.segments[turn.dialogue[0]].chapter != chapter:
+            chapter = ctx.segments[turn.dialogue[0]].chapter
             recent.clear()  # a new chapter opens a new scene
-            opening = ctx.segments[ctx.chapter_segments(t).start].start
-            while mi < len(ctx.mentions) and ctx.mentions[mi][0] < opening:
-                mi += 1
-        while mi < len(ctx.mentions) and ctx.mentions[mi][0] < pos:
+            mi = _read_mentions(ctx, mi, ctx.segments[ctx.chapter_segments(t).start].start, None)
+        mi = _read_mentions(ctx, mi, ctx.start(turn), recent)
+        _resolve_turn(ctx, t, recent, described)
+
+
+def _read_mentions(ctx: Context, mi: int, pos: int, recent: list[str] | None) -> int:
+    """Read the mentions from the mi-th up to text offset pos (putting each first in `recent`, if given); return the
+    index of the next one."""
+    while mi < len(ctx.mentions) and ctx.mentions[mi][0] < pos:
+        if recent is not None:
             touch(recent, ctx.mentions[mi][1])
-            mi += 1
-        if turn.speaker is None:
-            for k in sorted(turn.tags):
-                found = _anaphor(ctx, t, turn.tags[k], recent, described)
-                if found is not None:
-                    turn.speaker, turn.evidence = found
-                    break
-        elif turn.evidence == "explicit" and len(turn.paragraphs) == 1:
-            _other_voice(ctx, t, recent)
-        if turn.speaker is not None and is_role(turn.speaker):
-            epithet(ctx, t, recent, described)
-        if turn.speaker is not None and turn.speaker != NARRATOR:
-            touch(recent, turn.speaker)
-        for who in sorted(ctx.vocatives[t]):  # sorted: a set's order varies from run to run
-            touch(recent, who)  # the one called by name is the likeliest to answer
+        mi += 1
+    return mi
+
+
+def _resolve_turn(ctx: Context, t: int, recent: list[str], described: Descriptions) -> None:
+    """Give turn t the speaker its first resolvable tag means, then put who spoke and who was called first at hand."""
+    turn = ctx.turns[t]
+    if turn.speaker is None:
+        for k in sorted(turn.tags):
+            found = _anaphor(ctx, t, turn.tags[k], recent, described)
+            if found is not None:
+                turn.speaker, turn.evidence = found
+                break
+    elif turn.evidence == "explicit" and len(turn.paragraphs) == 1:
+        _other_voice(ctx, t, recent)
+    if turn.speaker is not None and is_role(turn.speaker):
+        epithet(ctx, t, recent, described)
+    if turn.speaker is not None and turn.speaker != NARRATOR:
+        touch(recent, turn.speaker)
+    for who in sorted(ctx.vocatives[t]):  # sorted: a set's order varies from run to run
+        touch(recent, who)  # the one called by name is the likeliest to answer
 
 
 def _other_voice(ctx: Context, t: int, recent: list[str]) -> None:
@@ -111,33 +122,53 @@ def _of_gender(ctx: Context, t: int, want: Gender, recent: list[str]) -> list[st
     return [c for c in recent if ctx.names.gender.get(c) == want and c not in ctx.vocatives[t] and c != ctx.narrator]
 
 
-def _anaphor(
-    ctx: Context, t: int, tag: Tag, recent: list[str], described: Descriptions
-) -> tuple[str, str] | None:
+
+Found = tuple[str, str]  # (speaker, evidence)
+
+
+def _anaphor(ctx: Context, t: int, tag: Tag, recent: list[str], described: Descriptions) -> Found | None:
+    """The speaker a pronoun or noun-phrase tag means; a pronoun's, corrected by the conversation around it."""
     found = _by_recency(ctx, t, tag, recent, described)
-    if found is None or found[0] == ctx.narrator:
+    if found is None or found[0] == ctx.narrator or tag.kind != "pron":
         return found  # "I said" is the narrator, whatever the turns around it
+    who = _called_answers(ctx, t, found[0]) or _subject(ctx, t, found[0]) or _two_back(ctx, t, found[0])
+    return (who, found[1]) if who is not None else found
+
+
+def _called_answers(ctx: Context, t: int, found: str) -> str | None:
+    """`"…, have you heard, Tom?" said Elinor. "I have," he cried`: the one the turn before called answers, unless
+    the one found came in meanwhile."""
     b, n = ctx.place[t]
-    if tag.kind == "pron" and n > 0:
-        # `"…, have you heard, Tom?" said Elinor. "I have," he cried`: the one called answers.
-        prev = ctx.turns[ctx.blocks[b][n - 1]]
-        called = [c for c in sorted(ctx.hand_over[ctx.blocks[b][n - 1]])
-                  if c != prev.speaker and ctx.names.gender.get(c) == ctx.names.gender.get(found[0])
-                  and c not in ctx.vocatives[t]]
-        if len(called) == 1 and not (found[0] != called[0] and _came_in(ctx, prev, t, found[0])):
-            return called[0], found[1]
-    if tag.kind == "pron":
-        topic = _topic(ctx, t, ctx.names.gender.get(found[0]))
-        if topic is not None and topic not in ctx.vocatives[t] | ctx.talked_of[t] and topic != ctx.narrator:
-            return topic, found[1]
-    if n >= 2 and tag.kind == "pron":
-        # In a back-and-forth "he said" is the man who spoke two turns ago, not the one just answered.
-        block, gender = ctx.blocks[b], ctx.names.gender
-        two, one = ctx.turns[block[n - 2]].speaker, ctx.turns[block[n - 1]].speaker
-        if (two is not None and one is not None and two != one and two != ctx.narrator
-                and gender.get(two) == gender.get(found[0])):
-            return two, found[1]
-    return found
+    if n == 0:
+        return None
+    before = ctx.blocks[b][n - 1]
+    prev = ctx.turns[before]
+    gender = ctx.names.gender.get(found)
+    called = [c for c in sorted(ctx.hand_over[before])
+              if c != prev.speaker and ctx.names.gender.get(c) == gender and c not in ctx.vocatives[t]]
+    if len(called) == 1 and not (found != called[0] and _came_in(ctx, prev, t, found)):
+        return called[0]
+    return None
+
+
+def _subject(ctx: Context, t: int, found: str) -> str | None:
+    """The subject of the narration opening turn t's paragraph, of the gender found, when the turn may be theirs."""
+    topic = _topic(ctx, t, ctx.names.gender.get(found))
+    if topic is not None and topic not in ctx.vocatives[t] | ctx.talked_of[t] and topic != ctx.narrator:
+        return topic
+    return None
+
+
+def _two_back(ctx: Context, t: int, found: str) -> str | None:
+    """In a back-and-forth "he said" is the man who spoke two turns ago, not the one just answered."""
+    b, n = ctx.place[t]
+    if n < 2:
+        return None
+    block, gender = ctx.blocks[b], ctx.names.gender
+    two, one = ctx.turns[block[n - 2]].speaker, ctx.turns[block[n - 1]].speaker
+    if two is None or one is None or two in (one, ctx.narrator):
+        return None
+    return two if gender.get(two) == gender.get(found) else None
 
 
 def _focal(ctx: Context, t: int, cands: list[str]) -> str | None:
@@ -146,34 +177,39 @@ def _focal(ctx: Context, t: int, cands: list[str]) -> str | None:
     opening = ctx.segments[ctx.chapter_segments(t).start].start
     named = Counter(who for _pos, who in ctx.mentions_between(opening, ctx.start(ctx.turns[t])))
     best = max(cands, key=lambda c: named[c])
-    return best if best != cands[0] and named[best] >= 2 * max(1, named[cands[0]]) else None
+    return best if best != cands[0] and named[best] >= th.FOCAL_RATIO * max(1, named[cands[0]]) else None
 
 
 def _came_in(ctx: Context, prev: Turn, t: int, who: str) -> bool:
     """`"…, Tom?" said Elinor, and Mr. Hale came in.`: whether the narration between the turn `prev` and turn t
     names `who`, not only doing something meanwhile (`cried Elinor, while Mr. Hale whistled`)."""
-    return any(name == who and not _MEANWHILE_RE.search(ctx.text, max(0, pos - 12), pos)
+    return any(name == who and not _MEANWHILE_RE.search(ctx.text, max(0, pos - th.MEANWHILE_CHARS), pos)
                for pos, name in ctx.mentions_between(ctx.segments[prev.dialogue[-1]].end, ctx.start(ctx.turns[t])))
 
 
 _AS_FOR_RE = re.compile(r"[\W_]*(?:As\s+(?:to|for)|With\s+regard\s+to)\s+")  # "As to Mrs. Hale, if she…"
 _MEANWHILE_RE = re.compile(r"\b(?:while|whilst|as|when)\s+$")
-_TOPIC_SPAN = 400  # characters before a quote, in its paragraph, where its pronoun's subject is named
+
+
+
+def _paragraph_opening(ctx: Context, k: int) -> int:
+    """The first segment of quote k's paragraph, or of the paragraph before when that ends introducing the quote
+    (`…, she answered,`)."""
+    j = k
+    while j > 0 and ctx.segments[j - 1].paragraph == ctx.segments[k].paragraph:
+        j -= 1
+    if j == k and j > 0 and ctx.segments[j - 1].kind == "narration" and ctx.text[ctx.segments[j - 1].end - 1] in ",:—":
+        prev = ctx.segments[j - 1].paragraph
+        while j > 0 and ctx.segments[j - 1].paragraph == prev:
+            j -= 1
+    return j
 
 
 def _topic(ctx: Context, t: int, gender: Gender | None) -> str | None:
     """The first character of that gender named in the narration opening turn t's paragraph, not long before the
     quote (a long paragraph moves on from the man it names first): its subject."""
     k = ctx.turns[t].dialogue[0]
-    j = k
-    while j > 0 and ctx.segments[j - 1].paragraph == ctx.segments[k].paragraph:
-        j -= 1
-    if j == k and j > 0 and ctx.segments[j - 1].kind == "narration" and ctx.text[ctx.segments[j - 1].end - 1] in ",:—":
-        # The introduction ending the previous paragraph: `…, she answered,`.
-        prev = ctx.segments[j - 1].paragraph
-        while j > 0 and ctx.segments[j - 1].paragraph == prev:
-            j -= 1
-    start, end = ctx.segments[j].start, ctx.segments[k].start
+    start, end = ctx.segments[_paragraph_opening(ctx, k)].start, ctx.segments[k].start
     last = start
     for m in sp.SENTENCE_START_RE.finditer(ctx.text, start, max(start, end - 2)):
         last = m.end()
@@ -182,136 +218,205 @@ def _topic(ctx: Context, t: int, gender: Gender | None) -> str | None:
         if ctx.names.gender.get(who) == gender and (OPENER_RE.fullmatch(ctx.text, last, pos)
                                                      or _AS_FOR_RE.fullmatch(ctx.text, last, pos)):
             return who
-    for pos, who in ctx.mentions_between(max(start, end - _TOPIC_SPAN), end):
+    for pos, who in ctx.mentions_between(max(start, end - th.TOPIC_CHARS), end):
         if ctx.names.gender.get(who) == gender and (gender is None or not after_pronoun(ctx, pos, gender)):
             return who
     return None
 
 
-def _by_recency(
-    ctx: Context, t: int, tag: Tag, recent: list[str], described: Descriptions
-) -> tuple[str, str] | None:
-    gender = ctx.names.gender
+def _by_recency(ctx: Context, t: int, tag: Tag, recent: list[str], described: Descriptions) -> Found | None:
+    """Whom a tag that does not name its speaker means, by its kind: a pronoun or a noun phrase."""
     if tag.kind == "pron":
-        if tag.value == "i":
-            return ctx.narrator, "pronoun"
-        want = _PRONOUN_GENDER.get(tag.value)
-        if want is None:
-            return None
-        cands = _of_gender(ctx, t, want, recent)
-        if not cands:
-            later = ahead(ctx, t, want, set(ctx.vocatives[t]))
-            return (later, "pronoun") if later is not None else None
-        if len(cands) > 1 and bound(ctx, t, cands[0], want):
-            cands = cands[1:] + cands[:1]
-            focus = _focal(ctx, t, cands[:-1])
-            if focus is not None:
-                cands.remove(focus)
-                cands.insert(0, focus)
-        elif len(cands) > 1:
-            subj = oblique_subject(ctx, t, cands[0], want)
-            if subj is not None and subj in cands:
-                return subj, "pronoun"
-        return next((c for c in cands if c not in ctx.talked_of[t]), cands[0]), "pronoun"
-    if tag.kind != "np":
+        return _pronoun(ctx, t, tag.value, recent)
+    if tag.kind == "np":
+        return _noun_phrase(ctx, t, tag, recent, described)
+    return None
+
+
+def _pronoun(ctx: Context, t: int, pronoun: str, recent: list[str]) -> Found | None:
+    """"said he": the latest man at hand (unless bound away from him, or the subject of a sentence naming him only as
+    an object), else the first the chapter names after; "I said": the narrator."""
+    if pronoun == "i":
+        return ctx.narrator, "pronoun"
+    want = _PRONOUN_GENDER.get(pronoun)
+    if want is None:
         return None
+    cands = _of_gender(ctx, t, want, recent)
+    if not cands:
+        later = ahead(ctx, t, want, set(ctx.vocatives[t]))
+        return (later, "pronoun") if later is not None else None
+    if len(cands) > 1 and bound(ctx, t, cands[0], want):
+        cands = _unbound(ctx, t, cands)
+    elif len(cands) > 1:
+        subj = oblique_subject(ctx, t, cands[0], want)
+        if subj is not None and subj in cands:
+            return subj, "pronoun"
+    return next((c for c in cands if c not in ctx.talked_of[t]), cands[0]), "pronoun"
+
+
+def _unbound(ctx: Context, t: int, cands: list[str]) -> list[str]:
+    """The candidates for a pronoun bound away from the latest of them: the latest last, the focal one first."""
+    cands = cands[1:] + cands[:1]
+    focus = _focal(ctx, t, cands[:-1])
+    if focus is not None:
+        cands.remove(focus)
+        cands.insert(0, focus)
+    return cands
+
+
+def _noun_phrase(ctx: Context, t: int, tag: Tag, recent: list[str], described: Descriptions) -> Found | None:
+    """A noun-phrase tag, tried kind by kind: someone's kin by name, a voice, a word of a name, kin without a
+    possessive, a cast role, kin, a description."""
+    words = tag.value.lower().split()
     owner = possessor(tag)
     if owner is not None:
-        return possessed(ctx, t, owner, tag.value.split()[-1].lower())
-    words = tag.value.lower().split()
-    head = words[-1]
-    if head == "voice" and words[0] in ("the", "that", "this"):
-        # "cried the voice", "said the same voice": the voice heard just before, whoever it was.
+        return possessed(ctx, t, owner, words[-1])  # "the miller's wife": the miller's kin, else no one
+    if words[-1] == "voice":
+        return _voice(ctx, t, tag, words, recent)
+    if not descriptive(tag) or words[0] in ("a", "an"):
+        return None  # "a man said": someone new, not a character named before
+    found = (_name_word(ctx, t, words, recent) or _bare_kin(ctx, t, words, recent)
+             or _cast_role(ctx, t, tag, words, recent, described))
+    if found is not None or words[-1] not in sp.PERSON_NOUNS:
+        return found
+    return _kin(ctx, t, words, recent) or _description(ctx, t, tag, words, recent, described)
+
+
+def _voice(ctx: Context, t: int, tag: Tag, words: list[str], recent: list[str]) -> Found | None:
+    """"cried the voice", "said the same voice": the voice heard just before, whoever it was; "a voice": someone not
+    at hand the narration names soon after."""
+    if words[0] in ("the", "that", "this"):
         heard = voice_before(ctx, t)
         if heard is not None:
             return heard, "nominal"
-    if head == "voice" and "same" not in words:
+    if "same" not in words:
         return unseen_voice(ctx, t, tag, recent)
-    if not descriptive(tag):
+    return None
+
+
+def _name_word(ctx: Context, t: int, words: list[str], recent: list[str]) -> Found | None:
+    """"the doctor" is the latest character whose name carries the word ("Doctor Lane"). Words with a gender ("the
+    lady", "her mother") describe too many people to match a name."""
+    head = words[-1]
+    if sp.PERSON_NOUNS.get(head) is not None:
         return None
-    # "a man said": someone new, not a character named before.
-    if words[0] in ("a", "an"):
+    titled = next((c for c in recent if head in ctx.names.words.get(c, ()) and c not in ctx.vocatives[t]), None)
+    return (titled, "nominal") if titled is not None else None
+
+
+def _bare_kin(ctx: Context, t: int, words: list[str], recent: list[str]) -> Found | None:
+    """"said the son" with a father at hand: his son, not the cast's unnamed "The Son"."""
+    if len(words) != 2 or words[0] != "the" or words[1] not in KIN:
         return None
-    # "the doctor" is the latest character whose name carries the word ("Doctor Lane").
-    # Words with a gender ("the lady", "her mother") describe too many people to match a name.
-    titled = [c for c in recent if head in ctx.names.words.get(c, ()) and c not in ctx.vocatives[t]]
-    if titled and sp.PERSON_NOUNS.get(head) is None:
-        return titled[0], "nominal"
+    found = {r for owner in ("his", "her") if (r := kin(ctx, t, [owner, words[1]], recent)) is not None}
+    return (found.pop(), "nominal") if len(found) == 1 else None
+
+
+def _cast_role(
+    ctx: Context, t: int, tag: Tag, words: list[str], recent: list[str], described: Descriptions
+) -> Found | None:
+    """A cast entry the tag's phrase names ("The Girl"): the named character the chapter calls so ("the doctor" for
+    Doctor Lane, not the cast's unnamed "The Doctor"), else the entry while it is at hand or not yet named."""
+    head = words[-1]
     alias = ctx.names.resolve(tag.value)
-    start = ctx.start(ctx.turns[t])
-    if len(words) == 2 and words[0] == "the" and head in KIN:
-        # "said the son" with a father at hand: his son, not the cast's unnamed "The Son".
-        found = {r for owner in ("his", "her") if (r := kin(ctx, t, [owner, head], recent)) is not None}
-        if len(found) == 1:
-            return found.pop(), "nominal"
-    if alias is not None and is_role(alias) and sp.PERSON_NOUNS.get(head) is None:
+    if alias is None:
+        return None
+    if is_role(alias) and sp.PERSON_NOUNS.get(head) is None:
         named = named_role(ctx, t, head, alias, described)
         if named is not None:
             return named, "nominal"
-    if alias is not None and girl_at_hand(ctx, t, alias, head, recent, described):
-        alias = None  # "the girl" is the girl at hand, not the cast's "The Girl", whom the book names chapters on
-    if alias is not None and (alias in recent or (described.first_named.get(alias, start) >= start and (
-            alias not in described.first_named or brought_in(ctx, t, alias, described)))):
-        # The cast calls someone "the girl": she, while the book has not yet named her but does soon (this
-        # chapter or the next), or when she is at hand; else "the girl" is a girl of this scene.
+    if girl_at_hand(ctx, t, alias, head, recent, described):
+        return None  # "the girl" is the girl at hand, not the cast's "The Girl", whom the book names chapters on
+    # The cast calls someone "the girl": she, while the book has not yet named her but does soon (this chapter or the
+    # next), or when she is at hand; else "the girl" is a girl of this scene.
+    start = ctx.start(ctx.turns[t])
+    if alias in recent or (described.first_named.get(alias, start) >= start and (
+            alias not in described.first_named or brought_in(ctx, t, alias, described))):
         return alias, "explicit"
-    if head not in sp.PERSON_NOUNS:
-        return None
+    return None
+
+
+def _kin(ctx: Context, t: int, words: list[str], recent: list[str]) -> Found | None:
+    """"her mother", "his wife": the possessor's kin, else the latest mother at hand of a "her" the book left
+    unnamed."""
     relative = kin(ctx, t, words, recent) or parent_at_hand(ctx, t, words, recent)
-    if relative is not None:
-        return relative, "nominal"
+    return (relative, "nominal") if relative is not None else None
+
+
+def _description(
+    ctx: Context, t: int, tag: Tag, words: list[str], recent: list[str], described: Descriptions
+) -> Found | None:
+    """"the old gentleman", "said her companion": someone at hand of the description's gender who answers to it,
+    or whom the book's uses of it mean, or a newcomer."""
+    head = words[-1]
     want = gender_of(ctx, t, tag, sp.PERSON_NOUNS[head], described)
     skip = set(ctx.vocatives[t]) | {ctx.narrator}  # "said the young man" is not the "I" of the book
     owner_gender = POSSESSOR_GENDER.get(words[0])
-    if owner_gender is not None:
-        owner = next((c for c in recent if gender.get(c) == owner_gender), None)
-        if owner is not None:
-            skip.add(owner)  # "her mother" is not the "her"
-        with_her = partner(ctx, t, skip, want) if owner is not None and head in PARTNERS else None
+    owner = next((c for c in recent if ctx.names.gender.get(c) == owner_gender), None) if owner_gender else None
+    if owner is not None:
+        skip.add(owner)  # "her mother" is not the "her"
+        with_her = partner(ctx, t, skip, want) if head in PARTNERS else None
         if with_her is not None:
             return with_her, "nominal"  # "said her companion": the one she has been talking with
-    if head not in YOUNG and not {"young", "little"} & set(words):
-        skip |= described.children  # "the old gentleman", "the stranger" is not the boy of the book
+    skip |= _unlike(ctx, words, recent, described)
+    cands = _answering(ctx, t, words, recent, skip, want, described)
+    # "the old man" for the cast's "Old Mr. Barlow": a word of the description in one name at hand.
+    # (An entry named by what it is, "The Old Woman", is not one old woman of all.)
+    marked = [c for c in cands if not is_role(c) and any(w in ctx.names.words.get(c, ()) for w in words[1:-1])]
+    if len(marked) == 1:
+        return marked[0], "nominal"
+    return _referent(ctx, t, tag.value.lower(), words, want, skip, cands, described)
+
+
+def _unlike(ctx: Context, words: list[str], recent: list[str], described: Descriptions) -> set[str]:
+    """Who a description's words rule out: the book's children for "the stranger", a Miss or Master for "the old
+    lady"."""
+    out: set[str] = set()
+    if words[-1] not in YOUNG and not {"young", "little"} & set(words):
+        out |= described.children  # "the old gentleman", "the stranger" is not the boy of the book
     if {"old", "elder", "elderly"} & set(words):
-        skip |= {c for c in recent if ctx.names.titles.get(c, set()) & {"Miss", "Master"}}  # "the old lady": no Miss
-    cands = [c for c in recent if c not in skip and (want is None or gender.get(c) == want)]
-    cands = [c for c in cands if answers_to(c, head)]
+        out |= {c for c in recent if ctx.names.titles.get(c, set()) & {"Miss", "Master"}}  # "the old lady": no Miss
+    return out
+
+
+def _answering(
+    ctx: Context, t: int, words: list[str], recent: list[str], skip: set[str], want: Gender | None,
+    described: Descriptions,
+) -> list[str]:
+    """The characters at hand, latest first, a description may mean: of its gender, answering to its noun, the boy
+    of the book for "the boy", and not the one who just spoke when there is another."""
+    head = words[-1]
+    cands = [c for c in recent if c not in skip and (want is None or ctx.names.gender.get(c) == want)
+             and answers_to(c, head)]
     if head in YOUNG and any(c in described.children for c in cands):
         cands = [c for c in cands if c in described.children]  # "the boy" is the boy of the book, when at hand
     if len(cands) > 1 and cands[0] == ctx.previous(t):
         cands.pop(0)  # a description names someone other than the one who just spoke
-    # "the old man" for the cast's "Old Mr. Barlow": a word of the description in one name at hand.
-    # (An entry named by what it is, "The Old Woman", is not one old woman of all.)
-    marked = [c for c in cands if not is_role(c)
-              and any(w in ctx.names.words.get(c, ()) for w in words[1:-1])]
-    if len(marked) == 1:
-        return marked[0], "nominal"
-    key = tag.value.lower()
-    # "the old gentleman" keeps one referent; a bare "the gentleman" only if it mostly means one character
-    # ("the girl" of a book is one girl), else it is whoever fits in the scene.
-    votes = described.votes.get(key) if described.votes else None
-    if votes and len(words) <= 2 and votes.most_common(1)[0][1] < _BARE_SHARE * sum(votes.values()):
-        votes = None
-    top = strong(votes) if votes else None
-    # The book's "old gentleman", away from this scene (if the book has brought him in by now).
-    away = top if (top is not None and top not in cands and top not in skip
-                   and brought_in(ctx, t, top, described)) else None
+    return cands
+
+
+def _referent(
+    ctx: Context, t: int, key: str, words: list[str], want: Gender | None, skip: set[str], cands: list[str],
+    described: Descriptions,
+) -> Found | None:
+    """Of the candidates for a description, the one it keeps through the book, a newcomer, the book's old one, or the
+    latest; no one at hand: the book's one away, else the first fitting one the chapter names after."""
+    all_votes = described.votes.get(key) if described.votes else None
+    votes = _kept_votes(all_votes, words)
+    away = _away(ctx, t, votes, cands, skip, described)
     if not cands:
         later = away or ahead(ctx, t, want, skip)
         return (later, "nominal") if later is not None else None
     # "said that gentleman" points back to someone at hand, never to a newcomer.
     fresh = None if words[0] in ("that", "this") else newcomer(
-        ctx, t, head, want, skip, cands, described.votes.get(key) if described.votes else None, described)
+        ctx, t, words[-1], want, skip, cands, all_votes, described)
     if fresh is not None:
         return fresh, "nominal"
-    aged = aged_referent(ctx, t, head, skip, described) if words[0] == "the" else None
-    if aged is not None and (want is None or gender.get(aged) == want) and not any(is_role(c) for c in cands):
+    aged = _aged(ctx, t, words, want, skip, cands, described)
+    if aged is not None:
         return aged, "nominal"
     if described.votes is None:
-        near = ctx.tagged_around(t)
-        likely = [c for c in cands if c not in near]
-        if likely:
-            described.uses.append((key, likely[0]))
+        _note_use(ctx, t, key, cands, described)
     elif votes:
         if away is not None:
             return away, "nominal"
@@ -321,4 +426,40 @@ def _by_recency(
     return cands[0], "nominal"
 
 
-_BARE_SHARE = 0.6  # of a bare description's uses that must mean one character for it to keep that referent
+def _kept_votes(votes: Counter[str] | None, words: list[str]) -> Counter[str] | None:
+    """"the old gentleman" keeps one referent; a bare "the gentleman" only if it mostly means one character ("the
+    girl" of a book is one girl), else it is whoever fits in the scene."""
+    if votes and len(words) <= 2 and votes.most_common(1)[0][1] < th.BARE_SHARE * sum(votes.values()):
+        return None
+    return votes
+
+
+def _away(
+    ctx: Context, t: int, votes: Counter[str] | None, cands: list[str], skip: set[str], described: Descriptions
+) -> str | None:
+    """The book's "old gentleman", away from this scene (if the book has brought him in by now)."""
+    top = strong(votes) if votes else None
+    if top is None or top in cands or top in skip:
+        return None
+    return top if brought_in(ctx, t, top, described) else None
+
+
+def _aged(
+    ctx: Context, t: int, words: list[str], want: Gender | None, skip: set[str], cands: list[str],
+    described: Descriptions,
+) -> str | None:
+    """"said the gentleman" for the book's "old gentleman" the chapter brought in unnamed, when no cast role is at
+    hand."""
+    aged = aged_referent(ctx, t, words[-1], skip, described) if words[0] == "the" else None
+    if aged is None or (want is not None and ctx.names.gender.get(aged) != want):
+        return None
+    return None if any(is_role(c) for c in cands) else aged
+
+
+def _note_use(ctx: Context, t: int, key: str, cands: list[str], described: Descriptions) -> None:
+    """First pass: note whom this use of a description most likely means, the latest candidate no tag names next to
+    it."""
+    near = ctx.tagged_around(t)
+    likely = [c for c in cands if c not in near]
+    if likely:
+        described.uses.append((key, likely[0]))

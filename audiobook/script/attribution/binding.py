@@ -7,6 +7,7 @@ import re
 
 from audiobook.model import Gender
 from audiobook.script.attribution import speech as sp
+from audiobook.script.attribution import thresholds as th
 from audiobook.script.attribution.rules import Context
 
 OPENER_RE = re.compile(r"[\W_]*(?:(?:And|But|Then|So|Now|Yet)\s+)?")  # before a sentence's subject
@@ -16,7 +17,7 @@ _SUBORDINATE_RE = re.compile(
     r"\b(?:before|when|as|if|though|although|while|after|since|till|until|because|once|whenever)\b", re.IGNORECASE
 )
 _NEW_CLAUSE_RE = re.compile(r"\b(?:when|while|till|until|where|whereupon)\s+(?:the\s+)?$", re.IGNORECASE)
-_RELATIVE_RE = re.compile(rf"{sp.NAME}[^.!?;]{{0,40}}?,\s+who\b")
+_RELATIVE_RE = re.compile(rf"{sp.NAME}[^.!?;]{{0,{th.RELATIVE_CLAUSE_CHARS}}}?,\s+who\b")
 _PREDICATE_RE = re.compile(r"\b(?:was|is|were|be|been|as|became|like)\s+(?:(?:a|an|the)\s+)?$", re.IGNORECASE)
 
 
@@ -24,7 +25,7 @@ def bound(ctx: Context, t: int, latest: str, want: Gender) -> bool:
     """`All the way she thought of the letter from Elinor.` then `"…," said she`: a "she" before Elinor's name in its
     sentence is someone else (binding), whom the passage is about, and the next "she" goes on with her."""
     start = ctx.start(ctx.turns[t])
-    last = [pos for pos, who in ctx.mentions_between(max(0, start - 3000), start) if who == latest]
+    last = [pos for pos, who in ctx.mentions_between(max(0, start - th.BINDING_CHARS), start) if who == latest]
     if not last:
         return False
     return after_pronoun(ctx, last[-1], want)
@@ -33,16 +34,15 @@ def bound(ctx: Context, t: int, latest: str, want: Gender) -> bool:
 def after_pronoun(ctx: Context, at: int, want: Gender) -> bool:
     """Whether the name at `at` follows a "he"/"she" of its gender in its sentence: `She looked at Mary`, where the
     "she" is not Mary (whoever else of hers the sentence names first: "Ann smiled as she thought of Mary")."""
-    if _PREDICATE_RE.search(ctx.text, max(0, at - 20), at):
+    if _PREDICATE_RE.search(ctx.text, max(0, at - th.PREDICATE_CHARS), at):
         return False  # "He was an old man": the "he" is that man
-    if _NEW_CLAUSE_RE.search(ctx.text, max(0, at - 12), at):
+    if _NEW_CLAUSE_RE.search(ctx.text, max(0, at - th.NEW_CLAUSE_CHARS), at):
         return False  # "…, when the waiter appeared and said": a clause of the waiter's own
     relative = _RELATIVE_RE.match(ctx.text, at)
-    if relative is not None and sp.VERB_WORD_RE.search(ctx.text, relative.end(), relative.end() + 60):
+    if relative is not None and sp.VERB_WORD_RE.search(
+            ctx.text, relative.end(), relative.end() + th.RELATIVE_VERB_CHARS):
         return False  # "She met Maria, who, breathless, cried out": Maria speaks
-    begin = max(0, at - 400)
-    for m in sp.SENTENCE_START_RE.finditer(ctx.text, begin, at):
-        begin = m.end()
+    begin = _sentence_start(ctx, 0, at)
     pronouns = list(_SUBJECT_RE[want].finditer(ctx.text, begin, at))
     if not pronouns:
         return False
@@ -70,18 +70,10 @@ def oblique_subject(ctx: Context, t: int, latest: str, want: Gender) -> str | No
         return None
     seg = ctx.segments[k - 1]
     last = [pos for pos, who in ctx.mentions_between(seg.start, seg.end) if who == latest]
-    if not last:
+    if not last or not _oblique(ctx, last[-1]):
         return None
     at = last[-1]
-    name = sp.CAPSEQ_RE.match(ctx.text, at)
-    end = name.end() if name is not None else at
-    oblique = (_OBLIQUE_BEFORE_RE.search(ctx.text, max(0, at - 15), at) or ctx.text.startswith(("'s", "’s"), end)
-               or _RELATIVE_BEFORE_RE.search(ctx.text, max(0, at - 40), at))
-    if not oblique:
-        return None
-    begin = max(seg.start, at - 400)
-    for m in sp.SENTENCE_START_RE.finditer(ctx.text, begin, at):
-        begin = m.end()
+    begin = _sentence_start(ctx, seg.start, at)
     for m in _MAIN_CLAUSE_RE.finditer(ctx.text, begin, at):
         begin = m.end()  # "Giles was at a loss; but Harry, who had heard Tom's story, understood"
     first = ctx.mentions_between(begin, at)[:1]
@@ -90,3 +82,20 @@ def oblique_subject(ctx: Context, t: int, latest: str, want: Gender) -> str | No
     if not OPENER_RE.fullmatch(ctx.text, begin, first[0][0]) or _EXIT_RE.search(ctx.text, first[0][0], at):
         return None
     return first[0][1]
+
+
+def _oblique(ctx: Context, at: int) -> bool:
+    """Whether the name at `at` is an object: after a preposition or a relative pronoun, or a possessor."""
+    name = sp.CAPSEQ_RE.match(ctx.text, at)
+    end = name.end() if name is not None else at
+    return bool(_OBLIQUE_BEFORE_RE.search(ctx.text, max(0, at - th.OBLIQUE_CHARS), at)
+                or ctx.text.startswith(("'s", "’s"), end)
+                or _RELATIVE_BEFORE_RE.search(ctx.text, max(0, at - th.RELATIVE_BEFORE_CHARS), at))
+
+
+def _sentence_start(ctx: Context, lo: int, at: int) -> int:
+    """Where the sentence holding text offset `at` starts, not before `lo` nor long before `at`."""
+    begin = max(lo, at - th.SENTENCE_CHARS)
+    for m in sp.SENTENCE_START_RE.finditer(ctx.text, begin, at):
+        begin = m.end()
+    return begin

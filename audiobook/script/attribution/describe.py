@@ -9,6 +9,7 @@ from collections import Counter
 
 from audiobook.model import Gender
 from audiobook.script.attribution import speech as sp
+from audiobook.script.attribution import thresholds as th
 from audiobook.script.attribution.newcomer import Descriptions
 from audiobook.script.attribution.rules import NARRATOR, Context
 from audiobook.script.attribution.tags import Tag
@@ -29,7 +30,7 @@ def told_gender(ctx: Context, t: int, tag: Tag) -> Gender | None:
             ctx.text, seg.start, seg.end)
         if at is None:
             continue
-        m = _GENDER_AFTER_RE.search(ctx.text, at.end(), min(seg.end, at.end() + 200))
+        m = _GENDER_AFTER_RE.search(ctx.text, at.end(), min(seg.end, at.end() + th.GENDER_AFTER_CHARS))
         if m is None or (m.group(1) is None and m.group(2) is None):
             return None
         return "male" if m.group(1) else "female"
@@ -40,22 +41,19 @@ def narrated_gender(ctx: Context, t: int, head: str) -> Gender | None:
     """`The stranger had not gone far, so he …`: the gender the chapter's narration gives "the stranger" most, when it
     gives one twice and thrice as often as the other."""
     chapter = ctx.chapter_segments(t)
-    use = re.compile(rf"\b[Tt]he\s+(?:[\w-]+\s+){{0,2}}?{re.escape(head)}\b")
+    use = re.compile(rf"\b[Tt]he\s+(?:[\w-]+\s+){{0,{th.NP_MODIFIERS}}}?{re.escape(head)}\b")
     votes: Counter[Gender] = Counter()
     for seg in ctx.segments[chapter.start : chapter.stop]:
         if seg.kind != "narration":
             continue
         for m in use.finditer(ctx.text, seg.start, seg.end):
-            g = _GENDER_AFTER_RE.search(ctx.text, m.end(), min(seg.end, m.end() + 200))
+            g = _GENDER_AFTER_RE.search(ctx.text, m.end(), min(seg.end, m.end() + th.GENDER_AFTER_CHARS))
             if g is not None and (g.group(1) or g.group(2)):
                 votes["male" if g.group(1) else "female"] += 1
     if not votes:
         return None
     (top, n), *rest = votes.most_common(2)
-    return top if n >= 2 and n >= 3 * (rest[0][1] if rest else 0) else None
-
-
-_VOICE_SPAN = 1500  # characters after an unseen voice within which the narration names whose it was
+    return top if n >= th.NARRATED_GENDER_USES and n >= th.NARRATED_GENDER_RATIO * (rest[0][1] if rest else 0) else None
 
 
 def unseen_voice(ctx: Context, t: int, tag: Tag, recent: list[str]) -> tuple[str, str] | None:
@@ -63,7 +61,7 @@ def unseen_voice(ctx: Context, t: int, tag: Tag, recent: list[str]) -> tuple[str
     after who is not at hand (an unseen voice is no one in the scene), nor one the line addresses or talks about."""
     skip = ctx.vocatives[t] | ctx.talked_of[t] | {ctx.narrator} | set(recent)  # who just spoke is at hand too
     want = told_gender(ctx, t, tag)
-    who = next((c for c in ctx.named_after(t, _VOICE_SPAN) if c not in skip
+    who = next((c for c in ctx.named_after(t, th.VOICE_CHARS) if c not in skip
                 and (want is None or ctx.names.gender.get(c) == want)), None)
     return (who, "nominal") if who is not None else None
 
@@ -79,9 +77,10 @@ def children(ctx: Context) -> set[str]:
     little: Counter[str] = Counter()
     for m in _LITTLE_RE.finditer(ctx.text):
         who = ctx.names.resolve(m.group(1))
-        if who is not None and not _DETERMINER_RE.search(ctx.text, max(0, m.start() - 8), m.start()):
+        before = max(0, m.start() - th.LITTLE_DETERMINER_CHARS)
+        if who is not None and not _DETERMINER_RE.search(ctx.text, before, m.start()):
             little[who] += 1
-    out = {c for c, n in little.items() if n >= 3}
+    out = {c for c, n in little.items() if n >= th.LITTLE_USES}
     return out | {c for c, titles in ctx.names.titles.items() if "Master" in titles}
 
 
@@ -93,7 +92,7 @@ def partner(ctx: Context, t: int, skip: set[str], want: Gender | None) -> str | 
     """The latest of the three speakers before turn t in its conversation who is not to be skipped."""
     b, n = ctx.place[t]
     block = ctx.blocks[b]
-    for m in range(n - 1, max(-1, n - 4), -1):
+    for m in range(n - 1, max(-1, n - 1 - th.PARTNER_TURNS), -1):
         who = ctx.turns[block[m]].speaker
         fits = want is None or ctx.names.gender.get(who or "") == want
         if who is not None and who not in skip and who != NARRATOR and fits:
@@ -104,17 +103,13 @@ def partner(ctx: Context, t: int, skip: set[str], want: Gender | None) -> str | 
 def voice_before(ctx: Context, t: int) -> str | None:
     """The speaker of the latest turn, a few back in the chapter, whose tag was a voice ("cried a voice")."""
     chapter = ctx.chapter_of(t)
-    for u in range(t - 1, max(-1, t - _VOICE_TURNS), -1):
+    for u in range(t - 1, max(-1, t - th.VOICE_TURNS), -1):
         if ctx.chapter_of(u) != chapter:
             break
         turn = ctx.turns[u]
         if any(tag.kind == "np" and tag.value.lower().split()[-1] == "voice" for tag in turn.tags.values()):
             return turn.speaker if turn.speaker != NARRATOR else None
     return None
-
-
-_VOICE_TURNS = 6  # turns back within which "the voice" is still the one heard
-
 
 def gender_of(ctx: Context, t: int, tag: Tag, own: Gender | None, described: Descriptions) -> Gender | None:
     """The gender of the one a description means: its own ("the lady"), else the one the tag's sentence or the

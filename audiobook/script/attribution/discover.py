@@ -7,6 +7,7 @@ from collections import Counter
 
 from audiobook.model import Segment
 from audiobook.script.attribution import speech as sp
+from audiobook.script.attribution import thresholds as th
 from audiobook.script.attribution.tags import Turn, narration_of
 
 # A capitalised word after a lowercase letter or a comma stands mid-sentence: a name, not a sentence opener.
@@ -19,7 +20,6 @@ _NOT_ROLE_WORDS = (
     "speaker echo reply answer response word words sound cry thing figure form shadow pair couple group"
 )
 _NOT_ROLES = frozenset(_NOT_ROLE_WORDS.split())
-_EXPAND_SHARE = 2 / 3  # "Tom" is "Tom Pike" only when that is most of what follows "Tom"
 
 
 def mid_sentence_words(text: str) -> Counter[str]:
@@ -50,7 +50,7 @@ def _expansions(text: str, singles: set[str], taken: set[str]) -> list[str]:
     for first, seconds in follow.items():
         (second, n), total = seconds.most_common(1)[0], sum(seconds.values())
         # The second word must be no other speaker's own name ("Anne Elliot", not "Anne Mary").
-        if n >= 2 and n >= _EXPAND_SHARE * total and second not in taken:
+        if n >= th.EXPAND_USES and n >= th.EXPAND_SHARE * total and second not in taken:
             out.append(f"{first} {second}")
     return out
 
@@ -72,7 +72,6 @@ def role_of(tag_value: str) -> str | None:
 _SUBJECT_RE = re.compile(
     rf"(?:^|(?<=[.!?]\s)|(?<=[.!?][\"”’']\s))\s*({sp.NAME})\s+(?:[a-z]+ly\s+)?[a-z]+(?:ed|s)\b", re.MULTILINE
 )
-_BEATS = 2  # speech paragraphs a name must open as subject to be a character no tag names
 
 
 def beat_names(text: str, segments: list[Segment], turns: list[Turn], known: sp.Names) -> list[str]:
@@ -85,7 +84,7 @@ def beat_names(text: str, segments: list[Segment], turns: list[Turn], known: sp.
                 name = _clean(m.group(1), mid)
                 if name is not None and name.split()[-1] not in sp.NOT_NAMES and known.resolve(name) is None:
                     found[name] += 1
-    return [n for n, c in found.items() if c >= _BEATS for _ in range(c)]
+    return [n for n, c in found.items() if c >= th.BEAT_NAMES for _ in range(c)]
 
 
 def whole_names(text: str, names: list[str]) -> list[str]:

@@ -1,34 +1,76 @@
-"""Guess the gender of characters the text names, from titles and the pronouns that follow their names."""
+"""The one gender guesser, for attribution (characters found without a cast) and casting (voices for the uncast):
+a name's title, else the pronouns that follow its mentions, else the noun the narration calls it by."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from audiobook.model import Gender
+from audiobook.script.attribution import speech as sp
+from audiobook.script.attribution import thresholds as th
 
-_FEMALE_TITLES = {"mrs", "miss", "ms", "lady", "madame", "mme", "mlle", "aunt", "queen", "duchess", "sister",
-                  "mother", "princess", "countess", "dame", "mistress", "grandma", "granny", "girl", "woman"}
-_MALE_TITLES = {"mr", "sir", "lord", "colonel", "captain", "major", "general", "uncle", "king", "duke", "father",
-                "brother", "prince", "count", "monsieur", "dr", "doctor", "reverend", "rev", "master", "grandpa",
-                "boy", "man", "mister", "professor"}
-_PRONOUN = re.compile(r"\b(he|him|his|himself|she|her|hers|herself)\b", re.IGNORECASE)
-_STOP = re.compile(r"\n[ \t]*\r?\n|[\"“”]")
-_WINDOW = 80  # characters after a mention in which the next pronoun most often refers back to it
+# "The boy, whose name was Peter", "Peter, a boy of ten": the noun the narration names someone with.
+_CALLED_RE = re.compile(r"\b(\w+),?\s+(?:whose name was|named|called)\s+$")
+_ANY_CASE_PRONOUN_RE = re.compile(sp.PRONOUN_GENDER_RE.pattern, re.IGNORECASE)  # "He", "She" too
+_STOP_RE = re.compile(r"\n[ \t]*\r?\n|[\"“”]")  # a paragraph break or a quote mark
+_APPOSITION_RE = re.compile(rf",\s+(?:a|an|the)\s+(?:[a-z]+\s+){{0,{th.APPOSITION_WORDS}}}?(\w+)\b")
 
 
 def gender_from_title(name: str) -> Gender | None:
-    """`Mrs. Bennet` is female, `Colonel Brandon` male; a bare name tells nothing."""
-    first = name.split(" ", 1)[0].rstrip(".").lower()
-    if first in _FEMALE_TITLES:
-        return "female"
-    if first in _MALE_TITLES:
+    """`Mrs. Bennet` is female, `Colonel Brandon` male; a bare name tells nothing, nor does `Dr. Lane`."""
+    return sp.title_gender(name.split(" ", 1)[0])
+
+
+def guess_gender(text: str, positions: Sequence[int]) -> Gender | None:
+    """The gender of the one named at `positions` (text offsets where the name starts, in order): the pronoun that
+    most often follows the name, else the noun the narration names them with."""
+    return _pronoun_gender(text, positions) or _noun_gender(text, positions)
+
+
+def _pronoun_gender(text: str, positions: Sequence[int]) -> Gender | None:
+    """The gender most of the mentions' next pronouns have. A tie is left unknown; any majority is better than the coin
+    toss an unknown gender gets.
+
+    A lowercase pronoun ("Tom laughed, and he left") decides; one opening a sentence ("Tom smiled at her. She …") is
+    as often the next person's, so those count only for a name no lowercase one follows ("said Tom. He nodded.").
+    """
+    lowercase = [0, 0]  # male, female
+    any_case = [0, 0]
+    for pos in positions:
+        # Within the mention's paragraph and outside speech: a pronoun past a paragraph break or inside a quote is
+        # more often someone else.
+        end = min(len(text), pos + th.GENDER_WINDOW)
+        stop = _STOP_RE.search(text, pos, end)
+        end = stop.start() if stop is not None else end
+        for votes, pronoun_re in ((lowercase, sp.PRONOUN_GENDER_RE), (any_case, _ANY_CASE_PRONOUN_RE)):
+            m = pronoun_re.search(text, pos, end)
+            if m is not None:
+                votes[0 if m.group(1) else 1] += 1
+    male, female = lowercase if sum(lowercase) else any_case
+    if male > female:
         return "male"
+    if female > male:
+        return "female"
+    return None
+
+
+def _noun_gender(text: str, positions: Sequence[int]) -> Gender | None:
+    """What the narration calls someone where it names them: "The boy, whose name was Peter", "Peter, a boy of ten"."""
+    for pos in positions:
+        name = sp.CAPSEQ_RE.match(text, pos)
+        if name is None:
+            continue  # not a name ("a stout man" for the cast's "The Stout Man")
+        m = _CALLED_RE.search(text, max(0, pos - th.CALLED_CHARS), pos) or _APPOSITION_RE.match(text, name.end())
+        noun = sp.PERSON_NOUNS.get(m.group(1).lower()) if m is not None else None
+        if noun is not None:
+            return noun
     return None
 
 
 def guess_genders(text: str, names: Iterable[str]) -> dict[str, Gender]:
-    """For each name, the gender its title gives, else the one most pronouns right after its mentions agree on."""
+    """For each name, the gender its title gives, else the one `guess_gender` reads after its mentions in the text;
+    names of no known gender are left out."""
     out: dict[str, Gender] = {}
     untitled = []
     for name in names:
@@ -41,19 +83,11 @@ def guess_genders(text: str, names: Iterable[str]) -> dict[str, Gender]:
         return out
     # One pass over the text for all names (longest first, so "Anna Lee" wins over "Anna").
     pattern = re.compile(r"\b(?:" + "|".join(re.escape(n) for n in sorted(untitled, key=len, reverse=True)) + r")\b")
-    votes: dict[str, list[int]] = {}
+    positions: dict[str, list[int]] = {}
     for m in pattern.finditer(text):
-        # Within the sentence's paragraph and outside speech: a pronoun past a paragraph break or inside
-        # a quote is more often someone else.
-        stop = _STOP.search(text, m.end(), m.end() + _WINDOW)
-        pronoun = _PRONOUN.search(text, m.end(), stop.start() if stop else m.end() + _WINDOW)
-        if pronoun:
-            female = pronoun.group(1).lower().startswith(("s", "her"))
-            votes.setdefault(m.group(), [0, 0])[0 if female else 1] += 1
-    for name, (female, male) in votes.items():
-        # A tie is left unknown; any majority is better than the coin toss an unknown gender gets.
-        if female > male:
-            out[name] = "female"
-        elif male > female:
-            out[name] = "male"
+        positions.setdefault(m.group(), []).append(m.start())
+    for name, at in positions.items():
+        guessed = guess_gender(text, at)
+        if guessed is not None:
+            out[name] = guessed
     return out

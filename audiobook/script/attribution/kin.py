@@ -6,6 +6,7 @@ import re
 
 from audiobook.model import Gender
 from audiobook.script.attribution import speech as sp
+from audiobook.script.attribution import thresholds as th
 from audiobook.script.attribution.rules import Context, touch
 
 POSSESSOR_GENDER: dict[str, Gender] = {"his": "male", "her": "female"}
@@ -34,7 +35,7 @@ def kin(ctx: Context, t: int, words: list[str], recent: list[str]) -> str | None
     # `"Mrs. Gradgrind," said her husband`: the one called by name is the likeliest "her".
     called = [c for c in _opening_call(ctx, t) if ctx.names.gender.get(c) == want]
     found: list[list[str]] = []
-    for owner in called + [c for c in recent if ctx.names.gender.get(c) == want][:2]:
+    for owner in called + [c for c in recent if ctx.names.gender.get(c) == want][: th.KIN_OWNERS]:
         found.append([c for c in _kin_of(ctx, owner, relation) if c not in ctx.vocatives[t]])
         if called and found[0]:
             break
@@ -91,25 +92,38 @@ def _opening_call(ctx: Context, t: int) -> list[str]:
 
 
 def _kin_of(ctx: Context, owner: str, relation: str) -> list[str]:
+    """The characters who are `owner`'s kin of that relation, by the one family name they share."""
     names = ctx.names
-    want, elder = sp.PERSON_NOUNS[relation], KIN[relation]
-    # Whose name is whose: a father's and a husband's name are his; a mother's and a wife's, hers as "Mrs.";
-    # a child's and a sibling's, theirs by birth.
-    family = _families(ctx, owner, by_birth=relation not in ("wife", "husband", "son", "daughter"))
-    if relation == "husband" and names.married.get(owner):
-        family &= names.married[owner]  # "Mrs. Bounderby"'s husband is a Bounderby, whatever she was born
+    family = _owner_family(ctx, owner, relation)
     if len(family) != 1:
         return []  # none known, or two (a maiden and a married name): too open
+    want, elder = sp.PERSON_NOUNS[relation], KIN[relation]
     kin = [c for c in names.gender
            if c != owner and names.gender[c] == want and family & _families(ctx, c, by_birth=not elder)]
-    if elder and want == "female":
-        return [c for c in kin if family & names.married.get(c, set())]  # "Mrs. Bennet", not "Miss Bennet"
     if elder:
-        return [c for c in kin if names.titles.get(c, set()) & _GROWN_MAN_TITLES]  # "Mr. Emerson", not "George"
+        return _grown(ctx, kin, family, want)
     if relation in ("brother", "sister"):
         parents = set(_kin_of(ctx, owner, "father")) | set(_kin_of(ctx, owner, "mother"))
         kin = [c for c in kin if c not in parents]  # "her brother" is not her father, who bears her name too
     return kin
+
+
+def _grown(ctx: Context, kin: list[str], family: set[str], want: Gender | None) -> list[str]:
+    """Of the members of a family, the ones who may be a parent or a spouse: a "Mrs." who bears its name by marriage,
+    a man who bears it with a grown man's title."""
+    if want == "female":
+        return [c for c in kin if family & ctx.names.married.get(c, set())]  # "Mrs. Bennet", not "Miss Bennet"
+    return [c for c in kin if ctx.names.titles.get(c, set()) & _GROWN_MAN_TITLES]  # "Mr. Emerson", not "George"
+
+
+def _owner_family(ctx: Context, owner: str, relation: str) -> set[str]:
+    """The family names `owner` passes to kin of that relation. Whose name is whose: a father's and a husband's name
+    are his; a mother's and a wife's, hers as "Mrs."; a child's and a sibling's, theirs by birth."""
+    family = _families(ctx, owner, by_birth=relation not in ("wife", "husband", "son", "daughter"))
+    married = ctx.names.married.get(owner)
+    if relation == "husband" and married:
+        family &= married  # "Mrs. Bounderby"'s husband is a Bounderby, whatever she was born
+    return family
 
 
 def _families(ctx: Context, who: str, by_birth: bool) -> set[str]:
@@ -148,7 +162,7 @@ def kin_mentions(ctx: Context) -> list[tuple[int, str]]:
             relation = _relation(m.group(2).lower(), want)
             if relation not in KIN:
                 continue
-            owners = [c for c in recent if ctx.names.gender.get(c) == want][:2]
+            owners = [c for c in recent if ctx.names.gender.get(c) == want][: th.KIN_OWNERS]
             who = _pick([_kin_of(ctx, owner, relation) for owner in owners], recent)
             if who is not None:
                 out.append((m.start(), who))

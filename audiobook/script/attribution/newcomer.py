@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from audiobook.model import Gender
 from audiobook.script.attribution import speech as sp
+from audiobook.script.attribution import thresholds as th
 from audiobook.script.attribution.kin import KIN
 from audiobook.script.attribution.rules import Context
 
@@ -33,7 +34,7 @@ class Descriptions:
 def strong(votes: Counter[str]) -> str | None:
     """The character a description's uses mean at least ten times and three times as often as anyone else."""
     (top, uses), *rest = votes.most_common(2)
-    return top if uses >= 10 and uses >= 3 * (rest[0][1] if rest else 0) else None
+    return top if uses >= th.STRONG_USES and uses >= th.STRONG_RATIO * (rest[0][1] if rest else 0) else None
 
 
 def epithet_holder(uses: dict[str, list[int]]) -> str | None:
@@ -43,18 +44,15 @@ def epithet_holder(uses: dict[str, list[int]]) -> str | None:
         return None
     top = max(uses, key=lambda who: len(uses[who]))
     n = len(uses[top])
-    if n >= _EPITHET_USES and n >= _EPITHET_SHARE * sum(map(len, uses.values())) and len(set(uses[top])) >= 2:
+    if (n >= th.EPITHET_USES and n >= th.EPITHET_SHARE * sum(map(len, uses.values()))
+            and len(set(uses[top])) >= th.EPITHET_CHAPTERS):
         return top
     return None
 
 
-_EPITHET_USES = 3
-_EPITHET_SHARE = 0.6
-
-
 def _intro_re(head: str) -> re.Pattern[str]:
     """Someone brought in by the noun: "a boy", "a tall boy", "a grey-haired, stooping gentleman"."""
-    return re.compile(rf"\b(?:[Aa]n?|[Aa]nother)\s+(?:[\w-]+,?\s+){{0,3}}?{re.escape(head)}\b")
+    return re.compile(rf"\b(?:[Aa]n?|[Aa]nother)\s+(?:[\w-]+,?\s+){{0,{th.INTRO_WORDS}}}?{re.escape(head)}\b")
 
 
 def _introduced(ctx: Context, t: int, head: str) -> bool:
@@ -63,20 +61,18 @@ def _introduced(ctx: Context, t: int, head: str) -> bool:
     intro = _intro_re(head)
     k = ctx.turns[t].dialogue[0]
     start, chapter = ctx.segments[k].start, ctx.segments[k].chapter
-    while k > 0 and ctx.segments[k - 1].chapter == chapter and ctx.segments[k - 1].end > start - _INTRO_SPAN:
+    while k > 0 and ctx.segments[k - 1].chapter == chapter and ctx.segments[k - 1].end > start - th.INTRO_CHARS:
         k -= 1
         seg = ctx.segments[k]
         if seg.kind == "narration":
             for m in intro.finditer(ctx.text, seg.start, seg.end):
-                if not _BE_RE.search(ctx.text, max(seg.start, m.start() - 8), m.start()):
+                if not _BE_RE.search(ctx.text, max(seg.start, m.start() - th.BE_CHARS), m.start()):
                     return True
     return False
 
 
-_INTRO_SPAN = 1000  # characters before a description within which the narration brought its person in
 _BE_RE = re.compile(r"(?:,|\b(?:was|is|were|be|been|like|as))\s*$")
 _UNKNOWN = frozenset(("stranger", "newcomer", "new-comer"))  # someone the book has yet to name
-_NEWCOMER_SPAN = 3000  # characters after a description within which the book names the newcomer it describes
 
 
 def newcomer(
@@ -89,17 +85,22 @@ def newcomer(
     gentleman" of the chapters before), or the book's uses of it mean another."""
     if want is None or head in KIN:
         return None  # "the astonished father" is someone's, not a newcomer
-    # Someone just come in ("a boy of ten stumbled in") may be named only in the next chapter; "the stranger" is
-    # someone the book names later, however late.
-    chapters = 2 if _introduced(ctx, t, head) or head in _UNKNOWN else 1
-    span = len(ctx.text) if head in _UNKNOWN else _NEWCOMER_SPAN
-    fresh = next((c for c in ctx.named_after(t, span, chapters) if c not in skip and c != ctx.narrator
-                  and ctx.names.gender.get(c) == want and _new_here(ctx, t, c, described)), None)
+    fresh = _named_new(ctx, t, head, want, skip, described)
     if fresh is None or (votes and max(votes[c] for c in cands) > votes[fresh]):
         return None
     if votes and strong(votes) not in (None, fresh):
         return None  # "the gentleman" of the book is someone else, away from this scene
     return fresh
+
+
+def _named_new(ctx: Context, t: int, head: str, want: Gender, skip: set[str], described: Descriptions) -> str | None:
+    """The first character of that gender the narration names soon after turn t, not named by then."""
+    # Someone just come in ("a boy of ten stumbled in") may be named only in the next chapter; "the stranger" is
+    # someone the book names later, however late.
+    chapters = th.NEWCOMER_CHAPTERS if _introduced(ctx, t, head) or head in _UNKNOWN else 1
+    span = len(ctx.text) if head in _UNKNOWN else th.NEWCOMER_CHARS
+    return next((c for c in ctx.named_after(t, span, chapters) if c not in skip and c != ctx.narrator
+                 and ctx.names.gender.get(c) == want and _new_here(ctx, t, c, described)), None)
 
 
 def aged_referent(ctx: Context, t: int, head: str, skip: set[str], described: Descriptions) -> str | None:

@@ -8,6 +8,7 @@ from audiobook.script.attribution.describe import YOUNG, gender_of
 from audiobook.script.attribution.kin import KIN
 from audiobook.script.attribution.newcomer import Descriptions, epithet_holder
 from audiobook.script.attribution.rules import Context
+from audiobook.script.attribution.tags import Tag
 
 
 def epithet(ctx: Context, t: int, recent: list[str], described: Descriptions) -> None:
@@ -15,21 +16,33 @@ def epithet(ctx: Context, t: int, recent: list[str], described: Descriptions) ->
     naming the entry, over several chapters, mostly come where he is the one fitting character at hand who is
     not talking with the speaker (the book's epithet for him, not an unnamed clergyman of one scene); then every
     such tag is his, but one calling him or next to his own line."""
-    turn = ctx.turns[t]
-    role = turn.speaker or ""
-    tag = next((v for v in turn.tags.values() if v.kind == "np" and ctx.names.resolve(v.value) == role), None)
+    role = ctx.turns[t].speaker or ""
+    tag = next((v for v in ctx.turns[t].tags.values() if v.kind == "np" and ctx.names.resolve(v.value) == role), None)
     if tag is None:
         return
-    head = tag.value.split()[-1].lower()
     if described.votes is not None:
-        named = named_role(ctx, t, head, role, described)
-        if named is not None:
-            turn.speaker, turn.evidence = named, "nominal"  # "said the guard": Ben, the cast's "The Mail Guard"
-            return
-        holder = epithet_holder(described.epithets.get(role, {}))
-        if holder is not None and holder not in ctx.vocatives[t] and holder not in ctx.tagged_around(t):
-            turn.speaker, turn.evidence = holder, "nominal"
+        _epithet_speaks(ctx, t, role, tag.value.split()[-1].lower(), described)
+    else:
+        _note_epithet(ctx, t, tag, role, recent, described)
+
+
+def _epithet_speaks(ctx: Context, t: int, role: str, head: str, described: Descriptions) -> None:
+    """Second pass: give turn t, which the cast role `role` speaks, to the named character the chapter calls so, or
+    to the one the role is the book's epithet for."""
+    turn = ctx.turns[t]
+    named = named_role(ctx, t, head, role, described)
+    if named is not None:
+        turn.speaker, turn.evidence = named, "nominal"  # "said the guard": Ben, the cast's "The Mail Guard"
         return
+    holder = epithet_holder(described.epithets.get(role, {}))
+    if holder is not None and holder not in ctx.vocatives[t] and holder not in ctx.tagged_around(t):
+        turn.speaker, turn.evidence = holder, "nominal"
+
+
+def _note_epithet(ctx: Context, t: int, tag: Tag, role: str, recent: list[str], described: Descriptions) -> None:
+    """First pass: note the named character at hand the tag naming the cast role `role` most likely means, and the
+    chapter."""
+    head = tag.value.split()[-1].lower()
     want = gender_of(ctx, t, tag, ctx.names.gender.get(role) or sp.PERSON_NOUNS.get(head), described)
     if want is None:
         return

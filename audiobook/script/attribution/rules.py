@@ -8,10 +8,10 @@ from dataclasses import dataclass, field
 
 from audiobook.model import Gender, Segment
 from audiobook.script.attribution import speech as sp
+from audiobook.script.attribution import thresholds as th
 from audiobook.script.attribution.tags import Tag, Turn, narration_of
 
 NARRATOR = "\x00narrator"  # a first-person "I said": a turn of its own, no cast name
-_RECENT = 8  # distinct characters remembered for resolving pronouns and noun phrases
 
 
 @dataclass
@@ -54,7 +54,7 @@ class Context:
         hi = bisect_left(self.mentions, (end, ""))
         return self.mentions[lo:hi]
 
-    def named_after(self, t: int, span: int = 1500, chapters: int = 1) -> list[str]:
+    def named_after(self, t: int, span: int = th.NAMED_AFTER_CHARS, chapters: int = 1) -> list[str]:
         """The characters the narration names in the `span` characters after turn t's first quote, in its chapter (or
         in as many chapters from it)."""
         k = self.turns[t].dialogue[0]
@@ -110,23 +110,13 @@ def touch(recent: list[str], who: str) -> None:
     if who in recent:
         recent.remove(who)
     recent.insert(0, who)
-    del recent[_RECENT:]
+    del recent[th.RECENT_CHARACTERS :]
 
 
 def rule_explicit(ctx: Context) -> None:
     """A named tag ("said Elizabeth", "Mr. Darcy replied", a cast alias) gives the speaker."""
     for turn in ctx.turns:
-        found: dict[int, str] = {}
-        for k, tag in turn.tags.items():
-            who = ctx.names.resolve(tag.value) if tag.kind == "name" else None
-            if tag.longer:
-                who = ctx.names.lookup(tag.longer) or _qualified(ctx, tag)  # "the gentleman in the white waistcoat"
-            if who is None and tag.kind == "np" and possessor(tag) is not None:
-                who = ctx.names.lookup(tag.value)  # "said the cook's boy": a cast alias, else someone's kin
-            elif who is None and tag.kind == "np" and not descriptive(tag):
-                who = ctx.names.resolve(tag.value)  # "said the constable", a cast alias
-            if who is not None:
-                found[k] = who
+        found = {k: who for k, tag in turn.tags.items() if (who := _named_by(ctx, tag)) is not None}
         if not found:
             continue
         first = found[min(found)]
@@ -135,10 +125,22 @@ def rule_explicit(ctx: Context) -> None:
         turn.speaker, turn.evidence = first, "explicit"
 
 
+def _named_by(ctx: Context, tag: Tag) -> str | None:
+    """The character a tag names: by name, by a cast alias, or by a qualified description the cast lists."""
+    who = ctx.names.resolve(tag.value) if tag.kind == "name" else None
+    if tag.longer:
+        who = ctx.names.lookup(tag.longer) or _qualified(ctx, tag)  # "the gentleman in the white waistcoat"
+    if who is None and tag.kind == "np" and possessor(tag) is not None:
+        who = ctx.names.lookup(tag.value)  # "said the cook's boy": a cast alias, else someone's kin
+    elif who is None and tag.kind == "np" and not descriptive(tag):
+        who = ctx.names.resolve(tag.value)  # "said the constable", a cast alias
+    return who
+
+
 def _qualified(ctx: Context, tag: Tag) -> str | None:
     """`added the surly one in the white waistcoat`: the one cast entry whose name ends with the tag's qualifier."""
     qualifier = tag.longer[len(tag.value) :].strip().casefold()
-    if len(qualifier.split()) < 2:
+    if len(qualifier.split()) < th.QUALIFIER_WORDS:
         return None
     owners = {who for name, who in ctx.names.folded.items() if name.endswith(" " + qualifier)}
     return owners.pop() if len(owners) == 1 else None
@@ -221,31 +223,43 @@ def rule_conversation(ctx: Context, blocks: list[list[int]] | None = None) -> No
     """
     recency = _recency(ctx)
     for block in ctx.blocks if blocks is None else blocks:
-        speakers = {s for t in block if (s := ctx.turns[t].speaker) is not None and s != NARRATOR}
-        if (len(speakers) != 1 and len(speakers) != 2) or all(ctx.turns[t].speaker for t in block):
-            continue
-        if len(speakers) == 1:
-            (one,) = speakers
-            partner = _partner(ctx, block, one, recency[block[0]])
-            if partner is None:
+        pair = _pair(ctx, block, recency[block[0]])
+        if pair is not None:
+            a, b = pair
+            _alternate(ctx, block, {a: b, b: a})
+
+
+def _pair(ctx: Context, block: list[int], recent: list[str]) -> tuple[str, str] | None:
+    """The two people of a conversation some of whose turns lack a speaker, when its known speakers are one or two."""
+    speakers = {s for t in block if (s := ctx.turns[t].speaker) is not None and s != NARRATOR}
+    if len(speakers) not in (1, 2) or all(ctx.turns[t].speaker for t in block):
+        return None
+    if len(speakers) == 1:
+        (one,) = speakers
+        partner = _partner(ctx, block, one, recent)
+        if partner is None:
+            return None
+        speakers.add(partner)
+    a, b = sorted(speakers)
+    return a, b
+
+
+def _alternate(ctx: Context, block: list[int], other: dict[str, str]) -> None:
+    """Give each untagged turn of the block the other one of the pair than a known neighbour, until none is left."""
+    changed = True
+    while changed:
+        changed = False
+        for n, t in enumerate(block):
+            turn = ctx.turns[t]
+            if turn.speaker is not None:
                 continue
-            speakers.add(partner)
-        a, b = sorted(speakers)
-        other = {a: b, b: a}
-        changed = True
-        while changed:
-            changed = False
-            for n, t in enumerate(block):
-                turn = ctx.turns[t]
-                if turn.speaker is not None:
-                    continue
-                for m in (n - 1, n + 1):
-                    near = ctx.turns[block[m]].speaker if 0 <= m < len(block) else None
-                    answer = other.get(near) if near is not None else None
-                    if answer is not None and ctx.fits(t, answer):
-                        turn.speaker, turn.evidence = answer, "alternation"
-                        changed = True
-                        break
+            for m in (n - 1, n + 1):
+                near = ctx.turns[block[m]].speaker if 0 <= m < len(block) else None
+                answer = other.get(near) if near is not None else None
+                if answer is not None and ctx.fits(t, answer):
+                    turn.speaker, turn.evidence = answer, "alternation"
+                    changed = True
+                    break
 
 
 def _partner(ctx: Context, block: list[int], one: str, recent: list[str]) -> str | None:
@@ -290,37 +304,52 @@ def rule_lead(ctx: Context) -> None:
         turn = ctx.turns[block[0]]
         if turn.speaker is not None or turn.tags:
             continue  # a tag no rule could place ("said a man") names someone new
-        k = turn.dialogue[0]
-        while k > 0 and ctx.segments[k - 1].paragraph == turn.paragraphs[0]:
-            k -= 1
-        if k == 0 or ctx.segments[k - 1].kind != "narration":
-            continue
-        prev = ctx.segments[k - 1]
-        para = [s for s in ctx.segments[max(0, k - 40) : k] if s.paragraph == prev.paragraph]
-        if any(s.kind == "dialogue" for s in para):
-            continue
-        start = para[0].start
-        # The subject of the paragraph's last sentence: its first name.
-        last = start
-        for m in sp.SENTENCE_START_RE.finditer(ctx.text, start, prev.end - 1):
-            last = m.end()
-        who = [w for pos, w in ctx.mentions_between(start, prev.end)]
-        late = [w for pos, w in ctx.mentions_between(last, prev.end)]
-        pick = late[0] if late else (who[-1] if who else None)
-        silent = _SILENT_RE.match(ctx.text, last, prev.end)
-        if silent is not None and block[0] > 0:
-            # `"…a house in the town, I suppose?" Tom bowed. "I once thought of one myself…"`: the one who
-            # answers without words was spoken to, and the one who spoke goes on.
-            said = ctx.turns[block[0] - 1].speaker
-            pronoun = {"He": "male", "She": "female"}.get(silent.group(1))
-            if pronoun is not None:
-                was_silent = ctx.names.gender.get(said or "") == pronoun  # "He made no answer" after his own line
-            else:
-                was_silent = bool(late) and said == late[0]
-            if said is not None and not was_silent:
-                pick = said
+        pick = _lead_subject(ctx, block[0])
         if pick is not None and ctx.fits(block[0], pick):
             turn.speaker, turn.evidence = pick, "lead"
+
+
+def _lead_subject(ctx: Context, t: int) -> str | None:
+    """The subject of the last sentence of the paragraph of pure narration before turn t (its first name), else the
+    last one it names; but the one who spoke before, when that sentence has the other answer without words."""
+    para = _narration_before(ctx, ctx.turns[t])
+    if para is None:
+        return None
+    start, end = para[0].start, para[-1].end
+    last = start
+    for m in sp.SENTENCE_START_RE.finditer(ctx.text, start, end - 1):
+        last = m.end()
+    who = [w for pos, w in ctx.mentions_between(start, end)]
+    late = [w for pos, w in ctx.mentions_between(last, end)]
+    said = _spoke_on(ctx, t, last, end, late)
+    if said is not None:
+        return said
+    return late[0] if late else (who[-1] if who else None)
+
+
+def _narration_before(ctx: Context, turn: Turn) -> list[Segment] | None:
+    """The segments of the paragraph before a turn's, when it is narration alone."""
+    k = turn.dialogue[0]
+    while k > 0 and ctx.segments[k - 1].paragraph == turn.paragraphs[0]:
+        k -= 1
+    if k == 0 or ctx.segments[k - 1].kind != "narration":
+        return None
+    prev = ctx.segments[k - 1]
+    para = [s for s in ctx.segments[max(0, k - th.LEAD_SEGMENTS) : k] if s.paragraph == prev.paragraph]
+    return None if any(s.kind == "dialogue" for s in para) else para
+
+
+def _spoke_on(ctx: Context, t: int, last: int, end: int, late: list[str]) -> str | None:
+    """`"…a house in the town, I suppose?" Tom bowed. "I once thought of one myself…"`: the one who answers without
+    words (the last sentence, text[last:end]) was spoken to, and the one who spoke goes on."""
+    silent = _SILENT_RE.match(ctx.text, last, end)
+    said = ctx.turns[t - 1].speaker if silent is not None and t > 0 else None
+    if silent is None or said is None:
+        return None
+    pronoun = {"He": "male", "She": "female"}.get(silent.group(1))
+    if pronoun is not None:
+        return None if ctx.names.gender.get(said) == pronoun else said  # "He made no answer" after his own line
+    return None if late and said == late[0] else said
 
 
 _SILENT_RE = re.compile(
@@ -343,9 +372,6 @@ def rule_recency(ctx: Context) -> None:
                 turn.speaker, turn.evidence = who, "recency"
 
 
-_BRIDGE = 800  # characters of narration a conversation may pause for and go on between the same people
-
-
 def rule_bridge(ctx: Context) -> None:
     """A conversation paused by a short stretch of narration goes on between the same people."""
     merged: list[list[int]] = []
@@ -353,7 +379,7 @@ def rule_bridge(ctx: Context) -> None:
     for block in ctx.blocks:
         first = ctx.turns[block[0]].dialogue[0]
         gap = sum(s.end - s.start for s in ctx.segments[end + 1 : first] if s.kind == "narration")
-        if merged and ctx.segments[end].chapter == ctx.segments[first].chapter and gap <= _BRIDGE:
+        if merged and ctx.segments[end].chapter == ctx.segments[first].chapter and gap <= th.BRIDGE_CHARS:
             merged[-1].extend(block)
         else:
             merged.append(list(block))

@@ -86,9 +86,11 @@ from dataclasses import replace
 
 from audiobook.model import Character, Segment
 from audiobook.script.attribution import speech as sp
+from audiobook.script.attribution import thresholds as th
 from audiobook.script.attribution.addressed import find_vocatives
 from audiobook.script.attribution.anaphora import rule_anaphora
 from audiobook.script.attribution.discover import beat_names, discovery_names, whole_names
+from audiobook.script.attribution.gender import guess_gender
 from audiobook.script.attribution.kin import kin_mentions
 from audiobook.script.attribution.rules import (
     NARRATOR,
@@ -149,57 +151,50 @@ def _learn_families(text: str, names: sp.Names) -> None:
             names.learn_family(m.group())
 
 
-_CALLED_RE = re.compile(r"\b(\w+),?\s+(?:whose name was|named|called)\s+$")
-_APPOSITION_RE = re.compile(r",\s+(?:a|an|the)\s+(?:[a-z]+\s+){0,2}?(\w+)\b")
-
-
 def _guess_genders(text: str, names: sp.Names, mentions: list[tuple[int, str]]) -> None:
-    """Discovery mode: a character's gender is the pronoun that most often follows its name, else the noun the
-    narration names them with."""
-    votes: dict[str, list[int]] = {}
+    """Discovery mode: the characters whose names carry no gendered title take the gender the guesser reads after
+    their mentions in the narration."""
+    positions: dict[str, list[int]] = {}
     for pos, who in mentions:
-        m = sp.PRONOUN_GENDER_RE.search(text, pos, min(len(text), pos + 120))
-        if m is not None:
-            v = votes.setdefault(who, [0, 0])
-            v[0 if m.group(1) else 1] += 1
-    for who, (male, female) in votes.items():
-        if names.gender.get(who) is None and male + female >= 2:
-            if male >= 2 * female:
-                names.gender[who] = "male"
-            elif female >= 2 * male:
-                names.gender[who] = "female"
-    # Still unknown: what the narration calls them where it names them ("The boy, whose name was Peter",
-    # "Peter, a boy of ten").
-    for pos, who in mentions:
-        name = sp.CAPSEQ_RE.match(text, pos)
-        if names.gender.get(who) is not None or name is None:
-            continue
-        m = _CALLED_RE.search(text, max(0, pos - 40), pos) or _APPOSITION_RE.match(text, name.end())
-        if m is not None and sp.PERSON_NOUNS.get(m.group(1).lower()) is not None:
-            names.gender[who] = sp.PERSON_NOUNS[m.group(1).lower()]
+        positions.setdefault(who, []).append(pos)
+    for who, at in positions.items():
+        if names.gender.get(who) is None and (guessed := guess_gender(text, at)) is not None:
+            names.gender[who] = guessed
 
 
 def _find_narrator(ctx: Context, cast: bool) -> str | None:
     """A first-person narrator's name: the one others call out to but the narration never uses."""
     tags = [t for turn in ctx.turns for t in turn.tags.values()]
-    if sum(t.kind == "pron" and t.value == "i" for t in tags) * 20 < max(len(tags), 100):
+    said_i = sum(t.kind == "pron" and t.value == "i" for t in tags)
+    if said_i * th.NARRATOR_TAG_RATIO < max(len(tags), th.NARRATOR_MIN_TAGS):
         return None
-    vocative: Counter[str] = Counter()
-    for seg in ctx.segments:
-        if seg.kind == "dialogue":
-            for m in sp.VOCATIVE_RE.finditer(ctx.text[seg.start : seg.end]):
-                word = m.group(1)
-                who = ctx.names.resolve(word) if cast else (word if word not in sp.NOT_NAMES else None)
-                if who is not None:
-                    vocative[who] += 1
-    narrated = Counter(who for _pos, who in ctx.mentions)
-    if not cast:
-        narrated = Counter(m.group() for seg in ctx.segments if seg.kind == "narration"
-                           for m in sp.CAPSEQ_RE.finditer(ctx.text, seg.start, seg.end))
-    for who, n in vocative.most_common():
-        if n >= 3 and narrated[who] * 5 <= n:
+    narrated = _narrated(ctx, cast)
+    for who, n in _called(ctx, cast).most_common():
+        if n >= th.NARRATOR_CALLS and narrated[who] * th.NARRATOR_CALL_RATIO <= n:
             return who
     return None
+
+
+def _called(ctx: Context, cast: bool) -> Counter[str]:
+    """How often the quotes call each character (with a cast) or capitalised word (without) by name."""
+    vocative: Counter[str] = Counter()
+    for seg in ctx.segments:
+        if seg.kind != "dialogue":
+            continue
+        for m in sp.VOCATIVE_RE.finditer(ctx.text[seg.start : seg.end]):
+            word = m.group(1)
+            who = ctx.names.resolve(word) if cast else (word if word not in sp.NOT_NAMES else None)
+            if who is not None:
+                vocative[who] += 1
+    return vocative
+
+
+def _narrated(ctx: Context, cast: bool) -> Counter[str]:
+    """How often the narration names each character (with a cast) or capitalised name (without)."""
+    if cast:
+        return Counter(who for _pos, who in ctx.mentions)
+    return Counter(m.group() for seg in ctx.segments if seg.kind == "narration"
+                   for m in sp.CAPSEQ_RE.finditer(ctx.text, seg.start, seg.end))
 
 
 def _run(text: str, segments: Sequence[Segment], characters: Sequence[Character]) -> tuple[Context, list[Segment]]:

@@ -7,6 +7,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 
 from audiobook.model import Character, Gender
+from audiobook.script.attribution import thresholds as th
 
 
 def _words(spaced: str) -> frozenset[str]:
@@ -105,7 +106,7 @@ _TITLE = "|".join(sorted(TITLES, key=len, reverse=True))
 _CAP = r"[A-Z\u00C0-\u00DE]\w*(?:['’](?!s\b)\w+)*(?:-\w+)*"
 # A name: optional article and titles ("Old Mr. Hale"), then capitalised words ("Lady Catherine de Bourgh").
 NAME = (
-    rf"(?:(?:[Tt]he|[Aa]n?)\s+)?(?:(?:{_TITLE})\.?\s+){{0,2}}(?:[A-Z]\.\s*(?=[A-Z]))*{_CAP}"
+    rf"(?:(?:[Tt]he|[Aa]n?)\s+)?(?:(?:{_TITLE})\.?\s+){{0,{th.NAME_TITLES}}}(?:[A-Z]\.\s*(?=[A-Z]))*{_CAP}"
     rf"(?:\s+(?:(?:of|de|la|le|du|von|van|di|da)\s+)?{_CAP})*"
 )
 PRONOUN = r"[Hh]e|[Ss]he|I|[Tt]hey|[Ww]e"
@@ -119,19 +120,19 @@ _NP_STOP = (
 # A noun phrase runs to its head noun: "the red-faced gentleman" (not "the red-faced"), never past a
 # preposition, conjunction or adverb ("said the surgeon at last", "said the man quietly").
 _NP_WORD = rf"(?!(?:{_NP_STOP})\b)[\w-]+"
-_NP_HEAD = rf"(?!(?:{_NP_STOP})\b)(?![\w-]+ly\b)(?!\w{{3,}}ing\b)[\w-]+"
+_NP_HEAD = rf"(?!(?:{_NP_STOP})\b)(?![\w-]+ly\b)(?!\w{{{th.PARTICIPLE_STEM},}}ing\b)[\w-]+"
 _DETERMINER = r"(?:[Tt]he|[Hh]is|[Hh]er|[Mm]y|[Oo]ur|[Tt]heir|[Aa]n?)"
 # "the miller's wife", "Mr. Hale's good lady": someone other than the one named.
-_POSSESSOR = rf"(?:{NAME}|{_DETERMINER}\s+(?:{_NP_WORD}\s+){{0,2}}{_NP_HEAD})['’]s"
+_POSSESSOR = rf"(?:{NAME}|{_DETERMINER}\s+(?:{_NP_WORD}\s+){{0,{th.NP_MODIFIERS}}}{_NP_HEAD})['’]s"
 # "said that patient lady", but not "so eagerly that the Captain said": a demonstrative only before a
 # noun naming a person.
 _PERSON_HEAD = "|".join(sorted(PERSON_NOUNS, key=len, reverse=True))
 PHRASE = (
-    rf"(?:{_DETERMINER}\s+(?:{_NP_WORD}\s+){{0,2}}{_NP_HEAD}"
-    rf"|[Tt]h(?:is|at)\s+(?:{_NP_WORD}\s+){{0,2}}(?:{_PERSON_HEAD})(?![\w-]))"
+    rf"(?:{_DETERMINER}\s+(?:{_NP_WORD}\s+){{0,{th.NP_MODIFIERS}}}{_NP_HEAD}"
+    rf"|[Tt]h(?:is|at)\s+(?:{_NP_WORD}\s+){{0,{th.NP_MODIFIERS}}}(?:{_PERSON_HEAD})(?![\w-]))"
 )
 SUBJECT = (
-    rf"(?:(?P<pron>(?:{PRONOUN})\b)|(?P<poss>{_POSSESSOR}\s+(?:{_NP_WORD}\s+){{0,2}}{_NP_HEAD})"
+    rf"(?:(?P<pron>(?:{PRONOUN})\b)|(?P<poss>{_POSSESSOR}\s+(?:{_NP_WORD}\s+){{0,{th.NP_MODIFIERS}}}{_NP_HEAD})"
     rf"|(?P<name>{NAME})|(?P<np>{PHRASE}))"
 )
 ADVERB = r"(?:\w+ly\s+)"
@@ -142,17 +143,17 @@ LEAD = r"^[\s,;:—–\-]*(?:and\s+|then\s+)?"
 _EPITHET = r"(?:(?:poor|wise|good|dear|little|old|young|faithful|worthy|honest|brave|gentle|kind)\s+(?=[A-Z]))?"
 VERB_FIRST_RE = re.compile(rf"{LEAD}{ADVERB}?(?:{VERB})\b(?:\s+{ADVERB})?\s*{_EPITHET}{SUBJECT}\b")
 SUBJECT_FIRST_RE = re.compile(
-    rf"{LEAD}{SUBJECT}(?:\s*,[^,\"“”]{{1,40}},)?\s+{ADVERB}?(?:had\s+|has\s+|was\s+|then\s+|again\s+)?"
+    rf"{LEAD}{SUBJECT}(?:\s*,[^,\"“”]{{1,{th.ASIDE_AFTER_CHARS}}},)?\s+{ADVERB}?(?:had\s+|has\s+|was\s+|then\s+|again\s+)?"
     rf"(?:{VERB}|(?<=was\s)(?:{_PROGRESSIVE}))\b"
 )
 # `"…," was her reply` / `was Lucy's answer`: the speaker in the possessive.
 REPLY_RE = re.compile(
-    rf"{LEAD}(?:was|came)\s+(?:(?P<pron>his|her)|(?P<name>{NAME})['’]s)\s+(?:[a-z]+\s+){{0,2}}"
+    rf"{LEAD}(?:was|came)\s+(?:(?P<pron>his|her)|(?P<name>{NAME})['’]s)\s+(?:[a-z]+\s+){{0,{th.REPLY_MODIFIERS}}}"
     r"(?:reply|answer|response|rejoinder|retort|remark|comment|exclamation|greeting)\b"
 )
 # Tag before a quote, at the end of the narration: `Elizabeth said, "…"` / `said she: "…"`.
 BEFORE_SUBJECT_RE = re.compile(
-    rf"{SUBJECT}(?:\s*,[^,\"“”]{{1,60}},)?\s+{ADVERB}?(?:had\s+|then\s+|again\s+)?(?:{VERB})\b"
+    rf"{SUBJECT}(?:\s*,[^,\"“”]{{1,{th.ASIDE_BEFORE_CHARS}}},)?\s+{ADVERB}?(?:had\s+|then\s+|again\s+)?(?:{VERB})\b"
 )
 BEFORE_VERB_RE = re.compile(rf"(?:{VERB})\s+{SUBJECT}\b")
 SENTENCE_END_RE = re.compile(r"[.!?;]\s")
@@ -236,29 +237,29 @@ class Names:
         self.described: dict[str, str] = {}  # "stout man" -> the cast entry "The Stout Man"
 
     def _add(self, alias: str, canonical: str) -> None:
-        self._describe(alias, canonical, 3)
+        self._describe(alias, canonical, th.DESCRIBED_WORDS)
         key, title, rest = split_name(alias)
-        if title is not None and rest:
-            t = title.rstrip(".")
-            self.titled[t] = canonical if self.titled.get(t, canonical) == canonical else None
-        self.words.setdefault(canonical, set()).update(w.casefold() for w in _TOKEN_RE.findall(alias))
         if title is not None:
-            self.titles.setdefault(canonical, set()).add(title.rstrip("."))
+            self._add_title(canonical, title.rstrip("."), rest)
+        self.words.setdefault(canonical, set()).update(w.casefold() for w in _TOKEN_RE.findall(alias))
         family = _family(title, rest)
         if family is not None:
             self._add_family(canonical, family)
             if title is not None and title.rstrip(".") in ("Mrs", "Madame", "Mme"):
                 self.married.setdefault(canonical, set()).add(family)
-        for k in (key, key.split(" ", 1)[1] if key.split(" ", 1)[0] in ARTICLES and " " in key else key):
+        for k in (key, _bare(key)):
             self.exact.setdefault(k, canonical)
             self.folded.setdefault(k.casefold(), canonical)
         for part in rest:
             if len(part) > 1 and part not in TITLES:  # a title alone names nobody
                 # A part shared by two characters ("Bennet") names neither.
-                if self.parts.get(part, canonical) != canonical:
-                    self.parts[part] = None
-                else:
-                    self.parts[part] = canonical
+                self.parts[part] = canonical if self.parts.get(part, canonical) == canonical else None
+
+    def _add_title(self, canonical: str, title: str, rest: tuple[str, ...]) -> None:
+        """Note a title `canonical` goes by ("Mrs"), and whether they are its only bearer ("Mademoiselle")."""
+        if rest:
+            self.titled[title] = canonical if self.titled.get(title, canonical) == canonical else None
+        self.titles.setdefault(canonical, set()).add(title)
 
     def _describe(self, alias: str, canonical: str, shortest: int) -> None:
         """A name that says what someone is ("The Stout Man") is also their mention as "a stout man"."""
@@ -273,39 +274,48 @@ class Names:
     def from_cast(cls, characters: Sequence[Character]) -> Names:
         """Resolver for a reviewed cast: every alias and unique name part maps to its name."""
         names = cls()
-        owners: dict[str, set[str]] = {}
+        owners: dict[str, set[str]] = {}  # family name -> the entries whose full or titled names carry it
         for ch in characters:
             # "The Stout Man" with no gender given is a man all the same.
             noun = ch.name.split()[-1].lower() if ch.name.split()[0].lower() in ARTICLES else ""
             names.gender[ch.name] = ch.gender or PERSON_NOUNS.get(noun)
             for alias in (ch.name, *ch.aliases):
-                names._add(alias, ch.name)
-                # A reviewed cast's "The Ferryman" is one man; a role found in a tag ("said the ferryman") may be
-                # a named character's, so only the cast's two-word roles are mentions.
-                names._describe(alias, ch.name, 2)
-                head = _QUALIFIED_RE.split(alias, maxsplit=1)[0]
-                if head != alias:
-                    # Entries told apart by a qualifier share their name in tags: the first listed takes it.
-                    first = names.heads.setdefault(split_name(head)[0].casefold(), ch.name)
-                    shared = names.variants.setdefault(first, {first})
-                    shared.add(ch.name)
-                    names.variants[ch.name] = shared
-                rest = split_name(alias)[2]
-                if len(rest) > 1 or split_name(alias)[1]:
-                    owners.setdefault(rest[-1], set()).add(ch.name)
+                names._add_cast_alias(alias, ch.name, owners)
         for part, owner in list(names.parts.items()):
             if part in names.exact and names.exact[part] != owner:
                 names.parts[part] = None
         for part, who in owners.items():
-            # A bare surname shared by a family names its man ("said Darcy"): women take a title or first name.
-            men = [c for c in who if names.gender.get(c) == "male"]
-            if len(men) == 1 and names.parts.get(part) is None:
-                names.parts[part] = men[0]
-                extra = names.exact.get(part)
-                if extra is not None and extra not in who and names.gender.get(extra) is None:
-                    # A genderless one-word entry that is only that surname lists the same man twice.
-                    names.exact[part] = names.folded[part.casefold()] = men[0]
+            names._surname_of_man(part, who)
         return names
+
+    def _add_cast_alias(self, alias: str, name: str, owners: dict[str, set[str]]) -> None:
+        """Add one alias of the cast entry `name`, noting in `owners` the family name it carries."""
+        self._add(alias, name)
+        # A reviewed cast's "The Ferryman" is one man; a role found in a tag ("said the ferryman") may be
+        # a named character's, so only the cast's two-word roles are mentions.
+        self._describe(alias, name, th.CAST_DESCRIBED_WORDS)
+        head = _QUALIFIED_RE.split(alias, maxsplit=1)[0]
+        if head != alias:
+            # Entries told apart by a qualifier share their name in tags: the first listed takes it.
+            first = self.heads.setdefault(split_name(head)[0].casefold(), name)
+            shared = self.variants.setdefault(first, {first})
+            shared.add(name)
+            self.variants[name] = shared
+        _key, title, rest = split_name(alias)
+        if len(rest) > 1 or title:
+            owners.setdefault(rest[-1], set()).add(name)
+
+    def _surname_of_man(self, part: str, who: set[str]) -> None:
+        """A bare surname shared by a family (`who`) names its man ("said Darcy"): women take a title or first
+        name."""
+        men = [c for c in who if self.gender.get(c) == "male"]
+        if len(men) != 1 or self.parts.get(part) is not None:
+            return
+        self.parts[part] = men[0]
+        extra = self.exact.get(part)
+        if extra is not None and extra not in who and self.gender.get(extra) is None:
+            # A genderless one-word entry that is only that surname lists the same man twice.
+            self.exact[part] = self.folded[part.casefold()] = men[0]
 
     @classmethod
     def discover(cls, found: Iterable[str], roles: Iterable[str] = (), full: Iterable[str] = ()) -> Names:
@@ -315,41 +325,16 @@ class Names:
         other character carries the family name.
         """
         full = set(full)
-        surfaces: dict[str, Counter[str]] = {}
+        surfaces: dict[str, Counter[str]] = {}  # name key -> how often each spelling of it is found
         for n in found:
             surfaces.setdefault(split_name(n)[0], Counter())[" ".join(n.split())] += 1
         counts = Counter({k: sum(v.values()) for k, v in surfaces.items()})
-        # A bare title ("Mademoiselle") comes last, to join the one titled name it can shorten.
-        entries = sorted(
-            counts, key=lambda k: (_bare_title(k), -len(split_name(k)[2]), split_name(k)[1] is None, -counts[k], k)
-        )
-        groups: list[list[str]] = []
-        for key in entries:
-            rest = split_name(key)[2]
-            if not rest:
-                continue
-            home = [g for g in groups if _compatible(key, g[0]) and not any(_clash(key, k) for k in g)]
-            if len(home) > 1 and len(rest) == 1 and split_name(key)[1] is None:
-                # A bare surname shared by a family names its man ("said Bingley"), as in a reviewed cast.
-                men = [g for g in home if title_gender(split_name(g[0])[1] or "") == "male"]
-                home = men if len(men) == 1 else home
-            if len(home) == 1:
-                home[0].append(key)
-            else:
-                groups.append([key])
+        groups = _variant_groups(counts)
         names = cls()
         families = Counter(f for group in groups for f in _families(group))
         for group in groups:
-            # The fullest form is the likeliest to be a name others use too.
-            best = max(group, key=lambda k: (split_name(k)[1] is not None, counts[k]))
-            whole = [k for k in group if k in full and split_name(k)[2][0] == best
-                     and families[split_name(k)[2][-1]] == 1]
-            if whole:
-                best = whole[0]  # "Tom Pike", not "Tom": how one would list him among the characters
-            canonical = surfaces[best].most_common(1)[0][0]
-            genders = {title_gender(t) for t in (split_name(k)[1] for k in group) if t}
-            genders.discard(None)
-            names.gender[canonical] = genders.pop() if len(genders) == 1 else None
+            canonical = surfaces[_fullest(group, counts, full, families)].most_common(1)[0][0]
+            names.gender[canonical] = _titles_gender(group)
             for key in group:
                 names._add(key, canonical)
             names.aliases[canonical] = [surfaces[k].most_common(1)[0][0] for k in group]
@@ -382,8 +367,7 @@ class Names:
     def lookup(self, raw: str) -> str | None:
         """The speaker one of whose names is exactly `raw` (case aside), with or without its article."""
         key = split_name(raw)[0]
-        bare = key.split(" ", 1)[1] if " " in key and key.split(" ", 1)[0] in ARTICLES else key
-        return next((self.folded[k.casefold()] for k in (key, bare) if k.casefold() in self.folded), None)
+        return next((self.folded[k.casefold()] for k in (key, _bare(key)) if k.casefold() in self.folded), None)
 
     def resolve(self, raw: str) -> str | None:
         """The canonical speaker a name in the text stands for, or None."""
@@ -395,7 +379,16 @@ class Names:
 
     def _resolve(self, raw: str) -> str | None:
         key, title, rest = split_name(raw)
-        bare = key.split(" ", 1)[1] if " " in key and key.split(" ", 1)[0] in ARTICLES else key
+        found = self._by_key(key)
+        if found is not None:
+            return found
+        if len(rest) == 1 and rest[0] in TITLES and title is None:
+            return self.titled.get(rest[0])  # "said Mademoiselle": the one character with that title
+        return self._by_part(title, rest)
+
+    def _by_key(self, key: str) -> str | None:
+        """The speaker a whole name is (exactly, else case aside, else as the shared head of qualified entries)."""
+        bare = _bare(key)
         for k in (key, bare):
             if k in self.exact:
                 return self.exact[k]
@@ -404,8 +397,10 @@ class Names:
                 return self.folded[k.casefold()]
             if k.casefold() in self.heads:
                 return self.heads[k.casefold()]
-        if len(rest) == 1 and rest[0] in TITLES and title is None:
-            return self.titled.get(rest[0])  # "said Mademoiselle": the one character with that title
+        return None
+
+    def _by_part(self, title: str | None, rest: tuple[str, ...]) -> str | None:
+        """The speaker one part of a name names, by a title of no other gender."""
         want = title_gender(title) if title else None
         # "Ruth Marsh" is Ruth, not the Mr. Marsh a bare "Marsh" names: a first name is the surer part.
         for part in (rest[:1] + rest[-1:]) if len(rest) > 1 else rest:
@@ -428,6 +423,56 @@ def _bare_title(key: str) -> bool:
     """Whether a name is a title alone ("Mademoiselle")."""
     rest = split_name(key)[2]
     return len(rest) == 1 and rest[0] in TITLES
+
+
+def _bare(key: str) -> str:
+    """A name key without its article: "the cook" -> "cook"."""
+    return key.split(" ", 1)[1] if " " in key and key.split(" ", 1)[0] in ARTICLES else key
+
+
+def _variant_groups(counts: Counter[str]) -> list[list[str]]:
+    """The name keys found, grouped into the variants of one name (Darcy / Mr. Darcy / Fitzwilliam Darcy)."""
+    # A bare title ("Mademoiselle") comes last, to join the one titled name it can shorten.
+    entries = sorted(
+        counts, key=lambda k: (_bare_title(k), -len(split_name(k)[2]), split_name(k)[1] is None, -counts[k], k)
+    )
+    groups: list[list[str]] = []
+    for key in entries:
+        if not split_name(key)[2]:
+            continue
+        home = [g for g in groups if _compatible(key, g[0]) and not any(_clash(key, k) for k in g)]
+        if len(home) > 1:
+            home = _surname_home(key, home)
+        if len(home) == 1:
+            home[0].append(key)
+        else:
+            groups.append([key])
+    return groups
+
+
+def _surname_home(key: str, home: list[list[str]]) -> list[list[str]]:
+    """A bare surname shared by a family names its man ("said Bingley"), as in a reviewed cast: of the groups it
+    fits, the one man's."""
+    _key, title, rest = split_name(key)
+    if len(rest) != 1 or title is not None:
+        return home
+    men = [g for g in home if title_gender(split_name(g[0])[1] or "") == "male"]
+    return men if len(men) == 1 else home
+
+
+def _fullest(group: list[str], counts: Counter[str], full: set[str], families: Counter[str]) -> str:
+    """The form a group of name variants is listed by: the fullest, the likeliest to be a name others use too;
+    "Tom Pike", not "Tom", when the text gives it and no one else is a Pike."""
+    best = max(group, key=lambda k: (split_name(k)[1] is not None, counts[k]))
+    whole = [k for k in group if k in full and split_name(k)[2][0] == best and families[split_name(k)[2][-1]] == 1]
+    return whole[0] if whole else best
+
+
+def _titles_gender(group: list[str]) -> Gender | None:
+    """The gender the titles of a group of name variants agree on, if they give one."""
+    genders = {title_gender(t) for t in (split_name(k)[1] for k in group) if t}
+    genders.discard(None)
+    return genders.pop() if len(genders) == 1 else None
 
 
 def _clash(a: str, b: str) -> bool:

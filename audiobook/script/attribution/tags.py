@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from audiobook.model import Segment
 from audiobook.script.attribution import speech as sp
+from audiobook.script.attribution import thresholds as th
 
 _CLOSERS = "\"”'’"
 _POSSESSIVE = {"his": "he", "her": "she"}
@@ -37,13 +38,13 @@ _REPORTED_RE = re.compile(r"\s+(?:that|whether|if)\b")
 _JOINED_RE = re.compile(r"[\s,;:—–-]*(?:and|then)\s")
 # A hard-wrapped line may break the qualifier ("in the grey\ncoat"); a blank line ends it.
 _QUALIFIER_RE = re.compile(
-    r"\s+(?:of|in|at|with|from|on)\s+(?:[^,.;:!?\"“”\n]|\n(?!\s*\n)){1,40}?(?=\s*[,.;:!?\"“”]|\s*$)"
+    rf"\s+(?:of|in|at|with|from|on)\s+(?:[^,.;:!?\"“”\n]|\n(?!\s*\n)){{1,{th.QUALIFIER_CHARS}}}?(?=\s*[,.;:!?\"“”]|\s*$)"
 )
 _CLAUSE_END_RE = re.compile(r"(?<!\bMr)(?<!\bMrs)(?<!\bDr)(?<!\bSt)[.!?;](?=\s|$)")
 _CLAUSE_OPEN_RE = re.compile(r"(?:^\W*|[,;:]\s+(?:and\s+|but\s+|then\s+)?|\b(?:and|but|then)\s+)$")
 # `heard it say`, `heard one of them mutter`: a perception verb, the one heard, then the speech verb.
 _HEARD_RE = re.compile(
-    rf"\b(?:hear|hears|heard|hearing|overhear|overheard)\s+(\S+(?:\s+\S+){{0,3}}?)\s+(?:{sp.VERB})\b"
+    rf"\b(?:hear|hears|heard|hearing|overhear|overheard)\s+(\S+(?:\s+\S+){{0,{th.HEARD_WORDS}}}?)\s+(?:{sp.VERB})\b"
 )
 _OBJECT_PRONOUNS = {"him": "he", "her": "she"}
 # `…, while she continued.` / `Then she spoke again.`: a sentence closing on its subject's speech verb.
@@ -63,40 +64,69 @@ def find_tag(
     `next_quote`: another quote follows in the paragraph; `between`: `before` lies between this quote and
     an earlier one of the same paragraph.
     """
-    if between and before is not None and before.kind == "narration":
-        chunk = text[before.start : before.end]
-        m = sp.VERB_FIRST_RE.match(chunk)
-        # `"…," said Oliver, when his aunt came in, "…"`: a quote split by one clause goes on in the same
-        # voice, unless that clause has a speaker of its own (`"…," said Kanga, while Roo said "…"`).
-        if m is not None and _CLAUSE_END_RE.search(chunk) is None and not _CORE_VERB_RE.search(chunk, m.end()):
-            tag = tag_of(m, loose=True)
-            if tag is not None:
-                return tag
-    lead: Tag | None = None
-    if before is not None and before.kind == "narration":
-        chunk = text[max(before.start, before.end - 300) : before.end].rstrip()
-        if chunk[-1:] not in ".!?":
-            lead = _tag_before(chunk)
-        elif (final := _FINAL_VERB_RE.search(chunk)) is not None:
-            who = sp.SUBJECT_ANY_RE.fullmatch(final.group(1))
-            lead = tag_of(who) if who is not None else None
+    if between:
+        split = _split_tag(text, before)
+        if split is not None:
+            return split
+    lead = _lead_tag(text, before)
     if lead is not None and next_quote and before is not None and before.paragraph == (after or before).paragraph:
         return lead  # `when A said, "…," B replied, "…"`: the words after the quote introduce the next one
-    if after is not None and after.kind == "narration":
-        chunk = text[after.start : min(after.end, after.start + 160)]
-        # `"…," and Pooh said, "…"`: a clause joined on between two quotes introduces the next one.
-        joined = next_quote and _JOINED_RE.match(chunk) is not None
-        for rx in (sp.VERB_FIRST_RE,) if joined else (sp.VERB_FIRST_RE, sp.SUBJECT_FIRST_RE, sp.REPLY_RE):
-            m = rx.match(chunk)
-            if rx is sp.SUBJECT_FIRST_RE and m is not None and _REPORTED_RE.match(chunk, m.end()):
-                continue  # `"Is it true?" Mary replied that it was.`: her answer is reported, not quoted
-            if m is not None and (tag := tag_of(m, loose=True)) is not None:
-                if tag.kind == "pron" and tag.value in _POSSESSIVE:
-                    tag.value = _POSSESSIVE[tag.value]  # "was her reply": she said it
-                if tag.kind == "np" and (q := _QUALIFIER_RE.match(chunk, m.end())) is not None:
-                    tag.longer = " ".join((tag.value + q.group()).split())
-                return tag
-    return lead
+    after_tag = _tag_after(text, after, next_quote)
+    return after_tag if after_tag is not None else lead
+
+
+def _split_tag(text: str, between: Segment | None) -> Tag | None:
+    """`"…," said Oliver, when his aunt came in, "…"`: a quote split by one clause goes on in the same voice, unless
+    that clause has a speaker of its own (`"…," said Kanga, while Roo said "…"`)."""
+    if between is None or between.kind != "narration":
+        return None
+    chunk = text[between.start : between.end]
+    m = sp.VERB_FIRST_RE.match(chunk)
+    if m is None or _CLAUSE_END_RE.search(chunk) is not None or _CORE_VERB_RE.search(chunk, m.end()):
+        return None
+    return tag_of(m, loose=True)
+
+
+def _lead_tag(text: str, before: Segment | None) -> Tag | None:
+    """The tag in the narration before a quote: its last sentence's when that runs into the quote (`Elizabeth
+    said,`), else a sentence closing on its subject's speech verb (`Then she spoke again.`)."""
+    if before is None or before.kind != "narration":
+        return None
+    chunk = text[max(before.start, before.end - th.TAG_BEFORE_CHARS) : before.end].rstrip()
+    if chunk[-1:] not in ".!?":
+        return _tag_before(chunk)
+    final = _FINAL_VERB_RE.search(chunk)
+    who = sp.SUBJECT_ANY_RE.fullmatch(final.group(1)) if final is not None else None
+    return tag_of(who) if who is not None else None
+
+
+def _tag_after(text: str, after: Segment | None, next_quote: bool) -> Tag | None:
+    """The tag in the narration right after a quote: `"…," said Elizabeth`, `"…" Elizabeth replied`, `was her
+    reply`."""
+    if after is None or after.kind != "narration":
+        return None
+    chunk = text[after.start : min(after.end, after.start + th.TAG_AFTER_CHARS)]
+    # `"…," and Pooh said, "…"`: a clause joined on between two quotes introduces the next one.
+    joined = next_quote and _JOINED_RE.match(chunk) is not None
+    for rx in (sp.VERB_FIRST_RE,) if joined else (sp.VERB_FIRST_RE, sp.SUBJECT_FIRST_RE, sp.REPLY_RE):
+        m = rx.match(chunk)
+        if m is None:
+            continue
+        if rx is sp.SUBJECT_FIRST_RE and _REPORTED_RE.match(chunk, m.end()):
+            continue  # `"Is it true?" Mary replied that it was.`: her answer is reported, not quoted
+        tag = tag_of(m, loose=True)
+        if tag is not None:
+            return _completed(tag, chunk, m.end())
+    return None
+
+
+def _completed(tag: Tag, chunk: str, end: int) -> Tag:
+    """A tag after a quote, its pronoun made a subject and its noun phrase given the qualifier after it."""
+    if tag.kind == "pron" and tag.value in _POSSESSIVE:
+        tag.value = _POSSESSIVE[tag.value]  # "was her reply": she said it
+    if tag.kind == "np" and (q := _QUALIFIER_RE.match(chunk, end)) is not None:
+        tag.longer = " ".join((tag.value + q.group()).split())
+    return tag
 
 
 def _tag_before(chunk: str) -> Tag | None:
@@ -106,11 +136,25 @@ def _tag_before(chunk: str) -> Tag | None:
         sentence = chunk[m.end() :]
     heard = _HEARD_RE.search(sentence)
     if heard is not None:
-        # `Alice heard it say to itself,`: the one heard speaks, not the hearer.
-        if heard.group(1).lower() in _OBJECT_PRONOUNS:
-            return Tag("pron", _OBJECT_PRONOUNS[heard.group(1).lower()])
-        who = sp.SUBJECT_ANY_RE.fullmatch(heard.group(1))
-        return tag_of(who) if who is not None else None
+        return _heard(heard.group(1))  # `Alice heard it say to itself,`: the one heard speaks, not the hearer
+    best = _verb_tag(sentence)
+    if best is not None:
+        return best
+    if sp.VERB_WORD_RE.search(sentence) is None and chunk[-1:] != ":":
+        return None
+    return _subject_tag(sentence)
+
+
+def _heard(words: str) -> Tag | None:
+    """The tag of the one heard (`heard him say`, `heard Mr. Hale mutter`)."""
+    if words.lower() in _OBJECT_PRONOUNS:
+        return Tag("pron", _OBJECT_PRONOUNS[words.lower()])
+    who = sp.SUBJECT_ANY_RE.fullmatch(words)
+    return tag_of(who) if who is not None else None
+
+
+def _verb_tag(sentence: str) -> Tag | None:
+    """The last subject-and-speech-verb tag of a sentence (`Elizabeth said`, `said she`)."""
     best: Tag | None = None
     at = -1
     subject_ends: list[tuple[int, int]] = []
@@ -122,12 +166,12 @@ def _tag_before(chunk: str) -> Tag | None:
                 continue  # `Pooh asked Christopher Robin,`: the verb has a subject before it; the name after is heard
             if m.start() > at and (tag := tag_of(m)) is not None:
                 best, at = tag, m.start()
-    if best is not None:
-        return best
-    if sp.VERB_WORD_RE.search(sentence) is None and chunk[-1:] != ":":
-        return None
-    # The speech verb's subject is most often the sentence's first name or pronoun; one opening a later clause
-    # before the verb is nearer ("Mr. Hale looked up, and Elinor could not help saying,").
+    return best
+
+
+def _subject_tag(sentence: str) -> Tag | None:
+    """The speech verb's subject is most often the sentence's first name or pronoun; one opening a later clause
+    before the verb is nearer ("Mr. Hale looked up, and Elinor could not help saying,")."""
     verbs = list(sp.VERB_WORD_RE.finditer(sentence))
     end = verbs[-1].start() if verbs else len(sentence)
     found = [(m, tag) for m in sp.SUBJECT_ANY_RE.finditer(sentence, 0, end) if (tag := tag_of(m)) is not None]
@@ -194,8 +238,7 @@ def build_turns(text: str, segs: list[Segment]) -> tuple[list[Turn], list[list[i
                 blocks.append([])
             open_quote = False
         else:
-            starts_with_quote = dialogue[0] == i
-            if open_quote and starts_with_quote and turns:
+            if open_quote and dialogue[0] == i and turns:
                 turns[-1].paragraphs.append(segs[i].paragraph)
                 turns[-1].dialogue.extend(dialogue)
             else:
@@ -204,20 +247,30 @@ def build_turns(text: str, segs: list[Segment]) -> tuple[list[Turn], list[list[i
             last = segs[dialogue[-1]]
             # A speech runs on when its last quote ends the paragraph without a closing mark.
             open_quote = last is segs[j - 1] and text[last.end - 1] not in _CLOSERS
-            for k in dialogue:
-                before = segs[k - 1] if k > i else None
-                if before is None and k > 0 and segs[k - 1].kind == "narration":
-                    # An introduction ending the previous paragraph: `Mr. Bennet observed,`.
-                    tail = text[segs[k - 1].end - 1]
-                    prev = segs[k - 1]
-                    # `He listened while she continued.` closing a paragraph of pure narration introduces the quote.
-                    ends = (k < 2 or segs[k - 2].paragraph != prev.paragraph) and _FINAL_VERB_RE.search(
-                        text[max(prev.start, prev.end - 60) : prev.end].rstrip())
-                    before = prev if tail in ",:—–-" or ends else None
-                more = k + 2 < j and segs[k + 2].kind == "dialogue"
-                between = k - 2 >= i and segs[k - 2].kind == "dialogue"
-                tag = find_tag(text, before, segs[k + 1] if k + 1 < j else None, more, between)
-                if tag is not None:
-                    turns[-1].tags[k] = tag
+            _tag_quotes(text, segs, range(i, j), dialogue, turns[-1])
         i = j
     return turns, [b for b in blocks if b]
+
+
+def _tag_quotes(text: str, segs: list[Segment], para: range, dialogue: list[int], turn: Turn) -> None:
+    """Find the tag of each quote of one paragraph (segments `para`) and note it on the turn."""
+    for k in dialogue:
+        before = segs[k - 1] if k > para.start else _introduction(text, segs, k)
+        more = k + 2 < para.stop and segs[k + 2].kind == "dialogue"
+        between = k - 2 >= para.start and segs[k - 2].kind == "dialogue"
+        tag = find_tag(text, before, segs[k + 1] if k + 1 < para.stop else None, more, between)
+        if tag is not None:
+            turn.tags[k] = tag
+
+
+def _introduction(text: str, segs: list[Segment], k: int) -> Segment | None:
+    """The narration ending the paragraph before quote k, when it introduces the quote: `Mr. Bennet observed,`."""
+    if k == 0 or segs[k - 1].kind != "narration":
+        return None
+    prev = segs[k - 1]
+    if text[prev.end - 1] in ",:—–-":
+        return prev
+    # `He listened while she continued.` closing a paragraph of pure narration introduces the quote.
+    alone = k < 2 or segs[k - 2].paragraph != prev.paragraph
+    ends = alone and _FINAL_VERB_RE.search(text[max(prev.start, prev.end - th.FINAL_VERB_CHARS) : prev.end].rstrip())
+    return prev if ends else None
