@@ -12,7 +12,7 @@ from typing import Any
 from audiobook.cast.autovoice import cast_voices
 from audiobook.cast.casting import DEFAULT_CASTING, load_casting
 from audiobook.errors import CastingError
-from audiobook.model import Role
+from audiobook.model import Casting, Character, Role
 from audiobook.read.book import load_book
 from audiobook.script.attribution.gender import guess_genders
 from audiobook.script.attribution.sieve import discover_characters
@@ -31,14 +31,21 @@ class CastUpdate:
 
 def update_cast_file(book: Path, voices: Path, title: str | None = None) -> CastUpdate:
     """Add every speaking character found in the book that voices.yaml lacks, each with a distinct voice."""
-    from ruamel.yaml import YAML
-    from ruamel.yaml.comments import CommentedMap, CommentedSeq
-
     loaded = load_book(book, title)
     text = loaded.text
-    segments = segment(text, loaded.chapters)
-    found = discover_characters(text, segments)
+    found = discover_characters(text, segment(text, loaded.chapters))
     casting = load_casting(voices if voices.exists() else None)
+    new = _new_characters(found, casting)
+    if not new:
+        return CastUpdate(voices, (), len(casting.roles), False)
+    proposed = _proposed_voices(text, casting, found, new)
+    _write_atomically(voices, _with_characters(voices if voices.exists() else DEFAULT_CASTING, new, proposed))
+    load_casting(voices)  # what was written must load: a failure here is a bug, reported as an error
+    return CastUpdate(voices, tuple((c.name, n) for c, n in new), len(casting.roles), True)
+
+
+def _new_characters(found: list[tuple[Character, int]], casting: Casting) -> list[tuple[Character, int]]:
+    """The characters the cast lacks under any of their names; an alias someone already has is dropped."""
     claimed = {a.casefold() for name, role in casting.roles.items() for a in (name, *role.character.aliases)}
     new = []
     for character, lines in found:
@@ -47,43 +54,56 @@ def update_cast_file(book: Path, voices: Path, title: str | None = None) -> Cast
         aliases = tuple(a for a in character.aliases if a.casefold() not in claimed)
         claimed.update(a.casefold() for a in (character.name, *aliases))
         new.append((replace(character, aliases=aliases), lines))
-    if not new:
-        return CastUpdate(voices, (), len(casting.roles), False)
+    return new
 
-    lines_by_name = dict((c.name, n) for c, n in found)
+
+def _proposed_voices(text: str, casting: Casting, found: list[tuple[Character, int]],
+                     new: list[tuple[Character, int]]) -> Casting:
+    """The cast with the new characters given genders (guessed where unknown) and distinct automatic voices."""
+    lines_by_name = {c.name: n for c, n in found}
     missing_gender = [c.name for c, _ in new if c.gender is None]
     genders = {**guess_genders(text, missing_gender), **{c.name: c.gender for c, _ in new if c.gender}}
     roles = {**casting.roles, **{c.name: Role(replace(c, gender=genders.get(c.name)), None) for c, _ in new}}
-    proposed = cast_voices(replace(casting, roles=roles), sorted(lines_by_name.items()), genders)
+    return cast_voices(replace(casting, roles=roles), sorted(lines_by_name.items()), genders)
+
+
+def _with_characters(source: Path, new: list[tuple[Character, int]], proposed: Casting) -> str:
+    """The YAML of `source` with an entry for each new character; the user's comments and order are kept."""
+    from ruamel.yaml import YAML
+    from ruamel.yaml.comments import CommentedMap
 
     yaml = YAML()
     yaml.preserve_quotes = True
     yaml.indent(mapping=2, sequence=4, offset=2)
-    source = voices if voices.exists() else DEFAULT_CASTING
     data: Any = yaml.load(source.read_text(encoding="utf-8")) or CommentedMap()
     if data.get("characters") is None:
         data["characters"] = CommentedMap()
     characters = data["characters"]
     for character, lines in new:
-        voice = proposed.roles[character.name].voice
-        assert voice is not None
-        entry = CommentedMap()
-        if character.aliases:
-            seq = CommentedSeq(character.aliases)
-            seq.fa.set_flow_style()
-            entry["aliases"] = seq
-        if proposed.roles[character.name].character.gender:
-            entry["gender"] = proposed.roles[character.name].character.gender
-        entry["voice"] = voice.voice
-        entry["rate"] = voice.rate
-        entry["pitch"] = voice.pitch
-        characters[character.name] = entry
+        characters[character.name] = _entry(character, proposed.roles[character.name])
         characters.yaml_add_eol_comment(f"{lines} line{'s' if lines != 1 else ''}", character.name)
     buffer = io.StringIO()
     yaml.dump(data, buffer)
-    _write_atomically(voices, buffer.getvalue())
-    load_casting(voices)  # what was written must load: a failure here is a bug, reported as an error
-    return CastUpdate(voices, tuple((c.name, n) for c, n in new), len(casting.roles), True)
+    return buffer.getvalue()
+
+
+def _entry(character: Character, role: Role) -> Any:
+    """One character's voices.yaml entry: aliases (one line), gender, voice, rate, pitch."""
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    voice = role.voice
+    assert voice is not None
+    entry = CommentedMap()
+    if character.aliases:
+        seq = CommentedSeq(character.aliases)
+        seq.fa.set_flow_style()
+        entry["aliases"] = seq
+    if role.character.gender:
+        entry["gender"] = role.character.gender
+    entry["voice"] = voice.voice
+    entry["rate"] = voice.rate
+    entry["pitch"] = voice.pitch
+    return entry
 
 
 def _write_atomically(path: Path, content: str) -> None:
