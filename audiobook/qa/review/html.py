@@ -180,9 +180,9 @@ def _chart(views: Sequence[ChapterView], top: list[str], colours: dict[str, Colo
     return "".join(out)
 
 
-def overview_page(script: Script, views: Sequence[ChapterView], colours: dict[str, Colour], key: str,
-                  counts: Counter[str], report: Report, warnings: Sequence[str]) -> str:
-    """The book at a glance: the cast with counts, voices and samples, who speaks where, attribution figures."""
+def _cast_rows(script: Script, views: Sequence[ChapterView], colours: dict[str, Colour],
+               counts: Counter[str]) -> list[str]:
+    """A table row per speaker, then the narrator: lines, words, share of the book, voice, a sample to play."""
     lines: Counter[str] = Counter()
     words: Counter[str] = Counter()
     for v in views:
@@ -191,27 +191,40 @@ def overview_page(script: Script, views: Sequence[ChapterView], colours: dict[st
                 lines[r.who] += 1
                 words[r.who] += r.words
     total = sum(words.values()) or 1
-    cast_rows = []
+    rows = []
     for name in [n for n, _ in counts.most_common()] + ["narrator"]:
         role = script.casting.roles.get(name)
         voice = script.casting.narrator if name == "narrator" else role.voice if role else None
         vtext = _voice_text(voice) if voice else "—"
         swatch = (f'<span class="swatch" style="background:{colours[name].ink}" aria-hidden="true"></span>'
                   if name in colours else "")
-        cast_rows.append(f'<tr><th scope="row">{swatch}{escape(name)}</th><td>{lines[name]}</td>'
-                         f'<td>{words[name]}</td><td>{100 * words[name] / total:.1f} %</td>'
-                         f'<td>{escape(vtext)}</td><td>{_sample(name, views)}</td></tr>')
+        rows.append(f'<tr><th scope="row">{swatch}{escape(name)}</th><td>{lines[name]}</td>'
+                    f'<td>{words[name]}</td><td>{100 * words[name] / total:.1f} %</td>'
+                    f'<td>{escape(vtext)}</td><td>{_sample(name, views)}</td></tr>')
+    return rows
+
+
+def _chapter_rows(views: Sequence[ChapterView], report: Report) -> list[str]:
+    """A table row per chapter: its quotes by how they were attributed, flagged lines, whether it has audio."""
+    rows = []
+    for v, c in zip(views, report.chapters, strict=True):
+        flagged = sum(1 for r in v.rows if r.flag)
+        rows.append(f'<tr><th scope="row"><a href="{v.page}">{c.chapter}. {escape(c.title)}</a></th>'
+                    f'<td>{c.quotes}</td><td>{c.explicit}</td><td>{c.inferred}</td><td>{c.unattributed}</td>'
+                    f'<td>{flagged}</td><td>{"yes" if v.audio else "no"}</td></tr>')
+    return rows
+
+
+def overview_page(script: Script, views: Sequence[ChapterView], colours: dict[str, Colour], key: str,
+                  counts: Counter[str], report: Report, warnings: Sequence[str]) -> str:
+    """The book at a glance: the cast with counts, voices and samples, who speaks where, attribution figures."""
+    cast_rows = _cast_rows(script, views, colours, counts)
     top = [n for n, _ in counts.most_common(BARS)]
     legend = "".join(f'<li><span class="swatch" style="background:{colours[n].ink}" aria-hidden="true"></span>'
                      f"{escape(n)}</li>" for n in top)
     legend += '<li><span class="swatch" style="background:#767676" aria-hidden="true"></span>others</li>'
     t = report.total
-    ch_rows = []
-    for v, c in zip(views, report.chapters, strict=True):
-        flagged = sum(1 for r in v.rows if r.flag)
-        ch_rows.append(f'<tr><th scope="row"><a href="{v.page}">{c.chapter}. {escape(c.title)}</a></th>'
-                       f'<td>{c.quotes}</td><td>{c.explicit}</td><td>{c.inferred}</td><td>{c.unattributed}</td>'
-                       f'<td>{flagged}</td><td>{"yes" if v.audio else "no"}</td></tr>')
+    ch_rows = _chapter_rows(views, report)
     notes = "".join(f"<li>{escape(w)}</li>" for w in [*report.warnings, *warnings])
     audio = '<audio id="player" controls preload="none" aria-label="Sample line"></audio>\n' if any(
         v.audio for v in views) else ""
