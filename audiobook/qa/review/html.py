@@ -6,14 +6,11 @@ import json
 from collections import Counter
 from collections.abc import Sequence
 from html import escape
-from typing import TYPE_CHECKING
 
 from audiobook.model import Voice
 from audiobook.qa.report import Report
+from audiobook.qa.review.pages import ChapterView, Colour, Row
 from audiobook.script import Script
-
-if TYPE_CHECKING:  # review.py imports this module, so its types are for the checker only
-    from audiobook.qa.review.views import ChapterView, Colour, Row
 
 EVIDENCE = {
     "explicit": "explicit tag: a speech tag names the speaker",

@@ -17,6 +17,7 @@ from audiobook.layout import book_folder, chapter_file_names, numbered_name, rea
 from audiobook.model import Chapter, Cue, Segment, SpokenLine
 from audiobook.qa.report import attribution_report
 from audiobook.qa.review.html import chapter_page, overview_page
+from audiobook.qa.review.pages import ChapterView, Colour, Row
 from audiobook.script import Script
 
 # The very matching `fixes:` uses, so a generated fix always finds its quote.
@@ -24,54 +25,9 @@ from audiobook.script.fixes import QUOTE_OPENING, match_words
 from audiobook.script.lines import chapter_lines
 
 ASSETS = ("review.css", "review.js")
-CERTAIN = ("explicit", "fix")  # any other evidence is the attributor's inference and is flagged for a look
 MAIN_HUES = (0, 28, 52, 130, 185, 215, 265, 315)  # red, orange, ochre, green, teal, blue, violet, magenta
 _MARKS = "\"'“”‘’«» "
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
-
-
-@dataclass(frozen=True)
-class Row:
-    """One line of a chapter page: what it says, who says it, how we know, and where it is in the audio."""
-
-    index: int  # the i-th SpokenLine of the chapter, and so the i-th cue of its timings
-    text: str  # as printed in the book, spaces collapsed
-    who: str  # a cast name, or "narrator"
-    kind: str  # "title", "narration" or "dialogue"
-    evidence: str | None
-    paragraph: int
-    words: int
-    start: float | None = None  # seconds into the chapter audio
-    end: float | None = None
-    quote: str | None = None  # a dialogue line's opening words for a `quote:` fix
-    occurrence: int = 1  # which match of the quote (or, for narration, of the text) in the chapter
-
-    @property
-    def flag(self) -> str | None:
-        """"unattributed" for dialogue without a speaker, "inferred" for a guessed one, else None."""
-        if self.kind != "dialogue":
-            return None
-        if self.who == "narrator":
-            return "unattributed"
-        return None if self.evidence in CERTAIN else "inferred"
-
-
-@dataclass(frozen=True)
-class ChapterView:
-    """A chapter as the review shows it."""
-
-    chapter: Chapter
-    page: str  # file name of its page
-    rows: tuple[Row, ...]
-    audio: str | None  # URL of its audio relative to the review folder, None when it cannot be played
-
-
-@dataclass(frozen=True)
-class Colour:
-    """A character's colours: a light tint behind their lines and a dark ink for their name, both readable."""
-
-    tint: str
-    ink: str
 
 
 @dataclass(frozen=True)
