@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-import zipfile
 from pathlib import Path
 
 import pytest
 
 from audiobook.errors import InputError
 from audiobook.read.book import load_book
-
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 16
-CONTAINER = """<?xml version="1.0"?>
-<container version="1.0" xmlns="urn:oasis:names:tc:opendocument:xmlns:container">
-  <rootfiles><rootfile full-path="OEBPS/content.opf" media-type="application/oebps-package+xml"/></rootfiles>
-</container>"""
+from tests.helpers import PNG, make_epub, opf
 
 
 def chapter(title: str, body: str, ident: str = "") -> str:
@@ -38,20 +32,6 @@ TITLEPAGE = """<html xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www
 <section epub:type="titlepage"><h1>The Storm</h1><p>by A. Writer</p></section></body></html>"""
 NOTES = """<html xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www.idpf.org/2007/ops"><body>
 <section epub:type="endnotes"><ol><li id="n1"><p>An endnote.</p></li></ol></section></body></html>"""
-
-
-def opf(version: str, manifest: str, spine: str, meta: str = "") -> str:
-    return f"""<?xml version="1.0" encoding="utf-8"?>
-<package xmlns="http://www.idpf.org/2007/opf" version="{version}" unique-identifier="id">
-<metadata xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:opf="http://www.idpf.org/2007/opf">
-<dc:identifier id="id">urn:x</dc:identifier><dc:title>The Storm</dc:title>
-<dc:creator id="a1">Ann Writer</dc:creator><dc:creator id="a2">Ed Itor</dc:creator>
-<meta refines="#a2" property="role" scheme="marc:relators">edt</meta>
-<dc:language>en-GB</dc:language>{meta}
-</metadata>
-<manifest>{manifest}</manifest>
-{spine}
-</package>"""
 
 
 def epub3_files() -> dict[str, str | bytes]:
@@ -99,16 +79,6 @@ def epub2_files() -> dict[str, str | bytes]:
     meta = '<meta name="cover" content="cover-img"/>'
     return {"OEBPS/content.opf": opf("2.0", manifest, spine, meta), "OEBPS/toc.ncx": ncx, "OEBPS/part1.html": part,
             "OEBPS/ch1.html": ch1, "OEBPS/ch2.html": CH2, "OEBPS/cover.jpg": b"\xff\xd8\xff\xe0JPEG"}
-
-
-def make_epub(path: Path, files: dict[str, str | bytes], container: bool = True) -> Path:
-    with zipfile.ZipFile(path, "w") as z:
-        z.writestr(zipfile.ZipInfo("mimetype"), "application/epub+zip")
-        if container:
-            z.writestr("META-INF/container.xml", CONTAINER)
-        for name, data in files.items():
-            z.writestr(name, data, compress_type=zipfile.ZIP_DEFLATED)
-    return path
 
 
 def test_epub3_chapters_metadata_and_cover(tmp_path: Path) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 from audiobook.pipeline import plan_book
 from audiobook.read.book import Book, load_book
 from audiobook.script.lines import chapter_lines
-from tests.read.test_epub import PNG, make_epub, opf
+from tests.helpers import PNG, make_epub, opf
 
 XHTML = """<?xml version="1.0" encoding="utf-8"?>
 <html xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www.idpf.org/2007/ops">
