@@ -1,1 +1,1 @@
-"""tts"""
+"""Speech engines behind one interface (espeak, piper), choosing one (select), and the verified clip cache."""
