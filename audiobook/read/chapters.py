@@ -174,7 +174,7 @@ def _listed_heads(text: str, lists: list[ContentsList], end: int, share: float
             stops.append(match.start)
             continue
         is_part = "part" in (match.entry.kind, match.heading.kind)
-        body_start, title = _listed_title(text, match, is_part)
+        body_start, title = _listed_title(text, match, is_part, end)
         (parts if is_part else heads).append((match.start, body_start, title))
     heads += _unlisted_heads(text, entries, heads + parts, body, end)
     heads, grouping = _groupers(text, sorted(heads), parts, end)
@@ -196,12 +196,12 @@ def _groupers(text: str, heads: list[tuple[int, int, str]], parts: list[tuple[in
     return kept, grouping
 
 
-def _listed_title(text: str, match: Match, is_part: bool) -> tuple[int, str]:
+def _listed_title(text: str, match: Match, is_part: bool, limit: int) -> tuple[int, str]:
     """Where a listed chapter's words begin, and its title: `Chapter 1: The Cyclone`, `A Scandal in Bohemia`."""
     line, entry = match.heading, match.entry
     body_start, words = match.line_end, line.title if line.number is not None else ""
     if line.number is not None and not words:
-        sub = _subtitle(text, match.line_end)
+        sub = _subtitle(text, match.line_end, limit)
         if sub:
             words, body_start = sub
     if line.number is None:
@@ -279,14 +279,14 @@ def assemble_chapters(text: str, book_title: str, heads: Sequence[tuple[int, int
         stop = marks[n + 1][0] if n + 1 < len(marks) else end
         if is_part and stop > s and (_prose(text, body, stop) or n + 1 == len(marks)):
             part_list.append((title, len(chapters) + 1))
-            chapters.append(Chapter(len(chapters) + 1, title, s, body, stop))
+            chapters.append(Chapter(len(chapters) + 1, title, s, min(body, stop), stop))
         elif is_part:
             pending = (s, title)
         else:
             if pending:
                 part_list.append((pending[1], len(chapters) + 1))
                 s, pending = pending[0], None
-            chapters.append(Chapter(len(chapters) + 1, title, s, body, stop))
+            chapters.append(Chapter(len(chapters) + 1, title, s, min(body, stop), stop))
     return Contents(chapters, part_list)
 
 
@@ -359,7 +359,7 @@ def _labelled(text: str, start: int, end: int, pattern: re.Pattern[str]) -> Iter
         body_start = m.end()
         if not rest:
             # A title may stand on the following lines ("CHAPTER I" / "THE ONE THING NEEDFUL").
-            sub = _subtitle(text, m.end())
+            sub = _subtitle(text, m.end(), end)
             if sub:
                 rest, body_start = sub
         label = "Chap" if word.lower() == "chap." else word
@@ -376,18 +376,23 @@ JUNK = re.compile(r"\[(?:Illustration|Ill\.|Image|Picture|Frontispiece)[^\]]*\]|
                   r"(?:\s*\(\d+\s*K\))?\)?|\((?:full size|enlarge)\)", re.I)
 
 
-def _subtitle(text: str, pos: int) -> tuple[str, int] | None:
+_BELOW = re.compile(r"[ \t]*\r?\n(?:[ \t]*\r?\n){0,2}")
+
+
+def _subtitle(text: str, pos: int, limit: int | None = None) -> tuple[str, int] | None:
     """Return the title lines right below a heading and where they end, if they look like a title.
 
-    An illustration marker between the heading and its title is passed over; it is never the title.
+    An illustration marker between the heading and its title is passed over; it is never the title. Nothing at
+    or past `limit` (the end of the part of the text being read) is taken.
     """
+    limit = len(text) if limit is None else limit
     for _attempt in range(3):
-        m = re.match(r"[ \t]*\r?\n(?:[ \t]*\r?\n){0,2}", text[pos:])
+        m = _BELOW.match(text, pos, limit)
         if not m:
             return None
-        start = pos + m.end()
-        block_end = _BLANK_AFTER.search(text, start)
-        end = block_end.start() if block_end else len(text)
+        start = m.end()
+        block_end = _BLANK_AFTER.search(text, start, limit)
+        end = block_end.start() if block_end else limit
         block = text[start:end]
         if not block.strip() or JUNK.sub("", block).strip():
             break
@@ -428,7 +433,8 @@ def _numeral_run(text: str, start: int = 0, end: int | None = None) -> list[tupl
         label = f"Chapter {m.group('num').strip().upper()}"
         body_start = m.end()
         if not title:
-            sub = _subtitle(text, m.end())  # "I" with "PLAYING PILGRIMS" on the line below
+            # "I" with "PLAYING PILGRIMS" on the line below
+            sub = _subtitle(text, m.end(), len(text) if end is None else end)
             if sub:
                 title, body_start = sub
         found.append((head_start, body_start, f"{label}: {tidy_title(title)}" if title else label))
