@@ -3,6 +3,8 @@ and within the part of the text that was asked for. Texts are built from pieces 
 
 from __future__ import annotations
 
+import itertools
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -31,6 +33,6 @@ def test_chapters_are_ordered_disjoint_and_inside_the_range(pieces: list[str], n
     for c in chapters:
         assert start <= c.start <= c.body_start <= c.end <= end
         assert c.title.strip()
-    for a, b in zip(chapters, chapters[1:], strict=False):
+    for a, b in itertools.pairwise(chapters):
         assert a.end <= b.start
     assert all(1 <= first <= max(1, len(chapters)) for _title, first in found.parts)
