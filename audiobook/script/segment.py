@@ -73,6 +73,29 @@ def _elided(word: str) -> bool:
     return word.lower() in (_ELIDED_CAPITALIZED if word[0].isupper() else _ELIDED)
 
 
+# Words that dialogue cuts short at their end, the mark standing for the lost letters: o' (of), th' (the), wi'
+# (with), ha' (have), an' (and), fro' (from), t' (to), i' (in), awa' (away).
+_CUT_SHORT = frozenset(["o", "th", "wi", "ha", "an", "fro", "t", "i", "awa"])
+_WORD_BEFORE_RE = re.compile(r"([A-Za-z]+)$")
+
+
+def _cut_short(text: str, i: int, start: int) -> bool:
+    """Whether the word before the mark at i lost its end: a plural possessive (boys'), a dropped g (goin'), or
+    a short word dialect shortens (o', th', wi')."""
+    word = _WORD_BEFORE_RE.search(text, max(start, i - 20), i)
+    if word is None:
+        return False
+    w = word.group(1)
+    return w.endswith("s") or (w.endswith("in") and len(w) > 3) or w.lower() in _CUT_SHORT
+
+
+def _next_is_lower(text: str, pos: int, end: int) -> bool:
+    """Whether the next word after pos (past spaces and one line break) starts with a small letter."""
+    while pos < end and text[pos].isspace():
+        pos += 1
+    return pos < end and text[pos].islower()
+
+
 def _split(text: str, start: int, end: int, mode: str) -> Iterator[tuple[int, int]]:
     """Yield (start, end) of each paragraph of text[start:end] that is not blank."""
     pattern = {"blank": _BLANK_RE, "indent": _INDENT_RE, "line": _NEWLINE_RE}[mode]
@@ -134,8 +157,8 @@ class _Quoter:
         word = _ELIDED_RE.match(text, i)
         if word is not None and _elided(word.group(1)) and not before.isalnum():
             return True
-        # A plural possessive: the Smiths' house.
-        return before == "s" and after == " " and i + 2 < end and text[i + 2].islower()
+        # A word cut short at its end before the sentence goes on: the Smiths' house, goin' home, o' th' kind.
+        return after.isspace() and _next_is_lower(text, i + 1, end) and _cut_short(text, i, start)
 
     def quotes(self, start: int, end: int) -> list[tuple[int, int]]:
         """Return the quoted (start, end) stretches of the paragraph text[start:end].

@@ -81,6 +81,19 @@ def test_a_single_quote_speech_may_open_with_a_word_an_apostrophe_elides() -> No
     ]
 
 
+def test_a_word_cut_short_at_its_end_does_not_close_a_single_quote_speech() -> None:
+    # Dialect drops a word's end (th' bed, goin' home) and a plural possessive ends in a mark, also across a line.
+    text = (
+        "‘Come awa’ from th’ bed, lad, an’ be goin’ home,’ said Jem.\n\n"
+        "‘For goodness’\nsake, mind the boys’ kite,’ she said. ‘It is theirs.’\n"
+    )
+    assert dialogue(text) == [
+        "‘Come awa’ from th’ bed, lad, an’ be goin’ home,’",
+        "‘For goodness’\nsake, mind the boys’ kite,’",
+        "‘It is theirs.’",
+    ]
+
+
 def test_single_quotes_stay_apostrophes_in_a_double_quote_book() -> None:
     text = "'Tis late, and the Joneses' dog won't stop. \"Quiet!\" I said."
     assert dialogue(text) == ['"Quiet!"']
