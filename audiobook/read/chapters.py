@@ -230,6 +230,8 @@ def _unlisted_heads(text: str, entries: tuple[Entry, ...], listed: list[tuple[in
 
 def _outer_specials(text: str, taken: set[int], start: int, end: int) -> list[tuple[int, int, str]]:
     """A prelude, finale or conclusion heading with prose below it, before the first or after the last listed one."""
+    if not taken:
+        return []
     first, last = min(taken), max(taken)
     return [h for h in _labelled(text, start, end, _SPECIAL) if h[0] not in taken and (h[0] < first or h[0] > last)
             and _stands_alone(text, h[0]) and _prose(text, h[1], min([x for x in taken if x > h[0]] + [end]))]
