@@ -17,19 +17,10 @@ from audiobook.read.contents import (
     parse_heading,
     strip_decoration,
 )
-from audiobook.text.numbers import number_value
+from audiobook.text.numbers import NUMBER_WORDS, number_value
 
-_UNITS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
-          "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
-          "nineteen"]
-_TENS = ["", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
-_WORD_NUMBERS = {w: i for i, w in enumerate(_UNITS) if i}
-_WORD_NUMBERS.update({w: 10 * i for i, w in enumerate(_TENS) if w})
-_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
-             "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12}
-_WORD = "|".join(sorted([*_WORD_NUMBERS, *_ORDINALS], key=len, reverse=True))
 _ROMAN = r"[IVXLCDM]+"
-_NUMBER = rf"(?:\d{{1,4}}|{_ROMAN}|(?:{_WORD})(?:[- ](?:{_WORD}))?)"
+_NUMBER = rf"(?:\d{{1,4}}|{_ROMAN}|(?:{NUMBER_WORDS})(?:[- ](?:{NUMBER_WORDS}))?)"
 
 # A heading line: "CHAPTER XII. The Title", "Chapter 1", "Chapter One.", "CHAPTER" then "1" below, "LETTER IV".
 _HEADING = re.compile(

@@ -28,7 +28,6 @@ _COLUMN_LABEL = re.compile(r"^(?:chap(?:ter)?s?\.?|page|pages|part)(?:[ \t]+(?:p
 _PAGE_NUMBER = re.compile(r"(?:[ \t]*(?:\.[ \t]*){2,}|[ \t]{2,}|[ \t]+)(?:\d{1,4}|[ivxlc]{1,6})[ \t]*$", re.I)
 _LEADERS = re.compile(r"(?:[ \t]*(?:\.[ \t]*){3,}|[ \t]*_{3,}[ \t]*)$")
 
-_NUMBER_WORD = NUMBER_WORDS
 # The words that name what a numbered heading is; a part groups chapters.
 CHAPTER_WORDS = ("chapter", "chap", "stave", "letter", "canto", "episode", "story")
 PART_WORDS = ("part", "book", "volume", "vol")
@@ -36,7 +35,7 @@ _KIND = "|".join(CHAPTER_WORDS + PART_WORDS)
 # "[kind] [the] number [separator title]"; a bare numeral needs a separator, two spaces or the line's end.
 _NUMBERED = re.compile(
     rf"^(?:(?P<kind>{_KIND})\.?[ \t]+(?:the[ \t]+)?)?"
-    rf"(?P<num>\d{{1,4}}|[ivxlcdm]+|(?:{_NUMBER_WORD})(?:[- ](?:{_NUMBER_WORD}))?)\b"
+    rf"(?P<num>\d{{1,4}}|[ivxlcdm]+|(?:{NUMBER_WORDS})(?:[- ](?:{NUMBER_WORDS}))?)\b"
     r"(?P<sep>[ \t]*[.:)\]\u2014\u2013-][ \t]*|[ \t]{2,}|[ \t]*$|[ \t]+)(?P<rest>.*)$",
     re.I,
 )
