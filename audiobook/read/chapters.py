@@ -95,8 +95,8 @@ def find_chapters(text: str, book_title: str, start: int = 0, end: int | None = 
     share = 0.0 if use == "toc" else CONTENTS_FOUND_SHARE
     listed = None if use == "headings" else _listed_heads(text, lists, end, share)
     if listed is None:
-        found = _by_form(text, book_title, lists[-1].end, end, False)
-        heads, parts, stops = _heads_of(found), _parts_of(found), list[int]()
+        heads, parts, _contents_end = _form_heads(text, lists[-1].end, end)
+        stops: list[int] = []
     else:
         heads, parts, stops = listed
     heads = sorted(_front_heads(text, start, lists[0].start) + heads)
@@ -115,22 +115,20 @@ def find_chapters(text: str, book_title: str, start: int = 0, end: int | None = 
 
 def _by_form(text: str, book_title: str, start: int, end: int, front: bool) -> Contents:
     """Chapters found by the form of their headings alone (no table of contents to go by)."""
+    heads, parts, contents_end = _form_heads(text, start, end)
+    return assemble_chapters(text, book_title, heads, parts, start, end, front and contents_end < 0)
+
+
+def _form_heads(text: str, start: int, end: int
+                ) -> tuple[list[tuple[int, int, str]], list[tuple[int, int, str]], int]:
+    """Chapter and part headings of text[start:end] by their form, a contents list of them left out; and where
+    that list ends (-1: none)."""
     heads = _chapter_heads(text, start, end)
     parts = [h for h in _part_heads(text, start, end) if h[0] not in {c[0] for c in heads}]
     if not heads:
         heads, parts = parts, []
     heads, contents_end = _drop_contents(text, heads, end)
-    parts = [p for p in parts if p[0] > contents_end]
-    return assemble_chapters(text, book_title, heads, parts, start, end, front and contents_end < 0)
-
-
-def _heads_of(found: Contents) -> list[tuple[int, int, str]]:
-    part_starts = {c.index for _t, c in [(t, found.chapters[i - 1]) for t, i in found.parts]}
-    return [(c.start, c.body_start, c.title) for c in found.chapters if c.index not in part_starts]
-
-
-def _parts_of(found: Contents) -> list[tuple[int, int, str]]:
-    return [(found.chapters[i - 1].start, found.chapters[i - 1].start, t) for t, i in found.parts]
+    return heads, [p for p in parts if p[0] > contents_end], contents_end
 
 
 def _front_heads(text: str, start: int, end: int) -> list[tuple[int, int, str]]:

@@ -139,3 +139,11 @@ def test_an_entry_keeps_its_own_number_and_a_conclusion_after_the_list_is_a_chap
         ("letter", 1), ("letter", 2), ("chapter", 1), ("chapter", 2)]
     assert chapters(" CONTENTS\n\n" + listed + "\n\n\n" + body) == ["Letter 1", "Letter 2", "Chapter 1", "Chapter 2",
                                                                    "Conclusion"]
+
+
+def test_parts_keep_their_chapters_when_the_contents_are_not_found() -> None:
+    text = ("CONTENTS\n\n  Alpha\n  Beta\n  Gamma\n\n\nCHAPTER I\n\n" + PROSE + "CHAPTER II\n\n" + PROSE
+            + "PART TWO\n\nCHAPTER III\n\n" + PROSE)
+    found = find_chapters(text, "Book", front=False)
+    assert [c.title for c in found.chapters] == ["Chapter I", "Chapter II", "Chapter III"]
+    assert found.parts == [("Part Two", 3)]
