@@ -524,12 +524,8 @@ class _Planner:
 
 def _bare_number(title: str) -> bool:
     """`I`, `XIV`, `2.`: a section number with no title of its own (or no title at all)."""
-    m = _NUMBERED.match(_plain_spaces(title))
+    m = _NUMBERED.match(_fold(title))
     return not title.strip() or (m is not None and not m.group("rest"))
-
-
-def _plain_spaces(title: str) -> str:
-    return " ".join(_INVISIBLE.sub("", title).split())
 
 
 def _descendants(node: _Node) -> list[_Node]:
