@@ -71,8 +71,6 @@ class Contents:
     unread: int | None = None  # words no chapter reads, where the reader counts them itself (EPUB)
 
 
-# Where chapters come from: "toc", the text's table of contents; "headings", the form of their headings.
-CHAPTER_SOURCES = ("toc", "headings")
 # Headings of what an editor, translator or transcriber wrote: front matter a listener may leave out.
 _EDITORIAL = re.compile(r"(?i)\b(?:editor|translator|transcriber)(?:'?s|s')?\b|\beditorial\b")
 
