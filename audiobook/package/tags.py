@@ -66,6 +66,14 @@ class ChapterTags:
     part: tuple[int, int] | None = None  # (part number, parts) when the book has parts
 
 
+_MAGIC = {b"\xff\xd8\xff": "image/jpeg", b"\x89PNG\r\n\x1a\n": "image/png"}
+
+
+def image_mime(data: bytes) -> str | None:
+    """"image/jpeg" or "image/png" by the image's first bytes; None for any other image (players show only these)."""
+    return next((mime for magic, mime in _MAGIC.items() if data.startswith(magic)), None)
+
+
 def read_cover(path: Path) -> Cover:
     """Read a JPEG or PNG cover image; anything else is a one-line error."""
     try:
@@ -74,11 +82,8 @@ def read_cover(path: Path) -> Cover:
         raise InputError(f"{path}: no such file (--cover)") from None
     except OSError as exc:
         raise InputError(f"{path}: cannot be read ({exc.strerror or exc})") from None
-    if data.startswith(b"\xff\xd8\xff"):
-        mime = "image/jpeg"
-    elif data.startswith(b"\x89PNG\r\n\x1a\n"):
-        mime = "image/png"
-    else:
+    mime = image_mime(data)
+    if mime is None:
         raise InputError(f"{path}: not a JPEG or PNG image; a cover must be one of those")
     if len(data) > MAX_COVER_BYTES:
         raise InputError(f"{path}: the cover is over {MAX_COVER_BYTES // 1024**2} MB; players choke on that")

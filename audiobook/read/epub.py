@@ -17,6 +17,7 @@ from defusedxml import DefusedXmlException
 
 from audiobook.errors import InputError
 from audiobook.model import Chapter
+from audiobook.package.tags import image_mime
 from audiobook.read.chapters import Contents, find_chapters, tidy_title
 from audiobook.read.xhtml import Document, read_document, semantic_types
 
@@ -685,9 +686,6 @@ def _label(layout: _Layout, head: tuple[int, int, str] | None) -> str:
     return label.capitalize() if label.isupper() else label
 
 
-_MAGIC = {b"\xff\xd8\xff": "image/jpeg", b"\x89PNG\r\n\x1a\n": "image/png"}
-
-
 def _cover(epub: _Epub, opf: Element, manifest: dict[str, dict[str, str]]) -> tuple[bytes | None, str | None]:
     """The cover image if it is a JPEG or PNG (by its bytes): EPUB 3 `cover-image`, else the EPUB 2
     `<meta name="cover">`, else an image named cover. An SVG or other cover is left out: players show only these."""
@@ -699,7 +697,7 @@ def _cover(epub: _Epub, opf: Element, manifest: dict[str, dict[str, str]]) -> tu
         if item["href"] not in epub.names:
             continue
         data = epub.read(item["href"])
-        mime = next((t for magic, t in _MAGIC.items() if data.startswith(magic)), None)
+        mime = image_mime(data)
         if mime:
             return data, mime
     return None, None
