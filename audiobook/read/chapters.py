@@ -17,6 +17,7 @@ from audiobook.read.contents import (
     parse_heading,
     strip_decoration,
 )
+from audiobook.text.normalize import IMAGE_FILE
 from audiobook.text.numbers import NUMBER_WORDS, number_value
 
 _ROMAN = r"[IVXLCDM]+"
@@ -361,8 +362,7 @@ def _labelled(text: str, start: int, end: int, pattern: re.Pattern[str]) -> Iter
 
 
 # What a printed page shows but a title must not say: illustration markers, image file names.
-JUNK = re.compile(r"\[(?:Illustration|Ill\.|Image|Picture|Frontispiece)[^\]]*\]|\(?\b[\w./-]+\.(?:jpe?g|png|gif|svg)\b"
-                  r"(?:\s*\(\d+\s*K\))?\)?|\((?:full size|enlarge)\)", re.I)
+JUNK = re.compile(r"\[(?:Illustration|Ill\.|Image|Picture|Frontispiece)[^\]]*\]|" + IMAGE_FILE.pattern, re.I)
 
 
 _BELOW = re.compile(r"[ \t]*\r?\n(?:[ \t]*\r?\n){0,2}")

@@ -32,7 +32,8 @@ _TENS = {"1": "tens", "2": "twenties", "3": "thirties", "4": "forties", "5": "fi
          "7": "seventies", "8": "eighties", "9": "nineties"}
 
 
-_IMAGE_FILE = re.compile(r"\(?\b[\w./-]+\.(?:jpe?g|png|gif|svg)\b(?:\s*\(\d+\s*K\))?\)?|\((?:full size|enlarge)\)",
+# An image's file name as transcribers leave it in texts, `p003.jpg (307K)`, and its `(Full size)` link.
+IMAGE_FILE = re.compile(r"\(?\b[\w./-]+\.(?:jpe?g|png|gif|svg)\b(?:\s*\(\d+\s*K\))?\)?|\((?:full size|enlarge)\)",
                          re.I)
 
 
@@ -40,7 +41,7 @@ def normalize_for_speech(text: str) -> str:
     """The text with abbreviations, roman numerals, years and money spelled the way they should be read."""
     text = text.replace("[[", "[ [")  # the engine reads [[...]] as phonemes: only a lexicon may write them
     text = re.sub(r"\[(?:Illustration|Footnote|Sidenote|Ill\.|Image|Picture|Frontispiece)[^\]]*\]", "", text)
-    text = _IMAGE_FILE.sub("", text)
+    text = IMAGE_FILE.sub("", text)
     text = re.sub(r"\[(?:\d{1,3}|[A-Z*\u2020\u2021])\]", "", text)  # a footnote's mark: [1], [A], [*]
     for rule in _RULES:
         text = rule(text)
