@@ -29,6 +29,9 @@ _ELIDED_WORDS = (
     "ow ome im er is alf ad ave eard appen uns s d ll re ve m t"
 )
 _ELIDED = frozenset(_ELIDED_WORDS.split())
+# Elisions that are words too ("'is" for his, "'ere" for here): outside a quote, after a split quote's tag
+# (`‘And what,’ said she, ‘is the news?’`), the mark before them resumes the speech.
+_ELIDED_WORDS_TOO = frozenset(("is", "ere", "till", "til", "cause", "un", "ow"))
 # Elisions that open a sentence with a capital; after a mark, "Is", "Till", "Ere" open a speech ("‘Is it far?’").
 _ELIDED_CAPITALIZED = frozenset(("tis", "twas", "twere", "twill", "twould"))
 _ELIDED_RE = re.compile(r"['‘’]([A-Za-z]+)\b")
@@ -147,8 +150,8 @@ class _Quoter:
         after = text[i + 1] if i + 1 < end else " "
         return not before.isspace() and (after.isspace() or after in _CLOSING_PUNCT or after in "\"“”'‘’")
 
-    def _is_apostrophe(self, i: int, start: int, end: int) -> bool:
-        """A single mark inside a word, eliding a word's start, or a plural possessive."""
+    def _is_apostrophe(self, i: int, start: int, end: int, inside: bool) -> bool:
+        """A single mark inside a word, eliding a word's start, or a plural possessive. `inside`: a quote is open."""
         text = self.text
         before = text[i - 1] if i > start else " "
         after = text[i + 1] if i + 1 < end else " "
@@ -156,9 +159,17 @@ class _Quoter:
             return True
         word = _ELIDED_RE.match(text, i)
         if word is not None and _elided(word.group(1)) and not before.isalnum():
-            return True
+            return inside or not self._resumes(i, start, word.group(1))
         # A word cut short at its end before the sentence goes on: the Smiths' house, goin' home, o' th' kind.
         return after.isspace() and _next_is_lower(text, i + 1, end) and _cut_short(text, i, start)
+
+    def _resumes(self, i: int, start: int, word: str) -> bool:
+        """Whether an opening mark before an elision that is also a word follows a comma, as a split quote's
+        second part does after its tag."""
+        j = i - 1
+        while j >= start and self.text[j].isspace():
+            j -= 1
+        return self.text[i] in "‘'" and word in _ELIDED_WORDS_TOO and j >= start and self.text[j] == ","
 
     def quotes(self, start: int, end: int) -> list[tuple[int, int]]:
         """Return the quoted (start, end) stretches of the paragraph text[start:end].
@@ -185,7 +196,7 @@ class _Quoter:
         for m in self.marks.finditer(text, start, end):
             i = m.start()
             ch = text[i]
-            if self.single and self._is_apostrophe(i, start, end):
+            if self.single and self._is_apostrophe(i, start, end, open_at >= 0):
                 continue
             opening = self._looks_opening(i, start, end)
             closing = self._looks_closing(i, start, end)

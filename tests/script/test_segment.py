@@ -81,6 +81,17 @@ def test_a_single_quote_speech_may_open_with_a_word_an_apostrophe_elides() -> No
     ]
 
 
+def test_a_split_quote_resumes_after_its_tag_even_on_a_word_an_apostrophe_may_elide() -> None:
+    # After `said Ruth,` a mark before "is" goes on with the speech; inside a quote, "’is" is still "his".
+    text = (
+        "‘The trouble,’ said Ruth, ‘is that nobody listens.’\n\n"
+        "‘I saw ’is cart,’ said Jem, ‘ere the rain came.’\n"
+    )
+    assert dialogue(text) == [
+        "‘The trouble,’", "‘is that nobody listens.’", "‘I saw ’is cart,’", "‘ere the rain came.’",
+    ]
+
+
 def test_a_word_cut_short_at_its_end_does_not_close_a_single_quote_speech() -> None:
     # Dialect drops a word's end (th' bed, goin' home) and a plural possessive ends in a mark, also across a line.
     text = (
