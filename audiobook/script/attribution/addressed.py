@@ -51,12 +51,6 @@ def _talked_of(ctx: Context, turn: Turn, nested: dict[int, list[tuple[int, int]]
     return out
 
 
-def _called_so(ctx: Context, name: str) -> bool:
-    """Whether a name of several words is all a character goes by: the cast tells entries apart by what follows
-    it ("Robin Hood - Young", "Robin Hood - Old")."""
-    return sp.split_name(name)[0].casefold() in ctx.names.heads
-
-
 def _spoken_to(ctx: Context, turn: Turn) -> set[str]:
     """Who the narration of the turn's paragraph says the speech is for (`Tom turned to Mary and said`), or its
     tag says is not the speaker (`said Mary's mother`)."""
@@ -158,10 +152,10 @@ def _calls(
             word = sp.clean_name(m.group(1))
             called = ctx.names.resolve(word)
             if called is not None:
-                (opening if m.start(1) <= th.OPENING_CALL_CHARS else later).update(ctx.names.namesakes(called))
+                (opening if m.start(1) <= th.OPENING_CALL_CHARS else later).add(called)
             who = _addressee(ctx, turn, word, called, present.get(seg.chapter, set()))
             if who is not None:
-                addressed.update(ctx.names.namesakes(who))  # "Robin Hood" calls young and old
+                addressed.add(who)
     return addressed, opening, later
 
 
@@ -171,11 +165,11 @@ def _addressee(ctx: Context, turn: Turn, word: str, called: str | None, present:
     if called is None or word in sp.NOT_NAMES or word.rstrip(".") in sp.TITLES:
         return None  # "Yes, Madam": a form of address, whoever the cast lists as "Madam"
     _k, title, parts = sp.split_name(word)
-    if title is None and len(parts) > 1 and not _called_so(ctx, word):
+    if title is None and len(parts) > 1:
         return None  # "for example, Freddy Honeychurch.": one is called "Freddy", not by a full name
     if not _family_form(ctx, word):
         return called
-    # "Miss Bennet" said to Elizabeth, with Jane miles away: a family's title and name may call any of them, so it
-    # names the cast's "Miss Bennet" only if the chapter's narration names her too.
+    # "Miss Kemp" said to the younger sister, with the elder miles away: a family's title and name may call any of
+    # them, so it names the cast's "Miss Kemp" only if the chapter's narration names her too.
     who = _family_member(ctx, turn, word) or called
     return who if who in present else None

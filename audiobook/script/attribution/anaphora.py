@@ -22,16 +22,14 @@ from audiobook.script.attribution.describe import (
 from audiobook.script.attribution.kin import KIN, POSSESSOR_GENDER, kin, parent_at_hand, possessed
 from audiobook.script.attribution.newcomer import (
     Descriptions,
-    aged_referent,
     ahead,
     brought_in,
     chapter_heard,
     first_heard,
     first_named,
     newcomer,
-    strong,
 )
-from audiobook.script.attribution.roles import answers_to, epithet, girl_at_hand, is_role, named_role
+from audiobook.script.attribution.roles import answers_to, epithet, is_role
 from audiobook.script.attribution.rules import NARRATOR, Context, descriptive, possessor, touch
 from audiobook.script.attribution.tags import Tag, Turn
 
@@ -315,18 +313,10 @@ def _bare_kin(ctx: Context, t: int, words: list[str], recent: list[str]) -> Foun
 def _cast_role(
     ctx: Context, t: int, tag: Tag, words: list[str], recent: list[str], described: Descriptions
 ) -> Found | None:
-    """A cast entry the tag's phrase names ("The Girl"): the named character the chapter calls so ("the doctor" for
-    Doctor Lane, not the cast's unnamed "The Doctor"), else the entry while it is at hand or not yet named."""
-    head = words[-1]
+    """A cast entry the tag's phrase names ("The Girl"): the entry while it is at hand or not yet named."""
     alias = ctx.names.resolve(tag.value)
     if alias is None:
         return None
-    if is_role(alias) and sp.PERSON_NOUNS.get(head) is None:
-        named = named_role(ctx, t, head, alias, described)
-        if named is not None:
-            return named, "nominal"
-    if girl_at_hand(ctx, t, alias, head, recent, described):
-        return None  # "the girl" is the girl at hand, not the cast's "The Girl", whom the book names chapters on
     # The cast calls someone "the girl": she, while the book has not yet named her but does soon (this chapter or the
     # next), or when she is at hand; else "the girl" is a girl of this scene.
     start = ctx.start(ctx.turns[t])
@@ -399,27 +389,21 @@ def _referent(
     ctx: Context, t: int, key: str, words: list[str], want: Gender | None, skip: set[str], cands: list[str],
     described: Descriptions,
 ) -> Found | None:
-    """Of the candidates for a description, the one it keeps through the book, a newcomer, the book's old one, or the
-    latest; no one at hand: the book's one away, else the first fitting one the chapter names after."""
+    """Of the candidates for a description, the one it keeps through the book, a newcomer, or the latest; no one at
+    hand: the first fitting one the chapter names after."""
     all_votes = described.votes.get(key) if described.votes else None
     votes = _kept_votes(all_votes, words)
-    away = _away(ctx, t, votes, cands, skip, described)
     if not cands:
-        later = away or ahead(ctx, t, want, skip)
+        later = ahead(ctx, t, want, skip)
         return (later, "nominal") if later is not None else None
     # "said that gentleman" points back to someone at hand, never to a newcomer.
     fresh = None if words[0] in ("that", "this") else newcomer(
         ctx, t, words[-1], want, skip, cands, all_votes, described)
     if fresh is not None:
         return fresh, "nominal"
-    aged = _aged(ctx, t, words, want, skip, cands, described)
-    if aged is not None:
-        return aged, "nominal"
     if described.votes is None:
         _note_use(ctx, t, key, cands, described)
     elif votes:
-        if away is not None:
-            return away, "nominal"
         best = max(cands, key=lambda c: votes[c])
         if votes[best] > votes[cands[0]]:
             return best, "nominal"
@@ -432,28 +416,6 @@ def _kept_votes(votes: Counter[str] | None, words: list[str]) -> Counter[str] | 
     if votes and len(words) <= 2 and votes.most_common(1)[0][1] < th.BARE_SHARE * sum(votes.values()):
         return None
     return votes
-
-
-def _away(
-    ctx: Context, t: int, votes: Counter[str] | None, cands: list[str], skip: set[str], described: Descriptions
-) -> str | None:
-    """The book's "old gentleman", away from this scene (if the book has brought him in by now)."""
-    top = strong(votes) if votes else None
-    if top is None or top in cands or top in skip:
-        return None
-    return top if brought_in(ctx, t, top, described) else None
-
-
-def _aged(
-    ctx: Context, t: int, words: list[str], want: Gender | None, skip: set[str], cands: list[str],
-    described: Descriptions,
-) -> str | None:
-    """"said the gentleman" for the book's "old gentleman" the chapter brought in unnamed, when no cast role is at
-    hand."""
-    aged = aged_referent(ctx, t, words[-1], skip, described) if words[0] == "the" else None
-    if aged is None or (want is not None and ctx.names.gender.get(aged) != want):
-        return None
-    return None if any(is_role(c) for c in cands) else aged
 
 
 def _note_use(ctx: Context, t: int, key: str, cands: list[str], described: Descriptions) -> None:

@@ -31,12 +31,6 @@ class Descriptions:
     epithets: dict[str, dict[str, list[int]]] = field(default_factory=dict)
 
 
-def strong(votes: Counter[str]) -> str | None:
-    """The character a description's uses mean at least ten times and three times as often as anyone else."""
-    (top, uses), *rest = votes.most_common(2)
-    return top if uses >= th.STRONG_USES and uses >= th.STRONG_RATIO * (rest[0][1] if rest else 0) else None
-
-
 def epithet_holder(uses: dict[str, list[int]]) -> str | None:
     """The named character a cast role's tags mostly find at hand (three uses in five at least, three or more, in
     two chapters or more): the book's "clergyman" is its Mr. Hale, one scene's unnamed surgeon is not the patient."""
@@ -88,8 +82,6 @@ def newcomer(
     fresh = _named_new(ctx, t, head, want, skip, described)
     if fresh is None or (votes and max(votes[c] for c in cands) > votes[fresh]):
         return None
-    if votes and strong(votes) not in (None, fresh):
-        return None  # "the gentleman" of the book is someone else, away from this scene
     return fresh
 
 
@@ -101,37 +93,6 @@ def _named_new(ctx: Context, t: int, head: str, want: Gender, skip: set[str], de
     span = len(ctx.text) if head in _UNKNOWN else th.NEWCOMER_CHARS
     return next((c for c in ctx.named_after(t, span, chapters) if c not in skip and c != ctx.narrator
                  and ctx.names.gender.get(c) == want and _new_here(ctx, t, c, described)), None)
-
-
-def aged_referent(ctx: Context, t: int, head: str, skip: set[str], described: Descriptions) -> str | None:
-    """`A young lady came up the steps on the arm of a grey-haired gentleman.` and the chapter never names him:
-    "said the gentleman" is the book's "old gentleman" (the one its uses of "the old gentleman" strongly mean),
-    unless the chapter has named him since, or the cast lists someone of that description at hand."""
-    votes = described.votes.get(f"the old {head}") if described.votes else None
-    who = strong(votes) if votes else None
-    if who is None or who in skip or not brought_in(ctx, t, who, described):
-        return None  # cheap checks first: the chapter's narration is read only for a book with such a referent
-    since = _aged_intro(ctx, t, head)
-    if not since:
-        return None
-    if any(name == who for _pos, name in ctx.mentions_between(since, ctx.start(ctx.turns[t]))):
-        return None  # named since he came in: the tags call him by name, a description is someone else
-    return who
-
-
-_AGED_RE = re.compile(r"\b(?:old|grey|gray|grey-haired|gray-haired|white-haired|silver-haired|elderly|aged)\b", re.I)
-
-
-def _aged_intro(ctx: Context, t: int, head: str) -> int:
-    """Where the chapter's narration before turn t, bringing someone in as "a …gentleman" last, brought in an old one
-    ("a grey-haired gentleman"); 0 if its latest such introduction is of no old one, or there is none."""
-    intro = _intro_re(head)
-    since = 0
-    for seg in ctx.segments[ctx.chapter_segments(t).start : ctx.turns[t].dialogue[0]]:
-        if seg.kind == "narration":
-            for m in intro.finditer(ctx.text, seg.start, seg.end):
-                since = m.end() if _AGED_RE.search(m.group()) else 0
-    return since
 
 
 def brought_in(ctx: Context, t: int, who: str, described: Descriptions) -> bool:

@@ -21,19 +21,15 @@ def epithet(ctx: Context, t: int, recent: list[str], described: Descriptions) ->
     if tag is None:
         return
     if described.votes is not None:
-        _epithet_speaks(ctx, t, role, tag.value.split()[-1].lower(), described)
+        _epithet_speaks(ctx, t, role, described)
     else:
         _note_epithet(ctx, t, tag, role, recent, described)
 
 
-def _epithet_speaks(ctx: Context, t: int, role: str, head: str, described: Descriptions) -> None:
-    """Second pass: give turn t, which the cast role `role` speaks, to the named character the chapter calls so, or
-    to the one the role is the book's epithet for."""
+def _epithet_speaks(ctx: Context, t: int, role: str, described: Descriptions) -> None:
+    """Second pass: give turn t, which the cast role `role` speaks, to the named character the role is the book's
+    epithet for."""
     turn = ctx.turns[t]
-    named = named_role(ctx, t, head, role, described)
-    if named is not None:
-        turn.speaker, turn.evidence = named, "nominal"  # "said the guard": Ben, the cast's "The Mail Guard"
-        return
     holder = epithet_holder(described.epithets.get(role, {}))
     if holder is not None and holder not in ctx.vocatives[t] and holder not in ctx.tagged_around(t):
         turn.speaker, turn.evidence = holder, "nominal"
@@ -61,33 +57,6 @@ def answers_to(who: str, head: str) -> bool:
     if not is_role(who) or noun == head or noun in KIN or head in KIN:
         return True
     return sp.PERSON_NOUNS.get(noun) is None or sp.PERSON_NOUNS.get(head) is None
-
-
-# Nouns any grown or young person answers to, as against what someone is ("the nurse", "the stranger").
-_PLAIN = frozenset(("man", "woman", "lady", "gentleman", "girl", "boy", "fellow", "child", "youth", "lad"))
-
-
-def girl_at_hand(ctx: Context, t: int, alias: str, head: str, recent: list[str], described: Descriptions) -> bool:
-    """Whether "said the girl" is a girl at hand rather than the cast's "The Girl" (Mina), whom the book has not
-    named yet and names only in a later chapter: someone of hers at hand answers to so plain a noun."""
-    if head not in _PLAIN or is_role(alias) or alias in recent:
-        return False
-    if (ctx.chapter_of(t), alias) in described.chapter_heard:
-        return False  # named later in this chapter: the scene's girl is she
-    if described.first_heard.get(alias, len(ctx.text)) < ctx.start(ctx.turns[t]):
-        return False
-    want = ctx.names.gender.get(alias)
-    return any(ctx.names.gender.get(c) == want and c not in ctx.vocatives[t] and c != ctx.narrator
-               and not is_role(c) for c in recent)
-
-
-def named_role(ctx: Context, t: int, head: str, role: str, described: Descriptions) -> str | None:
-    """"the doctor" in a chapter that names Doctor Lane, "the guard" in one that calls Ben (the cast's "The Mail
-    Guard"): the one character the chapter names whose names carry the word, not the cast's unnamed role."""
-    chapter = ctx.chapter_of(t)
-    here = [c for c in ctx.names.words if head in ctx.names.words[c] and c != role and not is_role(c)
-            and (chapter, c) in described.chapter_heard and c not in ctx.vocatives[t]]
-    return here[0] if len(here) == 1 else None
 
 
 def is_role(who: str) -> bool:

@@ -169,7 +169,6 @@ PRONOUN_GENDER_RE = re.compile(r"\b(?:(he|him|his|himself)|(she|her|hers|herself
 _TOKEN_RE = re.compile(r"[\w'’-]+")
 
 
-_QUALIFIED_RE = re.compile(r"\s+[-–—(]\s*")  # "Robin Hood - Young", "Robin Hood (old)"
 _HONORIFICS = frozenset(("Mr", "Mrs", "Ms", "Miss", "Dr", "Mme", "Mlle", "St", "Sir", "Lady", "Lord"))
 _PARTICLES = frozenset(("of", "de", "la", "le", "du", "von", "van", "di", "da"))
 
@@ -228,8 +227,6 @@ class Names:
         self.aliases: dict[str, list[str]] = {}  # discovery: the forms merged into each canonical name
         self.words: dict[str, set[str]] = {}  # canonical -> the casefolded words of its names ("doctor", "count")
         self.titled: dict[str, str | None] = {}  # title -> its only bearer ("Mademoiselle"), None if several
-        self.heads: dict[str, str] = {}  # "robin hood" -> the first cast entry "Robin Hood - Young" / "(old)"
-        self.variants: dict[str, set[str]] = {}  # "Robin Hood - Young" -> it and "Robin Hood (old)": one name
         self.family: dict[str, set[str]] = {}  # canonical -> the family names its names carry ("Bennet")
         self.bearers: Counter[str] = Counter()  # family name -> how many characters carry it
         self.titles: dict[str, set[str]] = {}  # canonical -> the titles its names carry ("Mrs", "Miss")
@@ -294,13 +291,6 @@ class Names:
         # A reviewed cast's "The Ferryman" is one man; a role found in a tag ("said the ferryman") may be
         # a named character's, so only the cast's two-word roles are mentions.
         self._describe(alias, name, th.CAST_DESCRIBED_WORDS)
-        head = _QUALIFIED_RE.split(alias, maxsplit=1)[0]
-        if head != alias:
-            # Entries told apart by a qualifier share their name in tags: the first listed takes it.
-            first = self.heads.setdefault(split_name(head)[0].casefold(), name)
-            shared = self.variants.setdefault(first, {first})
-            shared.add(name)
-            self.variants[name] = shared
         _key, title, rest = split_name(alias)
         if len(rest) > 1 or title:
             owners.setdefault(rest[-1], set()).add(name)
@@ -360,10 +350,6 @@ class Names:
             known.add(family)
             self.bearers[family] += 1
 
-    def namesakes(self, who: str) -> set[str]:
-        """`who` and the cast entries told apart from it only by a qualifier: all whom its name calls."""
-        return self.variants.get(who, {who})
-
     def lookup(self, raw: str) -> str | None:
         """The speaker one of whose names is exactly `raw` (case aside), with or without its article."""
         key = split_name(raw)[0]
@@ -387,7 +373,7 @@ class Names:
         return self._by_part(title, rest)
 
     def _by_key(self, key: str) -> str | None:
-        """The speaker a whole name is (exactly, else case aside, else as the shared head of qualified entries)."""
+        """The speaker a whole name is (exactly, else case aside)."""
         bare = _bare(key)
         for k in (key, bare):
             if k in self.exact:
@@ -395,8 +381,6 @@ class Names:
         for k in (key, bare):
             if k.casefold() in self.folded:
                 return self.folded[k.casefold()]
-            if k.casefold() in self.heads:
-                return self.heads[k.casefold()]
         return None
 
     def _by_part(self, title: str | None, rest: tuple[str, ...]) -> str | None:

@@ -106,10 +106,6 @@ PARTNER_TURNS: Final[int] = 3
 VOICE_CHARS: Final[int] = 1500
 # Turns back (this many less one) within which "the voice" is still the one heard.
 VOICE_TURNS: Final[int] = 6
-# Uses of a description that must mean one character for it to be the book's ("the old gentleman"); fewer are chance.
-STRONG_USES: Final[int] = 10
-# How many times more often than anyone else that character must be meant.
-STRONG_RATIO: Final[int] = 3
 # Tags naming a cast role that must find one named character at hand for the role to be that character's epithet.
 EPITHET_USES: Final[int] = 3
 # Share of those tags that must find that character.
@@ -154,3 +150,4 @@ GENDER_WINDOW: Final[int] = 80
 CALLED_CHARS: Final[int] = 40
 # Adjectives between the article and the noun of an apposition ("Peter, a tall young boy").
 APPOSITION_WORDS: Final[int] = 2
+
