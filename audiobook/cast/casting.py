@@ -199,7 +199,7 @@ class NodeLoader:
         if "aliases" in fields:
             anode = fields["aliases"][1]
             if not isinstance(anode, yaml.SequenceNode):
-                raise CastingError(self.where(anode, key + ".aliases") + "must be a list of names, like [Lizzy, Eliza]")
+                raise CastingError(self.where(anode, key + ".aliases") + "must be a list of names, like [Nell, Nellie]")
             aliases = [self.string(a, f"{key}.aliases") for a in anode.value]
         for alias in (name, *aliases):
             owner = claimed.setdefault(alias, name)

@@ -27,13 +27,13 @@ narrator:
   voice: gmw/en-gb-x-rp
   rate: 160
 characters:
-  Elizabeth Bennet:
-    aliases: [Elizabeth, Lizzy]
+  Arabella Kemp:
+    aliases: [Arabella, Bella]
     gender: female
     voice: gmw/en-us+f3
     pitch: 70
     volume: 0.8
-  Mr. Darcy:
+  Mr. Royce:
     gender: male
     rate: 150
   The Butler:
@@ -41,13 +41,13 @@ characters:
     casting = load_casting(path)
     assert casting.narrator == Voice("gmw/en-gb-x-rp", 160, 50, 1.0)
     assert casting.narrator_name == "Ada"
-    lizzy = casting.roles["Elizabeth Bennet"]
-    assert lizzy.voice == Voice("gmw/en-us+f3", 175, 70, 0.8)
-    assert lizzy.character.aliases == ("Elizabeth", "Lizzy") and lizzy.character.gender == "female"
-    darcy = casting.roles["Mr. Darcy"]
-    assert darcy.voice is None and darcy.rate == 150
+    bella = casting.roles["Arabella Kemp"]
+    assert bella.voice == Voice("gmw/en-us+f3", 175, 70, 0.8)
+    assert bella.character.aliases == ("Arabella", "Bella") and bella.character.gender == "female"
+    royce = casting.roles["Mr. Royce"]
+    assert royce.voice is None and royce.rate == 150
     assert casting.roles["The Butler"].voice is None
-    assert [c.name for c in casting.characters] == ["Elizabeth Bennet", "Mr. Darcy", "The Butler"]
+    assert [c.name for c in casting.characters] == ["Arabella Kemp", "Mr. Royce", "The Butler"]
 
 
 def test_file_without_narrator_keeps_the_default_narrator(write: Callable[..., Path]) -> None:
@@ -96,10 +96,10 @@ def _pool(gender: str) -> list[Voice]:
 
 def test_auto_voices_are_deterministic_and_respect_titles() -> None:
     base = load_casting(None)
-    speakers = [("Mrs. Gray", 9), ("Sir Hugh", 7), ("Pat", 3)]
+    speakers = [("Mrs. Hollis", 9), ("Sir Hugh", 7), ("Pat", 3)]
     first = _auto(base, speakers)
     assert first == _auto(base, list(reversed(speakers)))
-    assert first.roles["Mrs. Gray"].character.gender == "female"
+    assert first.roles["Mrs. Hollis"].character.gender == "female"
     assert first.roles["Sir Hugh"].character.gender == "male"
 
 

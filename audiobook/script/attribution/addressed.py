@@ -12,7 +12,7 @@ from audiobook.script.attribution import thresholds as th
 from audiobook.script.attribution.rules import Context, possessor
 from audiobook.script.attribution.tags import Turn
 
-# "Lizzy, …", "…, Lizzy?", "my dear Lizzy", "—Lizzy—", "Lizzy dear,": a name called, not talked about.
+# "Bella, …", "…, Bella?", "my dear Bella", "—Bella—", "Bella dear,": a name called, not talked about.
 _VOCATIVE_RE = re.compile(
     rf"(?:^[\"“'‘]|[,!?]\s+|(?:—|–|--)\s*|\b[Dd]ear\s+|^[\"“'‘](?:Oh|O|Ah),?\s+)({sp.NAME})"
     r"(?=(?:\s+(?:dear|darling|love))?\s*(?:[,.!?;]|—|–|--))"
@@ -85,7 +85,7 @@ def _beat(ctx: Context, turn: Turn) -> Gender | None:
 
 
 def _family_form(ctx: Context, name: str) -> bool:
-    """Whether a name is a title and a family name several characters carry ("Miss Bennet", "Mr. Emerson")."""
+    """Whether a name is a title and a family name several characters carry ("Miss Kemp", "Mr. Ashdown")."""
     _key, title, rest = sp.split_name(name)
     if title is None or len(rest) != 1:
         return False
@@ -115,7 +115,7 @@ def _family_member(ctx: Context, turn: Turn, word: str) -> str | None:
 
 
 def find_vocatives(ctx: Context) -> None:
-    """Fill ctx.vocatives (the characters each turn's quotes call by name, "Lizzy, come here") and ctx.hand_over."""
+    """Fill ctx.vocatives (the characters each turn's quotes call by name, "Bella, come here") and ctx.hand_over."""
     present: dict[int, set[str]] = {}  # chapter -> the characters its narration names
     for pos, named in ctx.mentions:
         present.setdefault(ctx.chapter_at(pos), set()).add(named)
@@ -138,8 +138,8 @@ def _calls(
     """The characters a turn's quotes (outside the quotes within them) call by name; and the characters named where
     a quote opens, and later in it.
 
-    A name that ends a quote ("…, Lizzy?") is followed by that one's answer nine times in ten (PDNC); one that only
-    opens it ("Lizzy, …") calls to attention, and is answered about half the time.
+    A name that ends a quote ("…, Bella?") is followed by that one's answer nine times in ten (PDNC); one that only
+    opens it ("Bella, …") calls to attention, and is answered about half the time.
     """
     addressed: set[str] = set()
     opening: set[str] = set()
@@ -166,7 +166,7 @@ def _addressee(ctx: Context, turn: Turn, word: str, called: str | None, present:
         return None  # "Yes, Madam": a form of address, whoever the cast lists as "Madam"
     _k, title, parts = sp.split_name(word)
     if title is None and len(parts) > 1:
-        return None  # "for example, Freddy Honeychurch.": one is called "Freddy", not by a full name
+        return None  # "for example, Teddy Ashcombe.": one is called "Teddy", not by a full name
     if not _family_form(ctx, word):
         return called
     # "Miss Kemp" said to the younger sister, with the elder miles away: a family's title and name may call any of

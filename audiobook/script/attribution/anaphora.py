@@ -211,7 +211,7 @@ def _topic(ctx: Context, t: int, gender: Gender | None) -> str | None:
     last = start
     for m in sp.SENTENCE_START_RE.finditer(ctx.text, start, max(start, end - 2)):
         last = m.end()
-    # The subject of the sentence holding the tag: `Lydia gaped…, and…, she interrupted him with,`.
+    # The subject of the sentence holding the tag: `Flora gaped…, and…, she interrupted him with,`.
     for pos, who in ctx.mentions_between(last, end)[:1]:
         if ctx.names.gender.get(who) == gender and (OPENER_RE.fullmatch(ctx.text, last, pos)
                                                      or _AS_FOR_RE.fullmatch(ctx.text, last, pos)):

@@ -41,7 +41,7 @@ def after_pronoun(ctx: Context, at: int, want: Gender) -> bool:
     relative = _RELATIVE_RE.match(ctx.text, at)
     if relative is not None and sp.VERB_WORD_RE.search(
             ctx.text, relative.end(), relative.end() + th.RELATIVE_VERB_CHARS):
-        return False  # "She met Maria, who, breathless, cried out": Maria speaks
+        return False  # "She met Rosa, who, breathless, cried out": Rosa speaks
     begin = _sentence_start(ctx, 0, at)
     pronouns = list(_SUBJECT_RE[want].finditer(ctx.text, begin, at))
     if not pronouns:
@@ -75,7 +75,7 @@ def oblique_subject(ctx: Context, t: int, latest: str, want: Gender) -> str | No
     at = last[-1]
     begin = _sentence_start(ctx, seg.start, at)
     for m in _MAIN_CLAUSE_RE.finditer(ctx.text, begin, at):
-        begin = m.end()  # "Giles was at a loss; but Harry, who had heard Tom's story, understood"
+        begin = m.end()  # "Amos was at a loss; but Felix, who had heard Tom's story, understood"
     first = ctx.mentions_between(begin, at)[:1]
     if not first or first[0][1] == latest or ctx.names.gender.get(first[0][1]) != want:
         return None

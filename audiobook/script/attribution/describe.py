@@ -68,7 +68,7 @@ def unseen_voice(ctx: Context, t: int, tag: Tag, recent: list[str]) -> tuple[str
 
 YOUNG = frozenset(("boy", "lad", "child", "youth"))
 _LITTLE_RE = re.compile(rf"\b[Ll]ittle\s+({sp.NAME})")
-# "No little Gradgrind", "the little Lane boys": a family's children, no one child
+# "No little Stangrove", "the little Lane boys": a family's children, no one child
 _DETERMINER_RE = re.compile(r"\b(?:[Nn]o|[Tt]he|[Aa]n?|[Aa]ny|[Ee]very|[Ss]ome|[Oo]ne|[Tt]wo|[Tt]hree|[Ff]our)\s+$")
 
 

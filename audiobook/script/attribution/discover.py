@@ -49,7 +49,7 @@ def _expansions(text: str, singles: set[str], taken: set[str]) -> list[str]:
     out: list[str] = []
     for first, seconds in follow.items():
         (second, n), total = seconds.most_common(1)[0], sum(seconds.values())
-        # The second word must be no other speaker's own name ("Anne Elliot", not "Anne Mary").
+        # The second word must be no other speaker's own name ("Anne Dacre", not "Anne Mary").
         if n >= th.EXPAND_USES and n >= th.EXPAND_SHARE * total and second not in taken:
             out.append(f"{first} {second}")
     return out

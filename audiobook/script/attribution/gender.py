@@ -10,7 +10,7 @@ from audiobook.model import Gender
 from audiobook.script.attribution import speech as sp
 from audiobook.script.attribution import thresholds as th
 
-# "The boy, whose name was Peter", "Peter, a boy of ten": the noun the narration names someone with.
+# "The boy, whose name was Simon", "Simon, a boy of ten": the noun the narration names someone with.
 _CALLED_RE = re.compile(r"\b(\w+),?\s+(?:whose name was|named|called)\s+$")
 _ANY_CASE_PRONOUN_RE = re.compile(sp.PRONOUN_GENDER_RE.pattern, re.IGNORECASE)  # "He", "She" too
 _STOP_RE = re.compile(r"\n[ \t]*\r?\n|[\"“”]")  # a paragraph break or a quote mark
@@ -18,7 +18,7 @@ _APPOSITION_RE = re.compile(rf",\s+(?:a|an|the)\s+(?:[a-z]+\s+){{0,{th.APPOSITIO
 
 
 def gender_from_title(name: str) -> Gender | None:
-    """`Mrs. Bennet` is female, `Colonel Brandon` male; a bare name tells nothing, nor does `Dr. Lane`."""
+    """`Mrs. Kemp` is female, `Colonel Brandon` male; a bare name tells nothing, nor does `Dr. Lane`."""
     return sp.title_gender(name.split(" ", 1)[0])
 
 
@@ -56,11 +56,11 @@ def _pronoun_gender(text: str, positions: Sequence[int]) -> Gender | None:
 
 
 def _noun_gender(text: str, positions: Sequence[int]) -> Gender | None:
-    """What the narration calls someone where it names them: "The boy, whose name was Peter", "Peter, a boy of ten"."""
+    """What the narration calls someone where it names them: "The boy, whose name was Simon", "Simon, a boy of ten"."""
     for pos in positions:
         name = sp.CAPSEQ_RE.match(text, pos)
         if name is None:
-            continue  # not a name ("a stout man" for the cast's "The Stout Man")
+            continue  # not a name ("a burly man" for the cast's "The Burly Man")
         m = _CALLED_RE.search(text, max(0, pos - th.CALLED_CHARS), pos) or _APPOSITION_RE.match(text, name.end())
         noun = sp.PERSON_NOUNS.get(m.group(1).lower()) if m is not None else None
         if noun is not None:

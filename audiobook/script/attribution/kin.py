@@ -20,10 +20,10 @@ _GROWN_MAN_TITLES = frozenset(("Mr", "Monsieur", "M", "Sir", "Lord", "Signor", "
 
 
 def kin(ctx: Context, t: int, words: list[str], recent: list[str]) -> str | None:
-    """"her mother", "his wife": the one of the possessor's family the word names ("Mrs. Bennet" for Mr. Bennet's).
+    """"her mother", "his wife": the one of the possessor's family the word names ("Mrs. Kemp" for Mr. Kemp's).
 
     The possessor is the one the quote calls by name, else one of the two latest characters of its gender: of
-    their kin, the latest named, else the first one's only one. A name taken in marriage ("Mrs. Pontellier")
+    their kin, the latest named, else the first one's only one. A name taken in marriage ("Mrs. Delacour")
     is not her father's.
     """
     if len(words) != 2 or words[0] not in POSSESSOR_GENDER:
@@ -32,7 +32,7 @@ def kin(ctx: Context, t: int, words: list[str], recent: list[str]) -> str | None
     if relation not in KIN:
         return None
     want = POSSESSOR_GENDER[words[0]]
-    # `"Mrs. Gradgrind," said her husband`: the one called by name is the likeliest "her".
+    # `"Mrs. Stangrove," said her husband`: the one called by name is the likeliest "her".
     called = [c for c in _opening_call(ctx, t) if ctx.names.gender.get(c) == want]
     found: list[list[str]] = []
     for owner in called + [c for c in recent if ctx.names.gender.get(c) == want][: th.KIN_OWNERS]:
@@ -84,7 +84,7 @@ def _relation(noun: str, owner: Gender | None) -> str:
 
 
 def _opening_call(ctx: Context, t: int) -> list[str]:
-    """The character a turn opens by calling: `"My dear Mr. Bennet," said his lady`."""
+    """The character a turn opens by calling: `"My dear Mr. Kemp," said his lady`."""
     seg = ctx.segments[ctx.turns[t].dialogue[0]]
     m = _CALL_RE.match(ctx.text, seg.start, seg.end)
     who = ctx.names.resolve(sp.clean_name(m.group(1))) if m is not None else None
@@ -112,8 +112,8 @@ def _grown(ctx: Context, kin: list[str], family: set[str], want: Gender | None) 
     """Of the members of a family, the ones who may be a parent or a spouse: a "Mrs." who bears its name by marriage,
     a man who bears it with a grown man's title."""
     if want == "female":
-        return [c for c in kin if family & ctx.names.married.get(c, set())]  # "Mrs. Bennet", not "Miss Bennet"
-    return [c for c in kin if ctx.names.titles.get(c, set()) & _GROWN_MAN_TITLES]  # "Mr. Emerson", not "George"
+        return [c for c in kin if family & ctx.names.married.get(c, set())]  # "Mrs. Kemp", not "Miss Kemp"
+    return [c for c in kin if ctx.names.titles.get(c, set()) & _GROWN_MAN_TITLES]  # "Mr. Ashdown", not "Gideon"
 
 
 def _owner_family(ctx: Context, owner: str, relation: str) -> set[str]:
@@ -122,7 +122,7 @@ def _owner_family(ctx: Context, owner: str, relation: str) -> set[str]:
     family = _families(ctx, owner, by_birth=relation not in ("wife", "husband", "son", "daughter"))
     married = ctx.names.married.get(owner)
     if relation == "husband" and married:
-        family &= married  # "Mrs. Bounderby"'s husband is a Bounderby, whatever she was born
+        family &= married  # "Mrs. Haverleigh"'s husband is a Haverleigh, whatever she was born
     return family
 
 

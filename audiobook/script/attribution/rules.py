@@ -114,7 +114,7 @@ def touch(recent: list[str], who: str) -> None:
 
 
 def rule_explicit(ctx: Context) -> None:
-    """A named tag ("said Elizabeth", "Mr. Darcy replied", a cast alias) gives the speaker."""
+    """A named tag ("said Arabella", "Mr. Royce replied", a cast alias) gives the speaker."""
     for turn in ctx.turns:
         found = {k: who for k, tag in turn.tags.items() if (who := _named_by(ctx, tag)) is not None}
         if not found:
@@ -181,7 +181,7 @@ def rule_alternation(ctx: Context, blocks: list[list[int]] | None = None) -> Non
 
 
 def rule_vocative(ctx: Context) -> None:
-    """An untagged reply to a quote that calls one character by name ("Lizzy, …"): that character."""
+    """An untagged reply to a quote that calls one character by name ("Bella, …"): that character."""
     for block in ctx.blocks:
         for n in range(1, len(block)):
             turn, prev = ctx.turns[block[n]], ctx.turns[block[n - 1]]
@@ -273,7 +273,7 @@ def _partner(ctx: Context, block: list[int], one: str, recent: list[str]) -> str
         return max(called, key=lambda w: called[w])
     if ctx.narrator != NARRATOR and ctx.narrator != one:
         return ctx.narrator  # a first-person narrator is in most of the book's conversations
-    # Someone the narration within the exchange names is at hand: "…," said Cecil. Lucy laughed. "…"
+    # Someone the narration within the exchange names is at hand: "…," said Rufus. Nina laughed. "…"
     start = ctx.start(ctx.turns[block[0]])
     end = ctx.segments[ctx.turns[block[-1]].dialogue[-1]].end
     inside = [w for _p, w in ctx.mentions_between(start, end) if w != one]

@@ -46,7 +46,7 @@ SPEECH_VERBS = _words(
 )
 PHRASAL_VERBS = ("went on", "goes on", "broke in", "put in", "cut in", "chimed in", "called out",
                  "cried out", "spoke up", "broke out", "burst out", "struck in", "added in", "fired up", "burst in")
-# "he was saying", "Freddy was asking", "she did not wait to call out,": a speech verb in the progressive, or
+# "he was saying", "Teddy was asking", "she did not wait to call out,": a speech verb in the progressive, or
 # bare after "to" or "did"; the sentence holding one may introduce a quote.
 _PROGRESSIVE = (
     "saying|asking|crying|exclaiming|replying|answering|calling|whispering|shouting|murmuring|muttering|repeating|"
@@ -104,10 +104,13 @@ NOT_NAMES = _words(
 VERB = "|".join(sorted(SPEECH_VERBS | {p.replace(" ", r"\s+") for p in PHRASAL_VERBS}, key=len, reverse=True))
 _TITLE = "|".join(sorted(TITLES, key=len, reverse=True))
 _CAP = r"[A-Z\u00C0-\u00DE]\w*(?:['’](?!s\b)\w+)*(?:-\w+)*"
-# A name: optional article and titles ("Old Mr. Hale"), then capitalised words ("Lady Catherine de Bourgh").
+# The small words inside a family name ("Lady Honoria de Brissac", "Mr. van der Berg", "Don Diego de la Vega").
+_PARTICLE = r"(?:of|de|la|le|du|des|del|della|von|van|der|den|ten|ter|di|da)"
+# A name: optional article and titles ("Old Mr. Hale"; after a title the family name may open with its particles:
+# "Mrs. van der Berg"), then capitalised words ("Lady Honoria de Brissac").
 NAME = (
-    rf"(?:(?:[Tt]he|[Aa]n?)\s+)?(?:(?:{_TITLE})\.?\s+){{0,{th.NAME_TITLES}}}(?:[A-Z]\.\s*(?=[A-Z]))*{_CAP}"
-    rf"(?:\s+(?:(?:of|de|la|le|du|von|van|di|da)\s+)?{_CAP})*"
+    rf"(?:(?:[Tt]he|[Aa]n?)\s+)?(?:(?:(?:{_TITLE})\.?\s+){{1,{th.NAME_TITLES}}}(?:{_PARTICLE}\s+){{0,2}})?"
+    rf"(?:[A-Z]\.\s*(?=[A-Z]))*{_CAP}(?:\s+(?:{_PARTICLE}\s+){{0,2}}{_CAP})*"
 )
 PRONOUN = r"[Hh]e|[Ss]he|I|[Tt]hey|[Ww]e"
 # A noun phrase that is neither (said "his wife"), kept so a cast alias can still match it.
@@ -139,7 +142,7 @@ ADVERB = r"(?:\w+ly\s+)"
 LEAD = r"^[\s,;:—–\-]*(?:and\s+|then\s+)?"
 
 # Tag after a quote: `"…," said Elizabeth` / `"…" Elizabeth replied`.
-# "said poor Lucy", "pleaded poor Alice": a plain adjective before a name.
+# "said poor Lucy", "pleaded poor Greta": a plain adjective before a name.
 _EPITHET = r"(?:(?:poor|wise|good|dear|little|old|young|faithful|worthy|honest|brave|gentle|kind)\s+(?=[A-Z]))?"
 VERB_FIRST_RE = re.compile(rf"{LEAD}{ADVERB}?(?:{VERB})\b(?:\s+{ADVERB})?\s*{_EPITHET}{SUBJECT}\b")
 SUBJECT_FIRST_RE = re.compile(
@@ -157,7 +160,7 @@ BEFORE_SUBJECT_RE = re.compile(
 )
 BEFORE_VERB_RE = re.compile(rf"(?:{VERB})\s+{SUBJECT}\b")
 SENTENCE_END_RE = re.compile(r"[.!?;]\s")
-# A sentence boundary that is not the point of a title ("Mr. Darcy").
+# A sentence boundary that is not the point of a title ("Mr. Royce").
 SENTENCE_START_RE = re.compile(
     r"(?<!\bMr)(?<!\bMrs)(?<!\bMs)(?<!\bDr)(?<!\bSt)(?<!\bMme)(?<!\bMlle)(?<!\bRev)[.!?][\"”’')]*\s+"
 )
@@ -170,7 +173,7 @@ _TOKEN_RE = re.compile(r"[\w'’-]+")
 
 
 _HONORIFICS = frozenset(("Mr", "Mrs", "Ms", "Miss", "Dr", "Mme", "Mlle", "St", "Sir", "Lady", "Lord"))
-_PARTICLES = frozenset(("of", "de", "la", "le", "du", "von", "van", "di", "da"))
+_PARTICLES = frozenset(_PARTICLE[3:-1].split("|"))
 
 
 def clean_name(raw: str) -> str:
@@ -227,11 +230,11 @@ class Names:
         self.aliases: dict[str, list[str]] = {}  # discovery: the forms merged into each canonical name
         self.words: dict[str, set[str]] = {}  # canonical -> the casefolded words of its names ("doctor", "count")
         self.titled: dict[str, str | None] = {}  # title -> its only bearer ("Mademoiselle"), None if several
-        self.family: dict[str, set[str]] = {}  # canonical -> the family names its names carry ("Bennet")
+        self.family: dict[str, set[str]] = {}  # canonical -> the family names its names carry ("Kemp")
         self.bearers: Counter[str] = Counter()  # family name -> how many characters carry it
         self.titles: dict[str, set[str]] = {}  # canonical -> the titles its names carry ("Mrs", "Miss")
-        self.married: dict[str, set[str]] = {}  # canonical -> the family names it carries as "Mrs." ("Bennet")
-        self.described: dict[str, str] = {}  # "stout man" -> the cast entry "The Stout Man"
+        self.married: dict[str, set[str]] = {}  # canonical -> the family names it carries as "Mrs." ("Kemp")
+        self.described: dict[str, str] = {}  # "burly man" -> the cast entry "The Burly Man"
 
     def _add(self, alias: str, canonical: str) -> None:
         self._describe(alias, canonical, th.DESCRIBED_WORDS)
@@ -249,7 +252,7 @@ class Names:
             self.folded.setdefault(k.casefold(), canonical)
         for part in rest:
             if len(part) > 1 and part not in TITLES:  # a title alone names nobody
-                # A part shared by two characters ("Bennet") names neither.
+                # A part shared by two characters ("Kemp") names neither.
                 self.parts[part] = canonical if self.parts.get(part, canonical) == canonical else None
 
     def _add_title(self, canonical: str, title: str, rest: tuple[str, ...]) -> None:
@@ -259,7 +262,7 @@ class Names:
         self.titles.setdefault(canonical, set()).add(title)
 
     def _describe(self, alias: str, canonical: str, shortest: int) -> None:
-        """A name that says what someone is ("The Stout Man") is also their mention as "a stout man"."""
+        """A name that says what someone is ("The Burly Man") is also their mention as "a burly man"."""
         words = alias.replace("’", "'").split()
         # Not "The Gentleman": a person noun alone describes too many people to be one's mention.
         if len(words) < shortest or (len(words) == 2 and words[1].lower() in PERSON_NOUNS):
@@ -273,7 +276,7 @@ class Names:
         names = cls()
         owners: dict[str, set[str]] = {}  # family name -> the entries whose full or titled names carry it
         for ch in characters:
-            # "The Stout Man" with no gender given is a man all the same.
+            # "The Burly Man" with no gender given is a man all the same.
             noun = ch.name.split()[-1].lower() if ch.name.split()[0].lower() in ARTICLES else ""
             names.gender[ch.name] = ch.gender or PERSON_NOUNS.get(noun)
             for alias in (ch.name, *ch.aliases):
@@ -296,7 +299,7 @@ class Names:
             owners.setdefault(rest[-1], set()).add(name)
 
     def _surname_of_man(self, part: str, who: set[str]) -> None:
-        """A bare surname shared by a family (`who`) names its man ("said Darcy"): women take a title or first
+        """A bare surname shared by a family (`who`) names its man ("said Royce"): women take a title or first
         name."""
         men = [c for c in who if self.gender.get(c) == "male"]
         if len(men) != 1 or self.parts.get(part) is not None:
@@ -336,7 +339,7 @@ class Names:
         return names
 
     def learn_family(self, full: str) -> None:
-        """A full name in the text ("Elizabeth Bennet") gives its bearer that family name."""
+        """A full name in the text ("Arabella Kemp") gives its bearer that family name."""
         rest = split_name(full)[2]
         if len(rest) < 2:
             return
@@ -415,7 +418,7 @@ def _bare(key: str) -> str:
 
 
 def _variant_groups(counts: Counter[str]) -> list[list[str]]:
-    """The name keys found, grouped into the variants of one name (Darcy / Mr. Darcy / Fitzwilliam Darcy)."""
+    """The name keys found, grouped into the variants of one name (Royce / Mr. Royce / Ambrose Royce)."""
     # A bare title ("Mademoiselle") comes last, to join the one titled name it can shorten.
     entries = sorted(
         counts, key=lambda k: (_bare_title(k), -len(split_name(k)[2]), split_name(k)[1] is None, -counts[k], k)
@@ -435,7 +438,7 @@ def _variant_groups(counts: Counter[str]) -> list[list[str]]:
 
 
 def _surname_home(key: str, home: list[list[str]]) -> list[list[str]]:
-    """A bare surname shared by a family names its man ("said Bingley"), as in a reviewed cast: of the groups it
+    """A bare surname shared by a family names its man ("said Marwood"), as in a reviewed cast: of the groups it
     fits, the one man's."""
     _key, title, rest = split_name(key)
     if len(rest) != 1 or title is not None:
@@ -460,23 +463,23 @@ def _titles_gender(group: list[str]) -> Gender | None:
 
 
 def _clash(a: str, b: str) -> bool:
-    """Two names with different titles are two people (Mr. and Mrs. Bennet)."""
+    """Two names with different titles are two people (Mr. and Mrs. Kemp)."""
     ta, tb = split_name(a)[1], split_name(b)[1]
     return ta is not None and tb is not None and ta.rstrip(".") != tb.rstrip(".")
 
 
 def _compatible(small: str, big: str) -> bool:
-    """Whether name `small` can be a short form of `big` (Darcy / Mr. Darcy / Fitzwilliam Darcy)."""
+    """Whether name `small` can be a short form of `big` (Royce / Mr. Royce / Ambrose Royce)."""
     _a, t1, r1 = split_name(small)
     _b, t2, r2 = split_name(big)
     if len(r1) == 1 and r1[0] in TITLES:
-        return t2 is not None and t2.rstrip(".") == r1[0]  # "Mademoiselle" for "Mademoiselle Reisz"
+        return t2 is not None and t2.rstrip(".") == r1[0]  # "Mademoiselle" for "Mademoiselle Duvernay"
     if not set(r1) <= set(r2):
         return False
     if t1 and t2 and t1.rstrip(".") != t2.rstrip("."):
         return False
     if t1 and not t2 and r1 != r2:
-        return False  # "Mr. Bennet" is not "Lizzy Bennet"
+        return False  # "Mr. Kemp" is not "Bella Kemp"
     g1 = title_gender(t1) if t1 else None
     g2 = title_gender(t2) if t2 else None
     return g1 is None or g2 is None or g1 == g2

@@ -76,8 +76,8 @@ def find_tag(
 
 
 def _split_tag(text: str, between: Segment | None) -> Tag | None:
-    """`"…," said Oliver, when his aunt came in, "…"`: a quote split by one clause goes on in the same voice, unless
-    that clause has a speaker of its own (`"…," said Kanga, while Roo said "…"`)."""
+    """`"…," said Barnaby, when his aunt came in, "…"`: a quote split by one clause goes on in the same voice, unless
+    that clause has a speaker of its own (`"…," said Greta, while Nils said "…"`)."""
     if between is None or between.kind != "narration":
         return None
     chunk = text[between.start : between.end]
@@ -106,7 +106,7 @@ def _tag_after(text: str, after: Segment | None, next_quote: bool) -> Tag | None
     if after is None or after.kind != "narration":
         return None
     chunk = text[after.start : min(after.end, after.start + th.TAG_AFTER_CHARS)]
-    # `"…," and Pooh said, "…"`: a clause joined on between two quotes introduces the next one.
+    # `"…," and Nils said, "…"`: a clause joined on between two quotes introduces the next one.
     joined = next_quote and _JOINED_RE.match(chunk) is not None
     for rx in (sp.VERB_FIRST_RE,) if joined else (sp.VERB_FIRST_RE, sp.SUBJECT_FIRST_RE, sp.REPLY_RE):
         m = rx.match(chunk)
@@ -130,13 +130,13 @@ def _completed(tag: Tag, chunk: str, end: int) -> Tag:
 
 
 def _tag_before(chunk: str) -> Tag | None:
-    """The tag in the last sentence before a quote: `Mr. Darcy, drawing near, said to her,`."""
+    """The tag in the last sentence before a quote: `Mr. Royce, drawing near, said to her,`."""
     sentence = chunk
     for m in sp.SENTENCE_START_RE.finditer(chunk):
         sentence = chunk[m.end() :]
     heard = _HEARD_RE.search(sentence)
     if heard is not None:
-        return _heard(heard.group(1))  # `Alice heard it say to itself,`: the one heard speaks, not the hearer
+        return _heard(heard.group(1))  # `Nina heard it say to itself,`: the one heard speaks, not the hearer
     best = _verb_tag(sentence)
     if best is not None:
         return best
@@ -163,7 +163,7 @@ def _verb_tag(sentence: str) -> Tag | None:
             if rx is sp.BEFORE_SUBJECT_RE:
                 subject_ends.append((m.start(), m.end()))
             elif any(s < m.start() < e for s, e in subject_ends):
-                continue  # `Pooh asked Christopher Robin,`: the verb has a subject before it; the name after is heard
+                continue  # `Nils asked Cornelius Webb,`: the verb has a subject before it; the name after is heard
             if m.start() > at and (tag := tag_of(m)) is not None:
                 best, at = tag, m.start()
     return best
@@ -264,7 +264,7 @@ def _tag_quotes(text: str, segs: list[Segment], para: range, dialogue: list[int]
 
 
 def _introduction(text: str, segs: list[Segment], k: int) -> Segment | None:
-    """The narration ending the paragraph before quote k, when it introduces the quote: `Mr. Bennet observed,`."""
+    """The narration ending the paragraph before quote k, when it introduces the quote: `Mr. Kemp observed,`."""
     if k == 0 or segs[k - 1].kind != "narration":
         return None
     prev = segs[k - 1]
