@@ -30,7 +30,8 @@ class Segment:
     chapter: int  # Chapter.index
     paragraph: int  # paragraph number within the book, increasing; pauses depend on it
     speaker: str | None = None  # None for narration and for unattributed dialogue
-    evidence: str | None = None  # how the speaker was found: "explicit", "alternation", ...
+    evidence: str | None = None  # how the speaker was found: "explicit", "alternation", "ranked", ...
+    confidence: float | None = None  # how likely the speaker is right (0-1), for attributed dialogue
 
 
 @dataclass(frozen=True)

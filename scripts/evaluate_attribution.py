@@ -5,16 +5,15 @@ For each quote style (straight: the novels as given; curly: “ ” and ‘ ’;
 quotes, see scripts/typographic_corpus.py) it runs `../shared/eval/score_attribution.py --mode both` on every
 novel and prints the scorer's ALL (micro) line for each mode, in-sample and leave-one-out side by side:
 
+    python scripts/train_ranker.py --loo-dir /tmp/loo          # one weights file per held-out novel
     python scripts/evaluate_attribution.py [--novels ../shared/pdnc] [--styles straight,curly,british]
-                                           [--fit "python scripts/train.py --exclude {exclude} --out {weights}"
-                                            --weights-env VARIABLE]
+                                           [--weights-dir /tmp/loo --weights-env AUDIOBOOK_RANKER_WEIGHTS]
 
-In-sample: the attributor as shipped scores every novel. Leave-one-out: for each novel N, the `--fit` command
-fits whatever the attributor learns on the other novels (it gets N's name as {exclude} and writes {weights}),
-then N alone is scored with the environment variable named by `--weights-env` set to that file; the counts of
-all novels are then added up (micro average), as the scorer does. Without `--fit` nothing is fitted to the novels: the
-rules are the same for every held-out novel, so the leave-one-out figure is the in-sample one, and the script says
-so instead of running the novels twice. Nothing is written inside the project.
+In-sample: the attributor as shipped (its ranker fitted on every novel) scores every novel. Leave-one-out: each
+novel N is scored with the environment variable named by `--weights-env` set to `<weights-dir>/N.json`, the
+ranker's weights fitted on the other novels (straight quotes, as shipped); the counts of all novels are then
+added up (micro average), as the scorer does. Without `--weights-dir` only the in-sample figures are printed,
+which is leave-one-out for whatever is not fitted to the novels. Nothing is written inside the project.
 """
 
 from __future__ import annotations
@@ -22,7 +21,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shlex
 import subprocess
 import sys
 import tempfile
@@ -84,16 +82,16 @@ def micro(per_novel: list[dict[str, object]]) -> dict[str, float]:
     return out
 
 
-def leave_one_out(scorer: Path, novels: list[Path], fit: str, variable: str, out: Path
+def leave_one_out(scorer: Path, novels: list[Path], weights: Path, variable: str, out: Path
                   ) -> dict[str, dict[str, float]]:
-    """Each novel scored by what was fitted without it; the counts of all novels added up, per mode."""
+    """Each novel scored with the weights fitted without it (weights/<novel>.json); the counts of all novels added
+    up, per mode."""
     per_mode: dict[str, list[dict[str, object]]] = {m: [] for m in MODES}
     for novel in novels:
-        weights = out / f"{novel.name}.weights"
-        fit_cmd = fit.format(exclude=shlex.quote(novel.name), weights=shlex.quote(str(weights)))
-        if subprocess.run(fit_cmd, shell=True, check=False).returncode:
-            sys.exit(f"fitting without {novel.name} failed: {fit_cmd}")
-        held_out = score(scorer, [novel], out, {variable: str(weights)})
+        fitted = weights / f"{novel.name}.json"
+        if not fitted.exists():
+            sys.exit(f"no weights fitted without {novel.name}: {fitted}")
+        held_out = score(scorer, [novel], out, {variable: str(fitted)})
         for m in MODES:
             per_mode[m].append(held_out[m][novel.name])  # type: ignore[arg-type]
     return {m: micro(rows) for m, rows in per_mode.items()}
@@ -108,12 +106,12 @@ def main() -> int:
     parser.add_argument("--novels", type=Path, default=ROOT.parent / "shared" / "pdnc")
     parser.add_argument("--scorer", type=Path)
     parser.add_argument("--styles", default="straight,curly,british")
-    parser.add_argument("--fit", help="command that fits on all novels but {exclude}, writing {weights}")
-    parser.add_argument("--weights-env", help="the environment variable that tells `audiobook segment` the fitted "
-                        "file; needs --fit")
+    parser.add_argument("--weights-dir", type=Path, help="a folder of <novel>.json, each fitted without that novel")
+    parser.add_argument("--weights-env", help="the environment variable that tells `audiobook segment` a weights "
+                        "file; needs --weights-dir")
     args = parser.parse_args()
-    if bool(args.fit) != bool(args.weights_env):
-        parser.error("--fit and --weights-env go together")
+    if bool(args.weights_dir) != bool(args.weights_env):
+        parser.error("--weights-dir and --weights-env go together")
     scorer = args.scorer or args.novels.parent / "eval" / "score_attribution.py"
     novels = sorted(p for p in args.novels.iterdir() if (p / "gold.json").exists())
     print(f"{len(novels)} novels; columns: span recall, speaker accuracy all / explicit / anaphoric / implicit (%)")
@@ -123,14 +121,15 @@ def main() -> int:
             work.mkdir()
             texts = corpus(novels, style, Path(tmp))
             in_sample = score(scorer, texts, work)
-            loo = leave_one_out(scorer, texts, args.fit, args.weights_env, work) if args.fit else None
+            loo = (leave_one_out(scorer, texts, args.weights_dir, args.weights_env, work) if args.weights_dir
+                   else None)
             for mode in MODES:
                 rows = [v for k, v in in_sample[mode].items() if not k.startswith("_")]
                 print(line(f"{style} {mode} in-sample", micro(rows)))  # type: ignore[arg-type]
                 if loo is not None:
                     print(line(f"{style} {mode} leave-one-out", loo[mode]))
             if loo is None:
-                print(f"{style}: nothing is fitted to the novels (no --fit), so leave-one-out = in-sample")
+                print(f"{style}: nothing is fitted to the novels (no --weights-dir), so leave-one-out = in-sample")
     return 0
 
 

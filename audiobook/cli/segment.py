@@ -34,8 +34,9 @@ def segment(
 ) -> None:
     """Print who says what: each segment's kind, offsets, speaker and chapter.
 
-    jsonl: one object per segment, {"kind": "dialogue" or "narration", "start", "end", "speaker", "chapter", ...},
-    offsets in code points into the file's text (end exclusive). text: the book as a script to review.
+    jsonl: one object per segment, {"kind": "dialogue" or "narration", "start", "end", "speaker", "chapter",
+    "paragraph", "evidence", "confidence"}, offsets in code points into the file's text (end exclusive); confidence
+    is how likely the speaker is right (0-1, null without one). text: the book as a script to review.
     """
     from audiobook.pipeline import plan_book
     from audiobook.qa.listing import segments_jsonl, segments_text

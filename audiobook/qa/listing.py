@@ -10,13 +10,16 @@ from audiobook.script import Script
 
 
 def segments_jsonl(script: Script) -> Iterator[str]:
-    """One JSON object per segment: kind, start, end (code points into the file, end exclusive), speaker, chapter."""
+    """One JSON object per segment: kind, start, end (code points into the file, end exclusive), speaker, chapter,
+    paragraph, evidence and confidence (how likely the speaker is right, 0-1; null for narration and unattributed
+    quotes)."""
     # Offsets point into the user's file as decoded, through any repair of its text (see Book.source_offset).
     where = script.book.source_offset
     for seg in script.segments:
         yield json.dumps(
             {"kind": seg.kind, "start": where(seg.start), "end": where(seg.end), "speaker": seg.speaker,
-             "chapter": seg.chapter, "paragraph": seg.paragraph, "evidence": seg.evidence},
+             "chapter": seg.chapter, "paragraph": seg.paragraph, "evidence": seg.evidence,
+             "confidence": seg.confidence},
             ensure_ascii=False,
         )
 

@@ -56,8 +56,8 @@ def _fix_quote(text: str, segments: list[Segment], fix: Fix, speaker: str | None
     out = list(segments)
     for i in same:
         seg = out[i]
-        out[i] = (replace(seg, kind="narration", speaker=None, evidence="fix") if speaker is None
-                  else replace(seg, speaker=speaker, evidence="fix"))
+        out[i] = (replace(seg, kind="narration", speaker=None, evidence="fix", confidence=None) if speaker is None
+                  else replace(seg, speaker=speaker, evidence="fix", confidence=1.0))
     return out
 
 

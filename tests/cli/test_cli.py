@@ -131,6 +131,9 @@ def test_segment_jsonl_contract(example: Path) -> None:
         assert piece.strip() == piece and piece
         if row["kind"] == "dialogue":
             assert piece[0] == '"' and piece[-1] == '"'
+        # How likely the speaker is right: a share for attributed quotes, null for narration and unattributed ones.
+        sure = row["confidence"]
+        assert (sure is None) == (row["speaker"] is None) and (sure is None or 0 < sure <= 1)
     said = {text[r["start"]:r["end"]]: r["speaker"] for r in rows if r["kind"] == "dialogue"}
     assert said['"Then I\'ll be wrong,"'] == "Thomas"
     assert said['"Father!"'] == "Martha"

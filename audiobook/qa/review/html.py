@@ -11,6 +11,7 @@ from audiobook.model import Voice
 from audiobook.qa.report import Report
 from audiobook.qa.review.pages import ChapterView, Colour, Row
 from audiobook.script import Script
+from audiobook.script.attribution.thresholds import UNSURE_CONFIDENCE
 
 EVIDENCE = {
     "explicit": "explicit tag: a speech tag names the speaker",
@@ -22,6 +23,8 @@ EVIDENCE = {
     "alternation": "alternation: the speakers of a back-and-forth take turns",
     "lead": "lead: the subject of the narration just before opens the conversation",
     "bridge": "bridge: the conversation goes on between the same people after a short narration",
+    "recency": "recency: no rule placed it; the character named or heard last, not the one who just spoke",
+    "ranked": "ranked: the learned ranker found this character likelier than the rules' pick",
 }
 BARS = 10  # characters with their own colour in the chart; the rest are "others"
 
@@ -89,6 +92,10 @@ def _row(row: Row, colours: dict[str, Colour], new_paragraph: bool) -> str:
     if flag == "unattributed":
         evidence = "unattributed: no rule found a speaker; the narrator reads it"
     label = {"unattributed": "? unattributed", "inferred": "≈ inferred"}.get(flag or "", "")
+    if flag == "inferred" and row.confidence is not None:
+        sure = f"{100 * row.confidence:.0f} %"
+        evidence += f" ({sure} likely)"
+        label = f"{'? unsure' if row.confidence < UNSURE_CONFIDENCE else '≈ inferred'} · {sure}"
     note = f'<span class="flag">{label}</span>' if label else ""
     name = "unknown" if flag == "unattributed" else row.who
     desc = f"{name}" + (f", {evidence}" if evidence else "") + ". Change the speaker"

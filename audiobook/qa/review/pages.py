@@ -24,6 +24,7 @@ class Row:
     end: float | None = None
     quote: str | None = None  # a dialogue line's opening words for a `quote:` fix
     occurrence: int = 1  # which match of the quote (or, for narration, of the text) in the chapter
+    confidence: float | None = None  # how likely the speaker is right, as the attributor reckons it
 
     @property
     def flag(self) -> str | None:

@@ -7,7 +7,7 @@ import hashlib
 import os
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
 from urllib.parse import quote as url_quote
@@ -124,8 +124,7 @@ def _same_lines(cues: list[Cue], lines: list[SpokenLine], warnings: list[str], c
 
 
 def _timed(row: Row, cue: Cue) -> Row:
-    return Row(row.index, row.text, row.who, row.kind, row.evidence, row.paragraph, row.words, cue.start, cue.end,
-               row.quote, row.occurrence)
+    return replace(row, start=cue.start, end=cue.end)
 
 
 def chapter_rows(script: Script, chapter: Chapter, lines: list[SpokenLine]) -> list[Row]:
@@ -145,7 +144,7 @@ def chapter_rows(script: Script, chapter: Chapter, lines: list[SpokenLine]) -> l
         if seg.kind == "dialogue":
             opening, nth = quotes.target(seg)
             rows.append(Row(i, shown, line.who, "dialogue", seg.evidence, seg.paragraph, words, quote=opening,
-                            occurrence=nth))
+                            occurrence=nth, confidence=seg.confidence))
         else:
             rows.append(Row(i, shown, line.who, "narration", None, seg.paragraph, words,
                             occurrence=_text_occurrence(script.text, lo, hi, seg)))

@@ -5,8 +5,8 @@ several paragraphs) and turns into conversations (runs not broken by a paragraph
 of pure narration). A sieve of rules then fills in speakers, each rule only
 where the earlier ones found none (see `RULES`):
 
-  explicit     a tag names the speaker, by name or cast alias ("said Elizabeth",
-               "Mr. Darcy replied", `Lady Anne said, "…"`, "said the constable")
+  explicit     a tag names the speaker, by name or cast alias ("said Arabella",
+               "Mr. Royce replied", `Lady Maud said, "…"`, "said the constable")
   pronoun      "said he" / "she replied": the first character of that gender named
                in the quote's own paragraph, else the latest named or heard before
                in the chapter, not the one addressed, else the first named just
@@ -22,7 +22,7 @@ where the earlier ones found none (see `RULES`):
                at hand, the one its other uses in the book mean most often; "her
                father", "his wife": the possessor's family (a family name two
                characters carry, not one a "Mrs." married into); a cast entry
-               named by a description ("The Stout Man") is at hand once the
+               named by a description ("The Burly Man") is at hand once the
                narration says "a stout man";
                a cast alias that is a description ("The Girl") is its holder's until
                the book names the holder, then only while the holder is at hand;
@@ -38,7 +38,7 @@ where the earlier ones found none (see `RULES`):
                gentleman" is not one the book calls "little Tom" or "Master Tom",
                and "the boy" is that one when at hand
   vocative     an untagged reply to a quote that calls one character by name (not
-               only as it opens: "Lizzy, …" calls to attention, "…, Lizzy?" hands
+               only as it opens: "Bella, …" calls to attention, "…, Bella?" hands
                over), or to one whose narration says who it is for ("turned to Lucy")
   paragraph    the narration of the quote's own paragraph names one character
   alternation  a back-and-forth: the speaker of two turns before or after, or
@@ -92,6 +92,7 @@ from audiobook.script.attribution.anaphora import rule_anaphora
 from audiobook.script.attribution.discover import beat_names, discovery_names, whole_names
 from audiobook.script.attribution.gender import guess_gender
 from audiobook.script.attribution.kin import kin_mentions
+from audiobook.script.attribution.ranker import load_model, rank
 from audiobook.script.attribution.rules import (
     NARRATOR,
     Context,
@@ -122,7 +123,7 @@ def _mentions(
     """(offset, character) of each name in the narration, and of each name inside quotes, in order."""
     out: list[tuple[int, str]] = []
     quoted: list[tuple[int, str]] = []
-    # A cast entry named by what it is ("The Stout Man") is mentioned as "a stout man" / "the stout man".
+    # A cast entry named by what it is ("The Burly Man") is mentioned as "a burly man" / "the burly man".
     described = None
     if names.described:
         # Gutenberg texts wrap lines anywhere: "the book-stall\nkeeper".
@@ -197,8 +198,9 @@ def _narrated(ctx: Context, cast: bool) -> Counter[str]:
                    for m in sp.CAPSEQ_RE.finditer(ctx.text, seg.start, seg.end))
 
 
-def _run(text: str, segments: Sequence[Segment], characters: Sequence[Character]) -> tuple[Context, list[Segment]]:
-    """Run the sieve; the context says which names it knew, the segments who speaks."""
+def run_sieve(text: str, segments: Sequence[Segment], characters: Sequence[Character]) -> Context:
+    """Read the names, tags and mentions and run the rules; the context says which names were known and who each
+    turn's rule picked."""
     segs = list(segments)
     turns, blocks = build_turns(text, segs)
     if characters:
@@ -218,12 +220,23 @@ def _run(text: str, segments: Sequence[Segment], characters: Sequence[Character]
     find_vocatives(ctx)
     for rule in RULES:
         rule(ctx)
-    out = list(segs)
-    for turn in turns:
+    return ctx
+
+
+def _run(text: str, segments: Sequence[Segment], characters: Sequence[Character]) -> tuple[Context, list[Segment]]:
+    """Run the sieve, then the ranker on the turns no explicit tag decides; the context says which names were
+    known, the segments who speaks and how sure that is."""
+    ctx = run_sieve(text, segments, characters)
+    model = load_model()
+    confidence = rank(ctx, model)
+    out = list(ctx.segments)
+    for t, turn in enumerate(ctx.turns):
+        sure = model.explicit_confidence if turn.evidence == "explicit" else confidence.get(t)
         for k in turn.dialogue:
             who = turn.own.get(k, turn.speaker)
             if who is not None and who != NARRATOR:
-                out[k] = replace(out[k], speaker=who, evidence=turn.evidence)
+                out[k] = replace(out[k], speaker=who, evidence=turn.evidence,
+                                 confidence=None if sure is None else round(sure, 3))
     return ctx, out
 
 

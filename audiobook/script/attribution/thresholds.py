@@ -31,9 +31,9 @@ PARTICIPLE_STEM: Final[int] = 3
 REPLY_MODIFIERS: Final[int] = 2
 # An aside between the subject and the verb of a tag after a quote (`Mary, looking up, said`).
 ASIDE_AFTER_CHARS: Final[int] = 40
-# The same aside in a tag before a quote, where the narration runs longer (`Mr. Darcy, drawing near, said`).
+# The same aside in a tag before a quote, where the narration runs longer (`Mr. Royce, drawing near, said`).
 ASIDE_BEFORE_CHARS: Final[int] = 60
-# A cast alias of this many words that is a description ("The Stout Man") is also its holder's mention.
+# A cast alias of this many words that is a description ("The Burly Man") is also its holder's mention.
 DESCRIBED_WORDS: Final[int] = 3
 # A reviewed cast's two-word role ("The Ferryman") is one person, so it is a mention too.
 CAST_DESCRIBED_WORDS: Final[int] = 2
@@ -56,7 +56,7 @@ QUALIFIER_WORDS: Final[int] = 2
 
 # A quote of this many words or fewer talks about no one ("Tom Reed himself" may be Tom answering).
 ECHO_WORDS: Final[int] = 4
-# A name starting this near a quote's start opens it (`"Lizzy, …`): a call to attention, not a hand-over.
+# A name starting this near a quote's start opens it (`"Bella, …`): a call to attention, not a hand-over.
 OPENING_CALL_CHARS: Final[int] = 3
 # Narration back in which the chapter's latest-named bearer of a family's title is the one "Miss Kemp" calls.
 FAMILY_CALL_CHARS: Final[int] = 3000
@@ -77,7 +77,7 @@ SENTENCE_CHARS: Final[int] = 400
 PREDICATE_CHARS: Final[int] = 20
 # Narration before a name in which `when`/`while` opens a clause of its own.
 NEW_CLAUSE_CHARS: Final[int] = 12
-# A name's relative clause (`Maria, who`) starts this near the name.
+# A name's relative clause (`Rosa, who`) starts this near the name.
 RELATIVE_CLAUSE_CHARS: Final[int] = 40
 # The relative clause's speech verb (`who, breathless, cried out`) follows this near its `who`.
 RELATIVE_VERB_CHARS: Final[int] = 60
@@ -146,8 +146,21 @@ NARRATOR_CALL_RATIO: Final[int] = 5
 
 # Text after a name in which the next pronoun most often refers back to it; further on, it is someone else's.
 GENDER_WINDOW: Final[int] = 80
-# Narration before a name in which `whose name was` gives what it is ("The boy, whose name was Peter").
+# Narration before a name in which `whose name was` gives what it is ("The boy, whose name was Simon").
 CALLED_CHARS: Final[int] = 40
-# Adjectives between the article and the noun of an apposition ("Peter, a tall young boy").
+# Adjectives between the article and the noun of an apposition ("Simon, a tall young boy").
 APPOSITION_WORDS: Final[int] = 2
 
+# --- The learned ranker (ranker.py) ------------------------------------------------------------------------------
+
+# Latest characters named or heard in the chapter who are candidates for a turn: a scene holds few people.
+RANK_RECENT: Final[int] = 6
+# Narration after a turn whose names are candidates: the sentence that follows (`"…" Tom laughed.`).
+RANK_AFTER_CHARS: Final[int] = 200
+# Characters since the latest mention beyond which it no longer matters how long ago it was: a few pages.
+RANK_GAP_CAP: Final[int] = 10000
+# Turns since a character last spoke beyond which it no longer matters: a conversation's length.
+RANK_TURNS_CAP: Final[int] = 50
+# A speaker the ranker gives less than this chance of being right is flagged as unsure in `report` and `review`:
+# measured leave-one-novel-out, fewer than half of such quotes are right.
+UNSURE_CONFIDENCE: Final[float] = 0.5
