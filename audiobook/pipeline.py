@@ -12,7 +12,6 @@ from dataclasses import astuple, dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from audiobook.audio.levels import voice_gains
 from audiobook.audio.loudness import PRESETS, Preset
 from audiobook.audio.stitch import Pauses, encoding_settings
 from audiobook.cast.autovoice import cast_voices
@@ -219,6 +218,8 @@ def _prepare(script: Script, opts: RenderOptions, factory: EngineFactory) -> _Ru
     one_file = opts.format == "m4b" or opts.single_file
     preset = PRESETS[opts.preset or script.casting.preset or "default"]
     all_lines = {chapter.index: chapter_lines(script, chapter) for chapter in script.chapters}    # lines
+    from audiobook.audio.levels import voice_gains  # numpy: loaded only to render, so `segment` starts fast
+
     gains = voice_gains({line.voice for lines in all_lines.values() for line in lines}, script.casting.narrator,
                         factory.identity, cache, factory)                                          # level
     context = _JobContext(folder, one_file, preset, Pauses(**dict(script.casting.pauses)), book, factory,

@@ -11,7 +11,6 @@ from audiobook.errors import InputError
 from audiobook.model import Chapter
 from audiobook.read.chapters import Contents, find_chapters
 from audiobook.read.decode import decode_bytes, repair_mojibake
-from audiobook.read.epub import read_epub
 from audiobook.read.gutenberg import find_gutenberg
 from audiobook.read.markdown import read_markdown
 from audiobook.read.offsets import OffsetMap
@@ -104,6 +103,8 @@ def load_book(path: Path, title: str | None = None, options: ReadOptions | None 
         raise InputError(f"--chapters-from {opts.chapters_from!r} is not allowed; use {', '.join(CHAPTER_SOURCES)}")
     data = _read_bytes(path)
     if path.suffix.lower() == ".epub" or (data.startswith(b"PK\x03\x04") and b"application/epub+zip" in data[:100]):
+        from audiobook.read.epub import read_epub  # its XML stack is loaded only for an EPUB: text starts faster
+
         book = read_epub(path, title or readable_title(path), opts.chapters_from, opts.include_front_matter)
         loaded = Book(path, book.text, tuple(book.contents.chapters), title or book.title or readable_title(path),
                       book.author, book.language, book.cover, book.cover_mime, tuple(book.contents.parts), "epub")

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import math
+import operator
 import os
 from bisect import bisect_left
 from collections import Counter
@@ -90,7 +91,9 @@ class RankerModel:
 
     def score(self, values: Sequence[float]) -> float:
         """A candidate's score for a turn: the weighted sum of its features."""
-        return math.fsum(w * v for w, v in zip(self.weights, values, strict=True))
+        if len(values) != len(self.weights):
+            raise ValueError(f"{len(values)} feature values for {len(self.weights)} weights")
+        return math.fsum(map(operator.mul, self.weights, values))
 
 
 def load_model(path: Path | None = None) -> RankerModel:

@@ -117,8 +117,13 @@ RULES: tuple[Callable[[Context], None], ...] = (
 _INDEFINITE_RE = re.compile(r"[Aa]n?\s")
 
 
+def _capitalised(text: str, segs: list[Segment]) -> list[list[tuple[int, str]]]:
+    """Per segment, (offset, words) of each run of capitalised words that may be a name: read once, used twice."""
+    return [[(m.start(), m.group()) for m in sp.CAPSEQ_RE.finditer(text, seg.start, seg.end)] for seg in segs]
+
+
 def _mentions(
-    text: str, segs: list[Segment], names: sp.Names
+    text: str, segs: list[Segment], names: sp.Names, caps: list[list[tuple[int, str]]]
 ) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
     """(offset, character) of each name in the narration, and of each name inside quotes, in order."""
     out: list[tuple[int, str]] = []
@@ -130,26 +135,27 @@ def _mentions(
         phrases = "|".join(r"\s+".join(re.escape(w).replace("'", "['’]") for w in p.split())
                            for p in sorted(names.described, key=len, reverse=True))
         described = re.compile(rf"\b(?:[Aa]n?|[Tt]he)\s+(?:[a-z]+\s+)?({phrases})\b", re.IGNORECASE)
-    for seg in segs:
+    for seg, runs in zip(segs, caps, strict=True):
         found = out if seg.kind == "narration" else quoted
-        for m in sp.CAPSEQ_RE.finditer(text, seg.start, seg.end):
-            if _INDEFINITE_RE.match(m.group()):
+        for at, words in runs:
+            if _INDEFINITE_RE.match(words):
                 continue  # "a good one for a Reed": what someone is, not who
-            who = names.resolve(m.group())
+            who = names.resolve(words)
             if who is not None:
-                found.append((m.start(), who))
+                found.append((at, who))
         if seg.kind == "narration" and described is not None:
             for m in described.finditer(text, seg.start, seg.end):
                 out.append((m.start(), names.described[" ".join(m.group(1).replace("’", "'").casefold().split())]))
     return sorted(out), quoted
 
 
-def _learn_families(text: str, names: sp.Names) -> None:
+def _learn_families(names: sp.Names, caps: list[list[tuple[int, str]]]) -> None:
     """Characters the cast lists by first name alone take the family name the text gives them."""
     known = set(names.bearers)
-    for m in sp.CAPSEQ_RE.finditer(text):
-        if m.group().rsplit(None, 1)[-1] in known:
-            names.learn_family(m.group())
+    for runs in caps:
+        for _at, words in runs:
+            if words.rsplit(None, 1)[-1] in known:
+                names.learn_family(words)
 
 
 def _guess_genders(text: str, names: sp.Names, mentions: list[tuple[int, str]]) -> None:
@@ -209,8 +215,9 @@ def run_sieve(text: str, segments: Sequence[Segment], characters: Sequence[Chara
         tagged, roles = discovery_names(text, turns)
         more = beat_names(text, segs, turns, sp.Names.discover(tagged, roles))
         names = sp.Names.discover(tagged + more, roles, whole_names(text, list(dict.fromkeys(tagged))))
-    _learn_families(text, names)
-    mentions, quoted = _mentions(text, segs, names)
+    caps = _capitalised(text, segs)
+    _learn_families(names, caps)
+    mentions, quoted = _mentions(text, segs, names, caps)
     if not characters:
         _guess_genders(text, names, mentions)
     ctx = Context(text, segs, turns, blocks, names, mentions, quoted)

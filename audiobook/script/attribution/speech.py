@@ -160,9 +160,10 @@ BEFORE_SUBJECT_RE = re.compile(
 )
 BEFORE_VERB_RE = re.compile(rf"(?:{VERB})\s+{SUBJECT}\b")
 SENTENCE_END_RE = re.compile(r"[.!?;]\s")
-# A sentence boundary that is not the point of a title ("Mr. Royce").
+# A sentence boundary that is not the point of a title ("Mr. Royce"). The mark comes first and the titles are
+# looked for behind it: the other way round, the look-behinds run at every character of a book (20 times slower).
 SENTENCE_START_RE = re.compile(
-    r"(?<!\bMr)(?<!\bMrs)(?<!\bMs)(?<!\bDr)(?<!\bSt)(?<!\bMme)(?<!\bMlle)(?<!\bRev)[.!?][\"”’')]*\s+"
+    r"[.!?](?<!\bMr.)(?<!\bMrs.)(?<!\bMs.)(?<!\bDr.)(?<!\bSt.)(?<!\bMme.)(?<!\bMlle.)(?<!\bRev.)[\"”’')]*\s+"
 )
 SUBJECT_ANY_RE = re.compile(rf"\b(?:(?P<pron>{PRONOUN})|(?P<name>{NAME}))\b")
 VOCATIVE_RE = re.compile(rf"(?:^[\"“'‘]|,\s)({_CAP})(?=[,.!?])")

@@ -40,7 +40,8 @@ _JOINED_RE = re.compile(r"[\s,;:—–-]*(?:and|then)\s")
 _QUALIFIER_RE = re.compile(
     rf"\s+(?:of|in|at|with|from|on)\s+(?:[^,.;:!?\"“”\n]|\n(?!\s*\n)){{1,{th.QUALIFIER_CHARS}}}?(?=\s*[,.;:!?\"“”]|\s*$)"
 )
-_CLAUSE_END_RE = re.compile(r"(?<!\bMr)(?<!\bMrs)(?<!\bDr)(?<!\bSt)[.!?;](?=\s|$)")
+# The mark first, the titles looked for behind it: see speech.SENTENCE_START_RE.
+_CLAUSE_END_RE = re.compile(r"[.!?;](?<!\bMr.)(?<!\bMrs.)(?<!\bDr.)(?<!\bSt.)(?=\s|$)")
 _CLAUSE_OPEN_RE = re.compile(r"(?:^\W*|[,;:]\s+(?:and\s+|but\s+|then\s+)?|\b(?:and|but|then)\s+)$")
 # `heard it say`, `heard one of them mutter`: a perception verb, the one heard, then the speech verb.
 _HEARD_RE = re.compile(
