@@ -20,12 +20,17 @@ _VOCATIVE_RE = re.compile(
 
 
 # A quote within the quote ("Mrs. Long cried, 'Good day, Mrs. Kemp, …'"): whom it calls, the one quoted called.
-_NESTED_RE = re.compile(r"(?<=[\s—–-])['‘](?=[A-Z])(?:[^'‘’\"“”]|(?<=\w)['’](?=\w))*?[.!?,;:—–-]['’](?!\w)")
+# It takes the other marks than the quote around it: single inside double, double inside single (British style).
+_NESTED_SINGLE_RE = re.compile(
+    r"(?<=[\s—–-])['‘](?=[A-Z])(?:[^'‘’\"“”]|(?<=\w)['’](?=\w))*?[.!?,;:—–-]['’](?!\w)"
+)
+_NESTED_DOUBLE_RE = re.compile(r"(?<=[\s—–-])[\"“](?=[A-Z])[^\"“”]*?[.!?,;:—–-][\"”](?!\w)")
 
 
 def _nested(ctx: Context, start: int, end: int) -> list[tuple[int, int]]:
     """Where the quote in text[start:end] quotes someone else: what is said there is theirs, not the speaker's."""
-    return [m.span() for m in _NESTED_RE.finditer(ctx.text, start, end)]
+    inner = _NESTED_DOUBLE_RE if ctx.text[start : start + 1] in ("'", "‘") else _NESTED_SINGLE_RE
+    return [m.span() for m in inner.finditer(ctx.text, start + 1, end)]
 
 
 _TO_RE = re.compile(

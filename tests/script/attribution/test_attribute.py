@@ -433,6 +433,17 @@ def test_one_who_answers_without_words_was_spoken_to_and_the_speaker_goes_on() -
     assert names(text, CAST) == ["Mr. Hale", "Mr. Hale"]
 
 
+def test_a_british_quote_is_read_for_whom_it_calls_as_a_double_quote_is() -> None:
+    # A quote in single marks is no quote within a quote: "Elinor" in it calls her, and she answers.
+    cast = (*CAST, TOM)
+    for left, right in (("‘", "’"), ('"', '"')):
+        text = (f"Elinor, Tom and Mr. Hale sat by the fire.\n\n"
+                f"{left}It is late,{right} said Mr. Hale.\n\n"
+                f"{left}You look cold, Elinor.{right} said Tom.\n\n"
+                f"{left}Not at all.{right}\n\n{left}Then I will shut the window.{right}\n")
+        assert names(text, cast) == ["Mr. Hale", "Tom Reed", "Elinor Ward", "Tom Reed"], left
+
+
 def test_a_family_name_opening_with_particles_after_a_title_is_one_name() -> None:
     cast = (Character("Mrs. Van Der Berg", (), "female"), Character("Tom Berg", ("Berg",), "male"))
     text = ('"The tide is turning," said Mrs. van der Berg.\n\n'
