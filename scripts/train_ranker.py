@@ -46,7 +46,7 @@ sys.path.insert(0, str(ROOT))
 
 from audiobook.cast.casting import load_casting  # noqa: E402
 from audiobook.read.book import load_book  # noqa: E402
-from audiobook.script.attribution import ranker  # noqa: E402
+from audiobook.script.attribution import ranker, sieve  # noqa: E402
 from audiobook.script.attribution.rules import NARRATOR  # noqa: E402
 from audiobook.script.attribution.sieve import run_sieve  # noqa: E402
 from audiobook.script.segment import segment  # noqa: E402
@@ -69,26 +69,26 @@ FEATURE_FAMILIES: dict[str, tuple[str, ...]] = {
 }
 
 # Sieve rule families for --ablate: each is switched off (the sieve runs without it) and the data gathered again.
+# "sieve.RULES-rule_x" runs the sieve without that rule; any other target is a function made to find nothing.
+_A = "audiobook.script.attribution.anaphora."
 RULE_FAMILIES: dict[str, tuple[str, ...]] = {
-    "book referents (description votes)": ("audiobook.script.attribution.anaphora.strong",),
-    "cast roles and epithets": ("audiobook.script.attribution.anaphora.epithet",
-                                "audiobook.script.attribution.anaphora.named_role",
-                                "audiobook.script.attribution.anaphora.girl_at_hand"),
-    "newcomers": ("audiobook.script.attribution.anaphora.newcomer",
-                  "audiobook.script.attribution.anaphora.aged_referent"),
-    "kin": ("audiobook.script.attribution.anaphora.kin", "audiobook.script.attribution.anaphora.parent_at_hand",
-            "audiobook.script.attribution.sieve.kin_mentions"),
-    "children ('little Tom')": ("audiobook.script.attribution.anaphora.children",),
-    "pronoun binding": ("audiobook.script.attribution.anaphora.bound",
-                        "audiobook.script.attribution.anaphora.oblique_subject"),
-    "unseen voice ('said a voice')": ("audiobook.script.attribution.anaphora.unseen_voice",
-                                      "audiobook.script.attribution.anaphora.voice_before"),
+    "vocative (the one called answers)": ("sieve.RULES-rule_vocative",),
+    "paragraph (its narration names one)": ("sieve.RULES-rule_paragraph",),
+    "conversation (the other of a pair)": ("sieve.RULES-rule_conversation",),
+    "lead (narration subject opens)": ("sieve.RULES-rule_lead",),
+    "bridge (a paused conversation)": ("sieve.RULES-rule_bridge",),
+    "description keeps its referent": (_A + "_kept_votes", _A + "_note_use"),
+    "cast roles as epithets": (_A + "epithet",),
+    "newcomers (named soon after)": (_A + "newcomer",),
+    "kin ('her mother')": (_A + "kin", _A + "parent_at_hand", "audiobook.script.attribution.sieve.kin_mentions"),
+    "children ('little Tom')": (_A + "children",),
+    "pronoun binding": (_A + "bound", _A + "oblique_subject"),
+    "unseen voice ('said a voice')": (_A + "unseen_voice", _A + "voice_before"),
 }
 # What a switched-off function returns instead.
-_OFF: dict[str, object] = {"strong": None, "epithet": None, "named_role": None, "girl_at_hand": False,
-                           "newcomer": None, "aged_referent": None, "kin": None, "parent_at_hand": None,
-                           "kin_mentions": [], "children": set(), "bound": False, "oblique_subject": None,
-                           "unseen_voice": None, "voice_before": None}
+_OFF: dict[str, object] = {"_kept_votes": None, "_note_use": None, "epithet": None, "newcomer": None, "kin": None,
+                           "parent_at_hand": None, "kin_mentions": [], "children": set(), "bound": False,
+                           "oblique_subject": None, "unseen_voice": None, "voice_before": None}
 
 
 @dataclass
@@ -309,6 +309,10 @@ def rules_off(targets: tuple[str, ...]) -> Iterator[None]:
     """The sieve with the functions named by `targets` returning what finds nothing."""
     with ExitStack() as stack:
         for target in targets:
+            if target.startswith("sieve.RULES-"):
+                rules = tuple(r for r in sieve.RULES if r.__name__ != target.split("-", 1)[1])
+                stack.enter_context(mock.patch.object(sieve, "RULES", rules))
+                continue
             off = _OFF[target.rsplit(".", 1)[1]]
             stack.enter_context(mock.patch(target, _returning(off)))
         yield
