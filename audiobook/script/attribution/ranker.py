@@ -5,8 +5,9 @@ every other turn the ranker gathers the candidates — the sieve's pick, the spe
 conversation, the characters named lately in the chapter or in its paragraph, the ones the turn before called by
 name, a first-person narrator — and scores each with a weighted sum of features (`FEATURES`). The weights are
 fitted by `scripts/train_ranker.py` (conditional logistic regression over the candidates of a turn) on annotated
-novels and shipped in `ranker_weights.json`; the highest score wins, and the softmax of the scores is the turn's
-confidence.
+novels and shipped in `ranker_weights.json`, loaded once. The softmax of the scores is how likely each candidate
+is; the sieve's pick stays unless another candidate is at least the file's `override` likely (1.0, never, while
+overruling the rules does not gain leave-one-novel-out), and its likelihood is the turn's confidence.
 
 Scoring is plain Python arithmetic over the features in a fixed order, so the same text gives the same speakers
 and confidences on any machine and under any PYTHONHASHSEED.
@@ -22,6 +23,7 @@ from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from importlib import resources
 from pathlib import Path
 
@@ -30,7 +32,10 @@ from audiobook.model import Gender
 from audiobook.script.attribution import thresholds as th
 from audiobook.script.attribution.rules import NARRATOR, Context
 
-__all__ = ["FEATURES", "WEIGHTS_ENV", "RankerModel", "TurnCandidates", "gather", "load_model", "rank"]
+__all__ = [
+    "FEATURES", "WEIGHTS_ENV", "Ranked", "RankerModel", "RankerWeightsError", "TurnCandidates", "choose", "gather",
+    "load_model", "rank",
+]
 
 WEIGHTS_ENV = "AUDIOBOOK_RANKER_WEIGHTS"  # another weights file: scripts/evaluate_attribution.py's held-out fits
 WEIGHTS_FORMAT = 1
@@ -97,16 +102,22 @@ class RankerModel:
 
 
 def load_model(path: Path | None = None) -> RankerModel:
-    """The shipped weights, or those of `path` (or of the file $AUDIOBOOK_RANKER_WEIGHTS names)."""
+    """The shipped weights, or those of `path` (or of the file $AUDIOBOOK_RANKER_WEIGHTS names); each file is read
+    once per process."""
     if path is None and os.environ.get(WEIGHTS_ENV):
         path = Path(os.environ[WEIGHTS_ENV])
+    return _load(None if path is None else str(path))
+
+
+@cache
+def _load(path: str | None) -> RankerModel:
     try:
-        raw = (path.read_text(encoding="utf-8") if path is not None
+        raw = (Path(path).read_text(encoding="utf-8") if path is not None
                else resources.files(__package__).joinpath("ranker_weights.json").read_text(encoding="utf-8"))
         data = json.loads(raw)
     except (OSError, UnicodeDecodeError, ValueError) as exc:
         raise RankerWeightsError(f"{path or 'ranker_weights.json'}: not a readable weights file ({exc})") from exc
-    return _model_from(data, str(path or "ranker_weights.json"))
+    return _model_from(data, path or "ranker_weights.json")
 
 
 def _model_from(data: object, where: str) -> RankerModel:
