@@ -109,6 +109,7 @@ class NovelData:
 
     blocks: list[list[TurnData]]
     lost: int  # gold quotes no dialogue segment covers: wrong whatever the ranker does
+    mode: str = "cast"
 
 
 def _scorer(path: Path) -> ModuleType:
@@ -153,7 +154,7 @@ def read_novel(folder: Path, mode: str, scorer: ModuleType) -> NovelData:
         data[turn_of[k]].quotes.append((_accepts(gold, speaker, mode), None if said == NARRATOR else said))
     for turn_data in data.values():
         turn_data.gold = _gold_candidate(turn_data)
-    return NovelData([[data[turn.turn] for turn in block] for block in blocks], lost)
+    return NovelData([[data[turn.turn] for turn in block] for block in blocks], lost, mode)
 
 
 def _gold_candidate(turn: TurnData) -> int:
@@ -259,6 +260,42 @@ def arrays(data: list[NovelData]) -> Arrays:
     return Arrays(x, valid, right, fixed_right, total)
 
 
+def _picks(a: Arrays, weights: np.ndarray, override: float) -> tuple[np.ndarray, np.ndarray]:
+    """Each ranked turn's chosen candidate (as ranker.choose chooses) and its softmax share."""
+    scores = np.where(a.valid, np.einsum("ncf,f->nc", a.x, weights), -np.inf)
+    p = np.exp(scores - scores.max(axis=1, keepdims=True))
+    p /= p.sum(axis=1, keepdims=True)
+    rows = np.arange(len(p))
+    best = np.argmax(scores, axis=1)  # the first of equals, as choose() takes it
+    pick = np.where(p[rows, best] < override, 0, best)  # the sieve's pick, the first candidate, stays
+    return pick, p[rows, pick]
+
+
+def calibration(data: list[NovelData], w: np.ndarray, override: float) -> dict[str, list[float]]:
+    """Per mode, (slope, shift) on the log-odds of the chosen candidate's share that make it the chance of being
+    right on these novels (a logistic regression, one example per gold quote, Newton from the identity)."""
+    out: dict[str, list[float]] = {}
+    for mode in MODES:
+        novels = [d for d in data if d.mode == mode]
+        a = arrays(novels) if novels else None
+        if a is None or not len(a.x):
+            out[mode] = [1.0, 0.0]
+            continue
+        pick, share = _picks(a, w, override)
+        quotes = np.array([len(t.quotes) for d in novels for b in d.blocks for t in b if not t.fixed], dtype=float)
+        right = a.right[np.arange(len(pick)), pick]
+        share = np.clip(share, 1e-6, 1 - 1e-6)
+        x = np.stack([np.log(share / (1 - share)), np.ones(len(share))], axis=1)
+        beta = np.array([1.0, 0.0])
+        for _ in range(NEWTON_STEPS):
+            q = 1 / (1 + np.exp(-(x @ beta)))
+            grad = x.T @ (quotes * q - right)
+            hessian = (x * (quotes * q * (1 - q))[:, None]).T @ x + PENALTY * np.eye(2)
+            beta = beta - np.linalg.solve(hessian, grad)
+        out[mode] = [round(float(v), 6) for v in beta]
+    return out
+
+
 def accuracy(data: list[NovelData] | Arrays, w: np.ndarray, override: float, mask: np.ndarray | None = None
              ) -> tuple[int, int]:
     """Gold quotes right and gold quotes in all, with the ranker's weights w checking the unfixed turns (as
@@ -266,13 +303,7 @@ def accuracy(data: list[NovelData] | Arrays, w: np.ndarray, override: float, mas
     a = data if isinstance(data, Arrays) else arrays(data)
     if not len(a.x):
         return a.fixed_right, a.total
-    weights = w * mask if mask is not None else w
-    scores = np.where(a.valid, np.einsum("ncf,f->nc", a.x, weights), -np.inf)
-    p = np.exp(scores - scores.max(axis=1, keepdims=True))
-    p /= p.sum(axis=1, keepdims=True)
-    best = np.argmax(scores, axis=1)  # the first of equals, as choose() takes it
-    keep = p[np.arange(len(p)), best] < override  # the sieve's pick, the first candidate, stays
-    pick = np.where(keep, 0, best)
+    pick, _share = _picks(a, w * mask if mask is not None else w, override)
     return a.fixed_right + int(a.right[np.arange(len(pick)), pick].sum()), a.total
 
 
@@ -297,6 +328,7 @@ def write_weights(path: Path, w: np.ndarray, override: float, novels: list[str],
         "modes": list(MODES),
         "explicit_confidence": explicit_confidence(data),
         "override": override,
+        "calibration": calibration(data, w, override),
         "weights": {name: float(v) for name, v in zip(ranker.FEATURES, w, strict=True)},
     }
     tmp = path.with_suffix(".tmp")

@@ -93,6 +93,16 @@ class RankerModel:
     explicit_confidence: float
     override: float = 1.0
     trained_on: tuple[str, ...] = ()
+    # (slope, shift) on the log-odds of the chosen candidate's softmax, with a cast and without: how likely it is
+    # right, as measured on the training novels (without a cast a wrongly found name is a mistake the softmax
+    # cannot see, so the raw share is too sure).
+    calibration: tuple[tuple[float, float], tuple[float, float]] = ((1.0, 0.0), (1.0, 0.0))
+
+    def calibrated(self, share: float, discovery: bool) -> float:
+        """How likely the candidate with this softmax share is right."""
+        slope, shift = self.calibration[discovery]
+        share = min(max(share, 1e-6), 1 - 1e-6)
+        return 1 / (1 + math.exp(-(slope * math.log(share / (1 - share)) + shift)))
 
     def score(self, values: Sequence[float]) -> float:
         """A candidate's score for a turn: the weighted sum of its features."""
@@ -140,7 +150,20 @@ def _model_from(data: object, where: str) -> RankerModel:
         raise RankerWeightsError(f"{where}: override must be a number above 0 and at most 1")
     trained = data.get("trained_on", [])
     names = tuple(str(n) for n in trained) if isinstance(trained, list) else ()
-    return RankerModel(tuple(float(v) for v in values), float(explicit), float(override), names)
+    return RankerModel(tuple(float(v) for v in values), float(explicit), float(override), names,
+                       _calibration(data.get("calibration"), where))
+
+
+def _calibration(raw: object, where: str) -> tuple[tuple[float, float], tuple[float, float]]:
+    """The weights file's calibration: {"cast": [slope, shift], "discovery": [slope, shift]}."""
+    pairs = []
+    for mode in ("cast", "discovery"):
+        pair = raw.get(mode) if isinstance(raw, dict) else None
+        if (not isinstance(pair, list) or len(pair) != 2
+                or not all(isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) for v in pair)):
+            raise RankerWeightsError(f'{where}: calibration must give "cast" and "discovery" two finite numbers each')
+        pairs.append((float(pair[0]), float(pair[1])))
+    return pairs[0], pairs[1]
 
 
 @dataclass(frozen=True)
@@ -354,9 +377,9 @@ def choose(model: RankerModel, turn: TurnCandidates, override: float) -> Ranked:
     return Ranked(turn.names[pick], weights[pick] / total)
 
 
-def rank(ctx: Context, model: RankerModel) -> dict[int, float]:
+def rank(ctx: Context, model: RankerModel, discovery: bool = False) -> dict[int, float]:
     """Let the ranker check every turn a rule other than an explicit tag decides; return each such turn's
-    confidence, by turn index."""
+    confidence (calibrated for a book read with a cast or, `discovery`, without), by turn index."""
     decided = [(turn.turn, choose(model, turn, model.override)) for block in gather(ctx) for turn in block
                if not turn.fixed]
     confidence: dict[int, float] = {}
@@ -364,5 +387,5 @@ def rank(ctx: Context, model: RankerModel) -> dict[int, float]:
         turn = ctx.turns[t]
         if turn.speaker != ranked.speaker:
             turn.speaker, turn.evidence = ranked.speaker, "ranked"
-        confidence[t] = ranked.confidence
+        confidence[t] = model.calibrated(ranked.confidence, discovery)
     return confidence

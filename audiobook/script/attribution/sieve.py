@@ -235,7 +235,7 @@ def _run(text: str, segments: Sequence[Segment], characters: Sequence[Character]
     known, the segments who speaks and how sure that is."""
     ctx = run_sieve(text, segments, characters)
     model = load_model()
-    confidence = rank(ctx, model)
+    confidence = rank(ctx, model, discovery=not characters)
     out = list(ctx.segments)
     for t, turn in enumerate(ctx.turns):
         sure = model.explicit_confidence if turn.evidence == "explicit" else confidence.get(t)

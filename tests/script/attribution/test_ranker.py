@@ -118,12 +118,22 @@ def test_choose_keeps_the_sieve_pick_unless_another_is_likely_enough() -> None:
     assert overruled.speaker == "c1" and overruled.confidence == pytest.approx(0.787, abs=1e-3)
 
 
+def test_a_share_is_calibrated_per_mode(tmp_path: Path) -> None:
+    model = load_model(_weights_file(tmp_path))
+    assert model.calibrated(0.8, discovery=False) == pytest.approx(0.8)  # slope 1, shift 0: as it is
+    # Without a cast the file says a share is less sure: log-odds halved and lowered by one.
+    assert model.calibrated(0.8, discovery=True) == pytest.approx(1 / (1 + 4 ** -0.5 * 2.718281828), abs=1e-6)
+    assert model.calibrated(0.2, discovery=True) < model.calibrated(0.8, discovery=True)
+    assert 0 < model.calibrated(0.0, discovery=False) < model.calibrated(1.0, discovery=False) < 1
+
+
 def test_choose_takes_the_first_of_equal_candidates() -> None:
     assert choose(_model(0.5), _candidates(1.0, 1.0), 0.5).speaker == "c0"
 
 
 def _weights_file(tmp_path: Path, **changes: object) -> Path:
     doc: dict[str, object] = {"format": 1, "explicit_confidence": 0.9, "override": 1.0,
+                              "calibration": {"cast": [1, 0], "discovery": [0.5, -1]},
                               "weights": {name: 0.0 for name in FEATURES}}
     doc.update(changes)
     path = tmp_path / "w.json"
@@ -150,6 +160,7 @@ def test_a_weights_file_from_the_environment_is_used(tmp_path: Path, monkeypatch
     ({"weights": {name: "x" for name in FEATURES}}, "must be a finite number"),
     ({"explicit_confidence": 1.5}, "explicit_confidence must lie between 0 and 1"),
     ({"override": 0}, "override must be a number above 0 and at most 1"),
+    ({"calibration": {"cast": [1, 0]}}, 'calibration must give "cast" and "discovery" two finite numbers each'),
 ])
 def test_a_damaged_weights_file_is_one_clear_error(tmp_path: Path, changes: dict[str, object], message: str) -> None:
     path = _weights_file(tmp_path, **changes)
