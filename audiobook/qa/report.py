@@ -83,8 +83,8 @@ def report_text(report: Report) -> str:
         shares = [f"{100 * row.share(n):>8.1f}%" if row.quotes else f"{'—':>9}"
                   for n in (row.explicit, row.inferred, row.unattributed, row.unsure)]
         out.append(f"{label[:40]:<40} {row.quotes:>6} " + " ".join(shares))
-    out += ["", f"unsure: inferred quotes the attributor gives less than {UNSURE_CONFIDENCE:.0%} of being right; "
-            "`audiobook review` marks them", "", "characters (lines):"]
+    out += ["", f"unsure: inferred quotes the attributor gives less than a {100 * UNSURE_CONFIDENCE:.0f} % chance of "
+            "being right; `audiobook review` marks them", "", "characters (lines):"]
     out += [f"  {name:<32} {n:>6}" for name, n in report.characters] or ["  (none speaks)"]
     return "\n".join(out)
 
