@@ -115,6 +115,8 @@ RULES: tuple[Callable[[Context], None], ...] = (
 
 
 _INDEFINITE_RE = re.compile(r"[Aa]n?\s")
+# A name called in a quote, of one word or several ("Alexis Ivanovitch," "Mr. Royce!"): who the speaker talks to.
+_CALLED_RE = re.compile(rf"(?:^[\"“'‘]|,\s)({sp.NAME})(?=[,.!?])")
 
 
 def _capitalised(text: str, segs: list[Segment]) -> list[list[tuple[int, str]]]:
@@ -188,7 +190,7 @@ def _called(ctx: Context, cast: bool) -> Counter[str]:
     for seg in ctx.segments:
         if seg.kind != "dialogue":
             continue
-        for m in sp.VOCATIVE_RE.finditer(ctx.text[seg.start : seg.end]):
+        for m in _CALLED_RE.finditer(ctx.text[seg.start : seg.end]):
             word = m.group(1)
             who = ctx.names.resolve(word) if cast else (word if word not in sp.NOT_NAMES else None)
             if who is not None:

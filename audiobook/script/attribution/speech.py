@@ -166,7 +166,6 @@ SENTENCE_START_RE = re.compile(
     r"[.!?](?<!\bMr.)(?<!\bMrs.)(?<!\bMs.)(?<!\bDr.)(?<!\bSt.)(?<!\bMme.)(?<!\bMlle.)(?<!\bRev.)[\"”’')]*\s+"
 )
 SUBJECT_ANY_RE = re.compile(rf"\b(?:(?P<pron>{PRONOUN})|(?P<name>{NAME}))\b")
-VOCATIVE_RE = re.compile(rf"(?:^[\"“'‘]|,\s)({_CAP})(?=[,.!?])")
 VERB_WORD_RE = re.compile(rf"\b(?:{VERB}|{_PROGRESSIVE})\b")
 CAPSEQ_RE = re.compile(rf"\b{NAME}")
 PRONOUN_GENDER_RE = re.compile(r"\b(?:(he|him|his|himself)|(she|her|hers|herself))\b")

@@ -354,6 +354,17 @@ def test_first_person_narrator_is_the_partner_others_call_by_name() -> None:
     assert names(text, cast)[-2:] == ["Elinor Ward", "Tom Reed"]
 
 
+def test_first_person_narrator_is_found_by_a_name_of_several_words_others_call() -> None:
+    # "Mr. Reed," is called more often than "Nell,": the "I" of the book is Tom Reed, not Elinor.
+    cast = (Character("Elinor Ward", ("Elinor", "Nell"), "female"), Character("Mr. Hale", (), "male"), TOM)
+    text = "".join(
+        f'"Line {n}," I said.\n\n"Yes, Mr. Reed," said Mr. Hale. "Quite so, Mr. Reed."\n\n'
+        f'"Nell, come and hear this," said Mr. Hale.\n\n' for n in range(6)
+    )
+    said = names(text, cast)
+    assert said[0] == said[4] == "Tom Reed"
+
+
 def test_first_person_narrator_is_never_he_and_i_is_always_the_narrator() -> None:
     # Tom is the book's "I": the "he" of the last turn is Mr. Hale, though Tom spoke last and is a man; and the
     # "I said" after two of Mr. Hale's turns is still Tom's.
