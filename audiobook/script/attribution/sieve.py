@@ -192,7 +192,9 @@ def _called(ctx: Context, cast: bool) -> Counter[str]:
             continue
         for m in _CALLED_RE.finditer(ctx.text[seg.start : seg.end]):
             word = m.group(1)
-            who = ctx.names.resolve(word) if cast else (word if word not in sp.NOT_NAMES else None)
+            # Without a cast any capitalised word may be a name, but not a form of address ("Madame," "Sir,").
+            plain = word not in sp.NOT_NAMES and word.rstrip(".") not in sp.TITLES
+            who = ctx.names.resolve(word) if cast else (word if plain else None)
             if who is not None:
                 vocative[who] += 1
     return vocative

@@ -365,6 +365,15 @@ def test_first_person_narrator_is_found_by_a_name_of_several_words_others_call()
     assert said[0] == said[4] == "Tom Reed"
 
 
+def test_without_a_cast_the_narrator_is_not_a_form_of_address_others_call() -> None:
+    text = "".join(
+        f'"Line {n}," I said.\n\n"Yes, Mr. Reed," said Mr. Hale. "Quite so, Madame."\n\n'
+        f'"Madame, come and hear this," said Mr. Hale.\n\n' for n in range(6)
+    )
+    said = names(text)
+    assert said[0] == said[4] == "Mr. Reed"
+
+
 def test_first_person_narrator_is_never_he_and_i_is_always_the_narrator() -> None:
     # Tom is the book's "I": the "he" of the last turn is Mr. Hale, though Tom spoke last and is a man; and the
     # "I said" after two of Mr. Hale's turns is still Tom's.
