@@ -365,22 +365,22 @@ class Ranked:
     confidence: float
 
 
-def choose(model: RankerModel, turn: TurnCandidates, override: float) -> Ranked:
-    """The sieve's pick (the first candidate), unless another candidate is at least `override` likely; and how
-    likely the one chosen is (the softmax of the candidates' scores)."""
+def choose(model: RankerModel, turn: TurnCandidates) -> Ranked:
+    """The sieve's pick (the first candidate), unless another candidate is at least the model's `override` likely;
+    and how likely the one chosen is (the softmax of the candidates' scores)."""
     scores = [model.score(values) for values in turn.values]
     top = max(scores)
     weights = [math.exp(s - top) for s in scores]
     total = math.fsum(weights)
     best = max(range(len(scores)), key=lambda i: (scores[i], -i))
-    pick = 0 if weights[best] / total < override else best
+    pick = 0 if weights[best] / total < model.override else best
     return Ranked(turn.names[pick], weights[pick] / total)
 
 
 def rank(ctx: Context, model: RankerModel, discovery: bool = False) -> dict[int, float]:
     """Let the ranker check every turn a rule other than an explicit tag decides; return each such turn's
     confidence (calibrated for a book read with a cast or, `discovery`, without), by turn index."""
-    decided = [(turn.turn, choose(model, turn, model.override)) for block in gather(ctx) for turn in block
+    decided = [(turn.turn, choose(model, turn)) for block in gather(ctx) for turn in block
                if not turn.fixed]
     confidence: dict[int, float] = {}
     for t, ranked in decided:  # after gathering all: every turn's features read the sieve's speakers

@@ -112,9 +112,9 @@ def _model(override: float) -> RankerModel:
 
 def test_choose_keeps_the_sieve_pick_unless_another_is_likely_enough() -> None:
     turn = _candidates(0.0, 2.0, 0.0)  # c1: e^2 / (e^2 + 2) = 0.787
-    kept = choose(_model(0.9), turn, 0.9)
+    kept = choose(_model(0.9), turn)
     assert kept.speaker == "c0" and kept.confidence == pytest.approx(1 / (2 + 2.718281828**2))
-    overruled = choose(_model(0.7), turn, 0.7)
+    overruled = choose(_model(0.7), turn)
     assert overruled.speaker == "c1" and overruled.confidence == pytest.approx(0.787, abs=1e-3)
 
 
@@ -128,7 +128,7 @@ def test_a_share_is_calibrated_per_mode(tmp_path: Path) -> None:
 
 
 def test_choose_takes_the_first_of_equal_candidates() -> None:
-    assert choose(_model(0.5), _candidates(1.0, 1.0), 0.5).speaker == "c0"
+    assert choose(_model(0.5), _candidates(1.0, 1.0)).speaker == "c0"
 
 
 def _weights_file(tmp_path: Path, **changes: object) -> Path:
