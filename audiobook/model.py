@@ -20,6 +20,10 @@ class Chapter:
     end: int
 
 
+# Evidence that states the speaker (a speech tag, the user's fix); any other is the attributor's inference.
+CERTAIN_EVIDENCE = ("explicit", "fix")
+
+
 @dataclass(frozen=True)
 class Segment:
     """A run of narration or one quote's piece, as code-point offsets into the book text."""

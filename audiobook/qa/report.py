@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
+from audiobook.model import CERTAIN_EVIDENCE
 from audiobook.script import Script
 from audiobook.script.attribution.thresholds import UNSURE_CONFIDENCE
 
@@ -62,7 +63,7 @@ def attribution_report(script: Script) -> Report:
             "unattributed" if speaker is None else "explicit" if evidence == "explicit" else "inferred"
             for (_paragraph, speaker), (evidence, _sure) in quotes.items()
         )
-        unsure = sum(speaker is not None and evidence not in ("explicit", "fix") and sure is not None
+        unsure = sum(speaker is not None and evidence not in CERTAIN_EVIDENCE and sure is not None
                      and sure < UNSURE_CONFIDENCE for (_paragraph, speaker), (evidence, sure) in quotes.items())
         rows.append(ChapterStats(chapter.index, chapter.title, sum(kinds.values()), kinds["explicit"],
                                  kinds["inferred"], kinds["unattributed"], unsure))

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from audiobook.model import Chapter
-
-CERTAIN = ("explicit", "fix")  # any other evidence is the attributor's inference and is flagged for a look
+from audiobook.model import CERTAIN_EVIDENCE, Chapter
 
 
 @dataclass(frozen=True)
@@ -33,7 +31,7 @@ class Row:
             return None
         if self.who == "narrator":
             return "unattributed"
-        return None if self.evidence in CERTAIN else "inferred"
+        return None if self.evidence in CERTAIN_EVIDENCE else "inferred"
 
 
 @dataclass(frozen=True)
